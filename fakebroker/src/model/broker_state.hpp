@@ -1,0 +1,62 @@
+#pragma once
+
+#include "message.hpp"
+#include "vhost.hpp"
+
+#include <amqp/fakebroker/broker.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <random>
+#include <string>
+
+namespace amqp::fakebroker {
+
+class server_connection;
+
+// Everything the broker knows, without sockets: users, vhosts, connections. The
+// asio server feeds it; tests can drive it directly.
+class broker_state {
+public:
+    explicit broker_state(broker_options options);
+
+    const broker_options& options() const noexcept { return options_; }
+
+    clock::time_point now() const { return now_(); }
+    std::chrono::system_clock::time_point wall_clock() const { return std::chrono::system_clock::now(); }
+    // Lets a simulation drive time.
+    void set_clock(std::function<clock::time_point()> now) { now_ = std::move(now); }
+
+    vhost* find_vhost(std::string_view name);
+    const std::map<std::string, std::unique_ptr<vhost>, std::less<>>& vhosts() const noexcept
+    {
+        return vhosts_;
+    }
+    const user* find_user(std::string_view name) const;
+
+    std::uint64_t register_connection(server_connection* c);
+    void unregister_connection(std::uint64_t id);
+    const std::map<std::uint64_t, server_connection*>& connections() const noexcept
+    {
+        return connections_;
+    }
+
+    // "amq.gen-..." and "amq.ctag-..." names: a prefix and 22 URL-safe base64 characters.
+    std::string generate_name(std::string_view prefix);
+
+    // Runs the timers of every vhost; the next time something is due.
+    std::optional<clock::time_point> on_timer();
+
+private:
+    broker_options options_;
+    std::function<clock::time_point()> now_;
+    std::map<std::string, std::unique_ptr<vhost>, std::less<>> vhosts_;
+    std::map<std::uint64_t, server_connection*> connections_;
+    std::uint64_t next_connection_id_ = 1;
+    std::mt19937_64 names_;
+};
+
+}  // namespace amqp::fakebroker

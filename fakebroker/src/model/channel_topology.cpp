@@ -1,0 +1,312 @@
+// Exchange and queue declaration, deletion and binding, with RabbitMQ's checks and
+// reply texts.
+#include "broker_state.hpp"
+#include "server_channel.hpp"
+#include "server_connection.hpp"
+
+#include "headers_match.hpp"
+
+#include <sstream>
+
+namespace amqp::fakebroker {
+
+namespace proto = amqp::protocol;
+using proto::reply_code;
+
+namespace {
+
+std::string in_vhost(const std::string& kind, const std::string& name, const std::string& vhost)
+{
+    return kind + " '" + name + "' in vhost '" + vhost + "'";
+}
+
+const char* yes_no(bool b) { return b ? "true" : "false"; }
+
+std::string inequivalent(const char* arg, const std::string& what, const std::string& received,
+                         const std::string& current)
+{
+    return std::string("inequivalent arg '") + arg + "' for " + what + ": received '" + received +
+           "' but current is '" + current + "'";
+}
+
+bool reserved_name(const std::string& name) { return name.rfind("amq.", 0) == 0; }
+
+}  // namespace
+
+std::string server_channel::queue_name_or_last(const std::string& name) const
+{
+    return name.empty() ? last_queue_ : name;
+}
+
+std::optional<error> server_channel::find_queue_for(std::string_view name, std::shared_ptr<queue>& out)
+{
+    const std::string resolved = queue_name_or_last(std::string(name));
+    if (resolved.empty()) {
+        // RabbitMQ: an empty name refers to the channel's last declared queue.
+        return error{reply_code::not_found, "no previously declared queue"};
+    }
+    out = connection_.vhost().find_queue(resolved);
+    if (!out) {
+        return error{reply_code::not_found, "no " + in_vhost("queue", resolved, connection_.vhost().name())};
+    }
+    return std::nullopt;
+}
+
+std::optional<error> server_channel::check_exclusive(const queue& q) const
+{
+    if (q.exclusive() && q.exclusive_owner() != connection_.id()) {
+        return error{reply_code::resource_locked,
+                     "cannot obtain exclusive access to locked " +
+                         in_vhost("queue", q.name(), connection_.vhost().name()) +
+                         ". It could be originally declared on another connection or the exclusive "
+                         "property value does not match that of the original declaration."};
+    }
+    return std::nullopt;
+}
+
+std::optional<error> server_channel::exchange_declare(const proto::exchange_declare& m)
+{
+    vhost& v = connection_.vhost();
+    if (m.exchange.empty()) {
+        return error{reply_code::access_refused, "operation not permitted on the default exchange"};
+    }
+    exchange* existing = v.find_exchange(m.exchange);
+    if (m.passive) {
+        if (!existing) return error{reply_code::not_found, "no " + in_vhost("exchange", m.exchange, v.name())};
+        if (!m.nowait) connection_.send(number_, proto::exchange_declare_ok{});
+        return std::nullopt;
+    }
+    if (reserved_name(m.exchange)) {
+        return error{reply_code::access_refused,
+                     "exchange name '" + m.exchange + "' contains reserved prefix 'amq.*'"};
+    }
+    const auto type = parse_exchange_type(m.type);
+    if (!type) {
+        return error{reply_code::command_invalid,
+                     "unknown exchange type '" + m.type + "' (the types are direct, fanout, topic and headers)"};
+    }
+    if (existing) {
+        const std::string what = in_vhost("exchange", m.exchange, v.name());
+        if (existing->type() != *type) {
+            return error{reply_code::precondition_failed,
+                         inequivalent("type", what, m.type, std::string(to_string(existing->type())))};
+        }
+        if (existing->durable() != m.durable) {
+            return error{reply_code::precondition_failed,
+                         inequivalent("durable", what, yes_no(m.durable), yes_no(existing->durable()))};
+        }
+        if (existing->auto_delete() != m.auto_delete) {
+            return error{reply_code::precondition_failed,
+                         inequivalent("auto_delete", what, yes_no(m.auto_delete), yes_no(existing->auto_delete()))};
+        }
+        if (existing->internal() != m.internal) {
+            return error{reply_code::precondition_failed,
+                         inequivalent("internal", what, yes_no(m.internal), yes_no(existing->internal()))};
+        }
+    } else {
+        v.add_exchange(std::make_unique<exchange>(m.exchange, *type, m.durable, m.auto_delete,
+                                                  m.internal, m.arguments));
+    }
+    if (!m.nowait) connection_.send(number_, proto::exchange_declare_ok{});
+    return std::nullopt;
+}
+
+std::optional<error> server_channel::exchange_delete(const proto::exchange_delete& m)
+{
+    vhost& v = connection_.vhost();
+    if (m.exchange.empty()) {
+        return error{reply_code::access_refused, "operation not permitted on the default exchange"};
+    }
+    if (reserved_name(m.exchange)) {
+        return error{reply_code::access_refused,
+                     "exchange name '" + m.exchange + "' contains reserved prefix 'amq.*'"};
+    }
+    if (exchange* e = v.find_exchange(m.exchange)) {
+        if (m.if_unused && e->binding_count() > 0) {
+            return error{reply_code::precondition_failed,
+                         in_vhost("exchange", m.exchange, v.name()) + " in use"};
+        }
+        v.delete_exchange(m.exchange);
+    }
+    // Deleting a missing exchange succeeds, as in RabbitMQ 3.x.
+    if (!m.nowait) connection_.send(number_, proto::exchange_delete_ok{});
+    return std::nullopt;
+}
+
+std::optional<error> server_channel::exchange_bind(const proto::exchange_bind& m, bool bind)
+{
+    vhost& v = connection_.vhost();
+    if (m.source.empty() || m.destination.empty()) {
+        return error{reply_code::access_refused, "operation not permitted on the default exchange"};
+    }
+    exchange* destination = v.find_exchange(m.destination);
+    if (!destination) return error{reply_code::not_found, "no " + in_vhost("exchange", m.destination, v.name())};
+    exchange* source = v.find_exchange(m.source);
+    if (!source) return error{reply_code::not_found, "no " + in_vhost("exchange", m.source, v.name())};
+    binding b{m.source, m.destination, false, m.routing_key, m.arguments};
+    if (bind) {
+        if (source->type() == exchange_type::headers) {
+            if (auto invalid = validate_x_match(m.arguments)) return error{reply_code::precondition_failed, *invalid};
+        }
+        source->add_binding(std::move(b));
+        if (!m.nowait) connection_.send(number_, proto::exchange_bind_ok{});
+    } else {
+        v.unbind(b);
+        if (!m.nowait) connection_.send(number_, proto::exchange_unbind_ok{});
+    }
+    return std::nullopt;
+}
+
+std::optional<error> server_channel::queue_declare(const proto::queue_declare& m)
+{
+    vhost& v = connection_.vhost();
+    const clock::time_point now = connection_.broker().now();
+    if (m.passive) {
+        std::shared_ptr<queue> q;
+        if (auto e = find_queue_for(m.queue, q)) return e;
+        if (auto e = check_exclusive(*q)) return e;
+        q->touch(now);
+        last_queue_ = q->name();
+        if (!m.nowait) {
+            connection_.send(number_, proto::queue_declare_ok{q->name(), std::uint32_t(q->ready_count()),
+                                                              std::uint32_t(q->consumer_count())});
+        }
+        return std::nullopt;
+    }
+    std::string name = m.queue;
+    if (name.empty()) {
+        name = connection_.broker().generate_name("amq.gen-");
+    } else if (reserved_name(name)) {
+        return error{reply_code::access_refused, "queue name '" + name + "' contains reserved prefix 'amq.*'"};
+    }
+    std::shared_ptr<queue> q = v.find_queue(name);
+    if (q) {
+        if (auto e = check_exclusive(*q)) return e;
+        const std::string what = in_vhost("queue", name, v.name());
+        if (q->durable() != m.durable) {
+            return error{reply_code::precondition_failed,
+                         inequivalent("durable", what, yes_no(m.durable), yes_no(q->durable()))};
+        }
+        if (q->exclusive() != m.exclusive) {
+            return error{reply_code::precondition_failed,
+                         inequivalent("exclusive", what, yes_no(m.exclusive), yes_no(q->exclusive()))};
+        }
+        if (q->auto_delete() != m.auto_delete) {
+            return error{reply_code::precondition_failed,
+                         inequivalent("auto_delete", what, yes_no(m.auto_delete), yes_no(q->auto_delete()))};
+        }
+        for (const char* key : {"x-message-ttl", "x-expires", "x-max-length", "x-max-length-bytes",
+                                "x-overflow", "x-dead-letter-exchange", "x-dead-letter-routing-key",
+                                "x-max-priority", "x-single-active-consumer", "x-queue-type"}) {
+            const proto::field_value* asked = m.arguments.find(key);
+            const proto::field_value* current = q->arguments().find(key);
+            std::int64_t a = 0, c = 0;
+            const bool equal = (!asked && !current) ||
+                               (asked && current &&
+                                ((asked->to_int64(a) && current->to_int64(c) && a == c) ||
+                                 (asked->variant() == current->variant())));
+            if (!equal) {
+                std::ostringstream received, now_value;
+                if (asked) received << *asked; else received << "none";
+                if (current) now_value << *current; else now_value << "none";
+                return error{reply_code::precondition_failed,
+                             std::string("inequivalent arg '") + key + "' for " + what + ": received " +
+                                 received.str() + " but current is " + now_value.str()};
+            }
+        }
+    } else {
+        queue_arguments parsed;
+        if (auto invalid = queue_arguments::parse(m.arguments, name, v.name(), parsed)) {
+            return error{reply_code::precondition_failed, *invalid};
+        }
+        if (const auto* type = m.arguments.find("x-queue-type"); type && type->string() &&
+                                                                 *type->string() != "classic") {
+            // Quorum and stream queues need a cluster; say so rather than pretend.
+            return error{reply_code::precondition_failed,
+                         "invalid arg 'x-queue-type' for " + in_vhost("queue", name, v.name()) +
+                             ": only classic queues are supported by this broker"};
+        }
+        q = std::make_shared<queue>(v, name, m.durable, m.exclusive, m.auto_delete, m.arguments,
+                                    std::move(parsed), m.exclusive ? connection_.id() : 0);
+        v.add_queue(q);
+    }
+    q->touch(now);
+    last_queue_ = name;
+    if (!m.nowait) {
+        connection_.send(number_, proto::queue_declare_ok{name, std::uint32_t(q->ready_count()),
+                                                          std::uint32_t(q->consumer_count())});
+    }
+    return std::nullopt;
+}
+
+std::optional<error> server_channel::queue_bind(const proto::queue_bind& m)
+{
+    vhost& v = connection_.vhost();
+    std::shared_ptr<queue> q;
+    if (auto e = find_queue_for(m.queue, q)) return e;
+    if (m.exchange.empty()) {
+        return error{reply_code::access_refused, "operation not permitted on the default exchange"};
+    }
+    exchange* source = v.find_exchange(m.exchange);
+    if (!source) return error{reply_code::not_found, "no " + in_vhost("exchange", m.exchange, v.name())};
+    if (auto e = check_exclusive(*q)) return e;
+    if (source->type() == exchange_type::headers) {
+        if (auto invalid = validate_x_match(m.arguments)) return error{reply_code::precondition_failed, *invalid};
+    }
+    const std::string routing_key = m.routing_key.empty() && m.queue.empty() ? q->name() : m.routing_key;
+    source->add_binding(binding{m.exchange, q->name(), true, routing_key, m.arguments});
+    if (!m.nowait) connection_.send(number_, proto::queue_bind_ok{});
+    return std::nullopt;
+}
+
+std::optional<error> server_channel::queue_unbind(const proto::queue_unbind& m)
+{
+    vhost& v = connection_.vhost();
+    std::shared_ptr<queue> q;
+    if (auto e = find_queue_for(m.queue, q)) return e;
+    if (m.exchange.empty()) {
+        return error{reply_code::access_refused, "operation not permitted on the default exchange"};
+    }
+    if (!v.find_exchange(m.exchange)) {
+        return error{reply_code::not_found, "no " + in_vhost("exchange", m.exchange, v.name())};
+    }
+    if (auto e = check_exclusive(*q)) return e;
+    // Unbinding what is not bound succeeds, as in RabbitMQ.
+    v.unbind(binding{m.exchange, q->name(), true, m.routing_key, m.arguments});
+    connection_.send(number_, proto::queue_unbind_ok{});
+    return std::nullopt;
+}
+
+std::optional<error> server_channel::queue_purge(const proto::queue_purge& m)
+{
+    std::shared_ptr<queue> q;
+    if (auto e = find_queue_for(m.queue, q)) return e;
+    if (auto e = check_exclusive(*q)) return e;
+    const std::size_t purged = q->purge();
+    if (!m.nowait) connection_.send(number_, proto::queue_purge_ok{std::uint32_t(purged)});
+    return std::nullopt;
+}
+
+std::optional<error> server_channel::queue_delete(const proto::queue_delete& m)
+{
+    vhost& v = connection_.vhost();
+    const std::string name = queue_name_or_last(m.queue);
+    std::shared_ptr<queue> q = v.find_queue(name);
+    if (!q) {
+        // Deleting a missing queue succeeds with a count of 0, as in RabbitMQ 3.x.
+        if (!m.nowait) connection_.send(number_, proto::queue_delete_ok{0});
+        return std::nullopt;
+    }
+    if (auto e = check_exclusive(*q)) return e;
+    if (m.if_unused && q->consumer_count() > 0) {
+        return error{reply_code::precondition_failed, in_vhost("queue", name, v.name()) + " in use"};
+    }
+    if (m.if_empty && q->ready_count() > 0) {
+        return error{reply_code::precondition_failed, in_vhost("queue", name, v.name()) + " not empty"};
+    }
+    const std::size_t count = v.delete_queue(name);
+    if (!m.nowait) connection_.send(number_, proto::queue_delete_ok{std::uint32_t(count)});
+    return std::nullopt;
+}
+
+}  // namespace amqp::fakebroker

@@ -1,0 +1,305 @@
+#include "queue.hpp"
+
+#include "server_channel.hpp"
+#include "vhost.hpp"
+
+#include <algorithm>
+
+namespace amqp::fakebroker {
+
+namespace {
+
+using protocol::field_value;
+
+// RabbitMQ's wording for a bad argument: "invalid arg 'x-max-length' for queue 'q' in
+// vhost '/': {value_negative,-1}".
+std::string invalid_arg(const std::string& key, const std::string& queue, const std::string& vhost,
+                        const std::string& why)
+{
+    return "invalid arg '" + key + "' for queue '" + queue + "' in vhost '" + vhost + "': " + why;
+}
+
+std::optional<std::string> non_negative_int(const protocol::field_table& args, const char* key,
+                                            const std::string& queue, const std::string& vhost,
+                                            std::optional<std::int64_t>& out, bool positive = false)
+{
+    const field_value* v = args.find(key);
+    if (!v) return std::nullopt;
+    std::int64_t n;
+    if (!v->to_int64(n)) {
+        return invalid_arg(key, queue, vhost,
+                           std::string("{unacceptable_type,") + v->type_letter() + "}");
+    }
+    if (n < 0 || (positive && n == 0)) {
+        return invalid_arg(key, queue, vhost,
+                           std::string(n == 0 ? "{value_zero," : "{value_negative,") +
+                               std::to_string(n) + "}");
+    }
+    out = n;
+    return std::nullopt;
+}
+
+std::optional<std::int64_t> per_message_ttl(const protocol::basic_properties& p)
+{
+    if (!p.expiration) return std::nullopt;
+    try {
+        std::size_t used = 0;
+        const long long ms = std::stoll(*p.expiration, &used);
+        if (used == p.expiration->size() && ms >= 0) return ms;
+    } catch (...) {
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string> queue_arguments::parse(const protocol::field_table& args,
+                                                  const std::string& queue,
+                                                  const std::string& vhost, queue_arguments& out)
+{
+    if (auto e = non_negative_int(args, "x-message-ttl", queue, vhost, out.message_ttl_ms)) return e;
+    if (auto e = non_negative_int(args, "x-expires", queue, vhost, out.expires_ms, true)) return e;
+    if (auto e = non_negative_int(args, "x-max-length", queue, vhost, out.max_length)) return e;
+    if (auto e = non_negative_int(args, "x-max-length-bytes", queue, vhost, out.max_length_bytes)) {
+        return e;
+    }
+    if (const field_value* v = args.find("x-overflow")) {
+        const std::string* s = v->string();
+        if (!s || (*s != "drop-head" && *s != "reject-publish" && *s != "reject-publish-dlx")) {
+            return invalid_arg("x-overflow", queue, vhost,
+                               s ? "{unknown_overflow_value,<<\"" + *s + "\">>}" : "{unacceptable_type}");
+        }
+        out.reject_publish = *s != "drop-head";
+    }
+    if (const field_value* v = args.find("x-dead-letter-exchange")) {
+        const std::string* s = v->string();
+        if (!s) return invalid_arg("x-dead-letter-exchange", queue, vhost, "{unacceptable_type}");
+        out.dead_letter_exchange = *s;
+    }
+    if (const field_value* v = args.find("x-dead-letter-routing-key")) {
+        const std::string* s = v->string();
+        if (!s) return invalid_arg("x-dead-letter-routing-key", queue, vhost, "{unacceptable_type}");
+        out.dead_letter_routing_key = *s;
+    }
+    std::optional<std::int64_t> priority;
+    if (auto e = non_negative_int(args, "x-max-priority", queue, vhost, priority)) return e;
+    if (priority) {
+        if (*priority > 255) {
+            return invalid_arg("x-max-priority", queue, vhost,
+                               "{value_too_large," + std::to_string(*priority) + ",255}");
+        }
+        out.max_priority = static_cast<std::uint8_t>(*priority);
+    }
+    if (const field_value* v = args.find("x-single-active-consumer")) {
+        const bool* b = v->get_if<bool>();
+        if (!b) return invalid_arg("x-single-active-consumer", queue, vhost, "{unacceptable_type}");
+        out.single_active_consumer = *b;
+    }
+    return std::nullopt;
+}
+
+queue::queue(vhost& owner, std::string name, bool durable, bool exclusive, bool auto_delete,
+             protocol::field_table arguments, queue_arguments parsed, std::uint64_t exclusive_owner)
+    : vhost_(owner),
+      name_(std::move(name)),
+      durable_(durable),
+      exclusive_(exclusive),
+      auto_delete_(auto_delete),
+      arguments_(std::move(arguments)),
+      limits_(std::move(parsed)),
+      exclusive_owner_(exclusive_owner),
+      levels_(std::size_t(limits_.max_priority) + 1)
+{
+}
+
+queue_info queue::info() const
+{
+    queue_info i;
+    i.vhost = vhost_.name();
+    i.name = name_;
+    i.durable = durable_;
+    i.exclusive = exclusive_;
+    i.auto_delete = auto_delete_;
+    i.arguments = arguments_;
+    i.ready = ready_count_;
+    i.unacked = unacked_;
+    i.consumers = consumers_.size();
+    i.ready_bytes = ready_bytes_;
+    return i;
+}
+
+std::vector<message_info> queue::peek(std::size_t max) const
+{
+    std::vector<message_info> out;
+    for (auto level = levels_.rbegin(); level != levels_.rend() && out.size() < max; ++level) {
+        for (const queued_message& m : *level) {
+            if (out.size() >= max) break;
+            out.push_back({m.content->exchange, m.content->routing_key, m.content->properties,
+                           m.content->body, m.redelivered});
+        }
+    }
+    return out;
+}
+
+std::deque<queued_message>& queue::level_for(const message_content& content)
+{
+    if (levels_.size() == 1) return levels_[0];
+    const std::size_t priority = content.properties.priority.value_or(0);
+    return levels_[std::min(priority, levels_.size() - 1)];
+}
+
+enqueue_result queue::enqueue(std::shared_ptr<const message_content> content, clock::time_point now)
+{
+    const std::size_t size = content->body.size();
+    const bool over_length = limits_.max_length && ready_count_ + 1 > std::size_t(*limits_.max_length);
+    const bool over_bytes =
+        limits_.max_length_bytes && ready_bytes_ + size > std::uint64_t(*limits_.max_length_bytes);
+    if ((over_length || over_bytes) && limits_.reject_publish) return enqueue_result::rejected;
+
+    queued_message m;
+    m.sequence = next_sequence_++;
+    // The earlier of the queue's TTL and the message's own expiration.
+    std::optional<std::int64_t> ttl = limits_.message_ttl_ms;
+    if (auto own = per_message_ttl(content->properties)) ttl = ttl ? std::min(*ttl, *own) : *own;
+    if (ttl) m.expires_at = now + std::chrono::milliseconds(*ttl);
+    m.content = std::move(content);
+
+    level_for(*m.content).push_back(std::move(m));
+    ++ready_count_;
+    ready_bytes_ += size;
+    drop_head_for_overflow(now);
+    return enqueue_result::accepted;
+}
+
+void queue::drop_head_for_overflow(clock::time_point now)
+{
+    while (!empty() &&
+           ((limits_.max_length && ready_count_ > std::size_t(*limits_.max_length)) ||
+            (limits_.max_length_bytes && ready_bytes_ > std::uint64_t(*limits_.max_length_bytes)))) {
+        queued_message dropped = pop_front();
+        dead_letter(dropped, "maxlen", now);
+    }
+}
+
+queued_message queue::pop_front()
+{
+    auto level = std::find_if(levels_.rbegin(), levels_.rend(), [](const auto& l) { return !l.empty(); });
+    queued_message m = std::move(level->front());
+    level->pop_front();
+    --ready_count_;
+    ready_bytes_ -= m.body_size();
+    return m;
+}
+
+std::optional<queued_message> queue::take(clock::time_point now)
+{
+    expire(now);
+    touch(now);
+    if (empty()) return std::nullopt;
+    return pop_front();
+}
+
+void queue::requeue(queued_message message)
+{
+    if (deleted_) return;
+    message.redelivered = true;
+    auto& level = level_for(*message.content);
+    auto at = std::upper_bound(level.begin(), level.end(), message.sequence,
+                               [](std::uint64_t s, const queued_message& m) { return s < m.sequence; });
+    ready_bytes_ += message.body_size();
+    ++ready_count_;
+    level.insert(at, std::move(message));
+}
+
+std::size_t queue::purge()
+{
+    const std::size_t n = ready_count_;
+    for (auto& level : levels_) level.clear();
+    ready_count_ = 0;
+    ready_bytes_ = 0;
+    return n;
+}
+
+void queue::add_consumer(consumer* c)
+{
+    consumers_.push_back(c);
+}
+
+void queue::remove_consumer(const consumer* c)
+{
+    auto it = std::find(consumers_.begin(), consumers_.end(), c);
+    if (it == consumers_.end()) return;
+    const auto index = std::size_t(it - consumers_.begin());
+    consumers_.erase(it);
+    if (next_consumer_ > index) --next_consumer_;
+    if (next_consumer_ >= consumers_.size()) next_consumer_ = 0;
+}
+
+void queue::dispatch(clock::time_point now)
+{
+    if (deleted_ || consumers_.empty()) return;
+    expire(now);
+    while (!empty()) {
+        // With single active consumer only the first consumer ever receives.
+        const std::size_t candidates = limits_.single_active_consumer ? 1 : consumers_.size();
+        consumer* chosen = nullptr;
+        for (std::size_t tried = 0; tried < candidates; ++tried) {
+            const std::size_t index = limits_.single_active_consumer ? 0 : (next_consumer_ + tried) % consumers_.size();
+            consumer* c = consumers_[index];
+            if (c->channel->can_deliver(*c)) {
+                chosen = c;
+                if (!limits_.single_active_consumer) next_consumer_ = (index + 1) % consumers_.size();
+                break;
+            }
+        }
+        if (!chosen) return;
+        touch(now);
+        chosen->channel->deliver(*chosen, *this, pop_front());
+        if (consumers_.empty()) return;
+    }
+}
+
+void queue::dead_letter(const queued_message& message, const char* reason, clock::time_point now)
+{
+    if (limits_.dead_letter_exchange) vhost_.dead_letter(*this, message, reason, now);
+}
+
+std::optional<clock::time_point> queue::expire(clock::time_point now)
+{
+    // Like RabbitMQ, only messages at the head expire; one with a longer per-message
+    // TTL in front shields those behind it.
+    for (auto level = levels_.rbegin(); level != levels_.rend(); ++level) {
+        while (!level->empty() && level->front().expires_at && *level->front().expires_at <= now) {
+            queued_message m = std::move(level->front());
+            level->pop_front();
+            --ready_count_;
+            ready_bytes_ -= m.body_size();
+            dead_letter(m, "expired", now);
+        }
+    }
+    std::optional<clock::time_point> next;
+    for (const auto& level : levels_) {
+        if (!level.empty() && level.front().expires_at) {
+            next = next ? std::min(*next, *level.front().expires_at) : *level.front().expires_at;
+        }
+    }
+    return next;
+}
+
+std::optional<clock::time_point> queue::expires_at() const
+{
+    if (!limits_.expires_ms || !consumers_.empty()) return std::nullopt;
+    return last_used_ + std::chrono::milliseconds(*limits_.expires_ms);
+}
+
+void queue::mark_deleted()
+{
+    deleted_ = true;
+    // Copy: cancelling removes consumers from the list.
+    const std::vector<consumer*> cancelled = consumers_;
+    for (consumer* c : cancelled) c->channel->cancelled_by_server(*c);
+    consumers_.clear();
+    purge();
+}
+
+}  // namespace amqp::fakebroker

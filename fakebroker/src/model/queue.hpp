@@ -1,0 +1,129 @@
+#pragma once
+
+#include "message.hpp"
+
+#include <amqp/fakebroker/inspection.hpp>
+#include <amqp/protocol/field_table.hpp>
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace amqp::fakebroker {
+
+class queue;
+class server_channel;
+class vhost;
+
+struct consumer {
+    std::string tag;
+    server_channel* channel = nullptr;
+    std::shared_ptr<queue> source;
+    bool no_ack = false;
+    bool exclusive = false;
+    protocol::field_table arguments;
+    std::uint16_t prefetch = 0;  // 0: unlimited
+    std::size_t unacked = 0;
+};
+
+// The queue arguments RabbitMQ interprets, parsed once at declare time.
+struct queue_arguments {
+    std::optional<std::int64_t> message_ttl_ms;
+    std::optional<std::int64_t> expires_ms;
+    std::optional<std::int64_t> max_length;
+    std::optional<std::int64_t> max_length_bytes;
+    bool reject_publish = false;  // x-overflow: reject-publish (else drop-head)
+    std::optional<std::string> dead_letter_exchange;
+    std::optional<std::string> dead_letter_routing_key;
+    std::uint8_t max_priority = 0;
+    bool single_active_consumer = false;
+
+    // Parses and validates; the error is RabbitMQ's 406 reply text detail.
+    static std::optional<std::string> parse(const protocol::field_table& args, const std::string& queue,
+                                            const std::string& vhost, queue_arguments& out);
+};
+
+enum class enqueue_result { accepted, rejected };
+
+class queue : public std::enable_shared_from_this<queue> {
+public:
+    queue(vhost& owner, std::string name, bool durable, bool exclusive, bool auto_delete,
+          protocol::field_table arguments, queue_arguments parsed, std::uint64_t exclusive_owner);
+
+    const std::string& name() const noexcept { return name_; }
+    bool durable() const noexcept { return durable_; }
+    bool exclusive() const noexcept { return exclusive_; }
+    bool auto_delete() const noexcept { return auto_delete_; }
+    std::uint64_t exclusive_owner() const noexcept { return exclusive_owner_; }
+    const protocol::field_table& arguments() const noexcept { return arguments_; }
+    const queue_arguments& limits() const noexcept { return limits_; }
+    bool deleted() const noexcept { return deleted_; }
+
+    std::size_t ready_count() const noexcept { return ready_count_; }
+    std::uint64_t ready_bytes() const noexcept { return ready_bytes_; }
+    std::size_t unacked_count() const noexcept { return unacked_; }
+    std::size_t consumer_count() const noexcept { return consumers_.size(); }
+    const std::vector<consumer*>& consumers() const noexcept { return consumers_; }
+    queue_info info() const;
+    std::vector<message_info> peek(std::size_t max) const;
+
+    // Adds a routed message; `rejected` when x-overflow is reject-publish and the
+    // queue is full.
+    enqueue_result enqueue(std::shared_ptr<const message_content> content, clock::time_point now);
+    // Takes the head for basic.get (after expiring what is due).
+    std::optional<queued_message> take(clock::time_point now);
+    // Puts a delivered message back at its original position, marked redelivered.
+    void requeue(queued_message message);
+    std::size_t purge();
+
+    void add_consumer(consumer* c);
+    void remove_consumer(const consumer* c);
+    // Delivers ready messages to consumers with capacity, round robin.
+    void dispatch(clock::time_point now);
+
+    void delivered_unacked() noexcept { ++unacked_; }
+    void settled() noexcept { --unacked_; }
+    // A message delivered earlier was rejected without requeue (or expired): dead-letter it.
+    void dead_letter(const queued_message& message, const char* reason, clock::time_point now);
+
+    // Expires messages at the head whose TTL passed; the next expiry, if any.
+    std::optional<clock::time_point> expire(clock::time_point now);
+    // Marks the queue used now (x-expires counts from the last use).
+    void touch(clock::time_point now) noexcept { last_used_ = now; }
+    std::optional<clock::time_point> expires_at() const;
+
+    // Called by the vhost when the queue is deleted: cancels consumers (basic.cancel
+    // to those that asked for it) and drops the messages.
+    void mark_deleted();
+
+private:
+    std::deque<queued_message>& level_for(const message_content& content);
+    queued_message pop_front();
+    bool empty() const noexcept { return ready_count_ == 0; }
+    void drop_head_for_overflow(clock::time_point now);
+
+    vhost& vhost_;
+    std::string name_;
+    bool durable_;
+    bool exclusive_;
+    bool auto_delete_;
+    protocol::field_table arguments_;
+    queue_arguments limits_;
+    std::uint64_t exclusive_owner_;
+    bool deleted_ = false;
+
+    // One deque per priority level, highest last; a single level without x-max-priority.
+    std::vector<std::deque<queued_message>> levels_;
+    std::size_t ready_count_ = 0;
+    std::uint64_t ready_bytes_ = 0;
+    std::size_t unacked_ = 0;
+    std::uint64_t next_sequence_ = 0;
+    std::vector<consumer*> consumers_;
+    std::size_t next_consumer_ = 0;
+    clock::time_point last_used_;
+};
+
+}  // namespace amqp::fakebroker

@@ -1,0 +1,340 @@
+#include "server_channel.hpp"
+
+#include "broker_state.hpp"
+#include "server_connection.hpp"
+
+#include <algorithm>
+#include <set>
+
+namespace amqp::fakebroker {
+
+namespace proto = amqp::protocol;
+using proto::reply_code;
+
+server_channel::server_channel(server_connection& connection, std::uint16_t number)
+    : connection_(connection), number_(number)
+{
+}
+
+server_channel::~server_channel()
+{
+    shutdown();
+}
+
+std::optional<error> server_channel::handle(proto::command& command)
+{
+    return std::visit(
+        [&](auto& m) -> std::optional<error> {
+            using M = std::decay_t<decltype(m)>;
+            if constexpr (std::is_same_v<M, proto::exchange_declare>) return exchange_declare(m);
+            else if constexpr (std::is_same_v<M, proto::exchange_delete>) return exchange_delete(m);
+            else if constexpr (std::is_same_v<M, proto::exchange_bind>) return exchange_bind(m, true);
+            else if constexpr (std::is_same_v<M, proto::exchange_unbind>) {
+                return exchange_bind(proto::exchange_bind{m.ticket, m.destination, m.source,
+                                                          m.routing_key, m.nowait, m.arguments},
+                                     false);
+            }
+            else if constexpr (std::is_same_v<M, proto::queue_declare>) return queue_declare(m);
+            else if constexpr (std::is_same_v<M, proto::queue_bind>) return queue_bind(m);
+            else if constexpr (std::is_same_v<M, proto::queue_unbind>) return queue_unbind(m);
+            else if constexpr (std::is_same_v<M, proto::queue_purge>) return queue_purge(m);
+            else if constexpr (std::is_same_v<M, proto::queue_delete>) return queue_delete(m);
+            else if constexpr (std::is_same_v<M, proto::basic_publish>) {
+                auto content = std::make_shared<message_content>();
+                content->exchange = m.exchange;
+                content->routing_key = m.routing_key;
+                content->properties = std::move(command.header->properties);
+                content->body = std::move(command.body);
+                return publish(m, std::move(content));
+            }
+            else if constexpr (std::is_same_v<M, proto::basic_get>) return get(m);
+            else if constexpr (std::is_same_v<M, proto::basic_consume>) return consume(m);
+            else if constexpr (std::is_same_v<M, proto::basic_cancel>) return cancel(m);
+            else if constexpr (std::is_same_v<M, proto::basic_ack>) {
+                return settle(m.delivery_tag, m.multiple, true, false, "basic.ack");
+            }
+            else if constexpr (std::is_same_v<M, proto::basic_nack>) {
+                return settle(m.delivery_tag, m.multiple, false, m.requeue, "basic.nack");
+            }
+            else if constexpr (std::is_same_v<M, proto::basic_reject>) {
+                return settle(m.delivery_tag, false, false, m.requeue, "basic.reject");
+            }
+            else if constexpr (std::is_same_v<M, proto::basic_recover>) {
+                auto e = recover(m.requeue);
+                if (!e) connection_.send(number_, proto::basic_recover_ok{});
+                return e;
+            }
+            else if constexpr (std::is_same_v<M, proto::basic_recover_async>) return recover(m.requeue);
+            else if constexpr (std::is_same_v<M, proto::basic_qos>) {
+                // RabbitMQ's reading: global=false limits each new consumer, global=true
+                // the channel as a whole. prefetch_size is not supported by RabbitMQ either.
+                if (m.prefetch_size != 0) {
+                    return error{reply_code::not_implemented,
+                                 "prefetch_size!=0 (" + std::to_string(m.prefetch_size) + ")"};
+                }
+                if (m.global) global_prefetch_count_ = m.prefetch_count;
+                else prefetch_count_ = m.prefetch_count;
+                connection_.send(number_, proto::basic_qos_ok{});
+                dispatch_own_queues();
+                return std::nullopt;
+            }
+            else if constexpr (std::is_same_v<M, proto::channel_flow>) {
+                flow_active_ = m.active;
+                connection_.send(number_, proto::channel_flow_ok{m.active});
+                if (flow_active_) dispatch_own_queues();
+                return std::nullopt;
+            }
+            else if constexpr (std::is_same_v<M, proto::confirm_select>) {
+                if (transactional_) {
+                    return error{reply_code::precondition_failed,
+                                 "cannot switch from tx to confirm mode"};
+                }
+                confirm_mode_ = true;
+                if (!m.nowait) connection_.send(number_, proto::confirm_select_ok{});
+                return std::nullopt;
+            }
+            else if constexpr (std::is_same_v<M, proto::tx_select>) {
+                if (confirm_mode_) {
+                    return error{reply_code::precondition_failed,
+                                 "cannot switch from confirm to tx mode"};
+                }
+                transactional_ = true;
+                connection_.send(number_, proto::tx_select_ok{});
+                return std::nullopt;
+            }
+            else if constexpr (std::is_same_v<M, proto::tx_commit>) {
+                if (!transactional_) {
+                    return error{reply_code::precondition_failed, "channel is not transactional"};
+                }
+                auto publishes = std::move(tx_publishes_);
+                auto settles = std::move(tx_settles_);
+                tx_publishes_.clear();
+                tx_settles_.clear();
+                for (auto& p : publishes) {
+                    if (exchange* target = connection_.vhost().find_exchange(p.method.exchange)) {
+                        route_and_enqueue(p.method, std::move(p.content), *target);
+                    }
+                }
+                for (const auto& s : settles) {
+                    transactional_ = false;  // apply now rather than buffering again
+                    auto e = settle(s.delivery_tag, s.multiple, s.ack, s.requeue, "tx.commit");
+                    transactional_ = true;
+                    if (e) return e;
+                }
+                connection_.send(number_, proto::tx_commit_ok{});
+                return std::nullopt;
+            }
+            else if constexpr (std::is_same_v<M, proto::tx_rollback>) {
+                if (!transactional_) {
+                    return error{reply_code::precondition_failed, "channel is not transactional"};
+                }
+                tx_publishes_.clear();
+                tx_settles_.clear();
+                connection_.send(number_, proto::tx_rollback_ok{});
+                return std::nullopt;
+            }
+            else if constexpr (std::is_same_v<M, proto::access_request>) {
+                connection_.send(number_, proto::access_request_ok{1});
+                return std::nullopt;
+            }
+            else if constexpr (std::is_same_v<M, proto::channel_flow_ok>) return std::nullopt;
+            else {
+                // A method a client never sends (a reply, or a server-only method).
+                return error{reply_code::command_invalid,
+                             "unexpected method " + std::string(M::name) + " from the client"};
+            }
+        },
+        command.method);
+}
+
+bool server_channel::can_deliver(const consumer& c) const noexcept
+{
+    if (!flow_active_) return false;
+    if (c.no_ack) return true;
+    if (c.prefetch != 0 && c.unacked >= c.prefetch) return false;
+    if (global_prefetch_count_ != 0 && unacked_.size() >= global_prefetch_count_) return false;
+    return true;
+}
+
+void server_channel::deliver(consumer& c, queue& from, queued_message message)
+{
+    const std::uint64_t tag = next_delivery_tag_++;
+    connection_.send_message(number_,
+                             proto::basic_deliver{c.tag, tag, message.redelivered,
+                                                  message.content->exchange,
+                                                  message.content->routing_key},
+                             *message.content);
+    if (c.no_ack) return;
+    ++c.unacked;
+    from.delivered_unacked();
+    unacked_.emplace(tag, unacked_delivery{from.shared_from_this(), std::move(message), c.tag});
+}
+
+void server_channel::cancelled_by_server(consumer& c)
+{
+    // consumer_cancel_notify: tell the client its consumer is gone.
+    connection_.send(number_, proto::basic_cancel{c.tag, true});
+    const std::string tag = c.tag;
+    remove_consumer(tag);
+}
+
+std::optional<error> server_channel::consume(const proto::basic_consume& m)
+{
+    std::shared_ptr<queue> q;
+    if (auto e = find_queue_for(m.queue, q)) return e;
+    if (auto e = check_exclusive(*q)) return e;
+    std::string tag = m.consumer_tag.empty() ? connection_.broker().generate_name("amq.ctag-") : m.consumer_tag;
+    if (std::any_of(consumers_.begin(), consumers_.end(), [&](const consumer& c) { return c.tag == tag; })) {
+        return error{reply_code::not_allowed, "attempt to reuse consumer tag '" + tag + "'"};
+    }
+    const auto& existing = q->consumers();
+    if (!existing.empty() && (m.exclusive || std::any_of(existing.begin(), existing.end(),
+                                                         [](const consumer* c) { return c->exclusive; }))) {
+        return error{reply_code::access_refused, "queue '" + q->name() + "' in vhost '" +
+                                                     connection_.vhost().name() + "' in exclusive use"};
+    }
+    consumers_.push_back(consumer{tag, this, q, m.no_ack, m.exclusive, m.arguments, prefetch_count_, 0});
+    q->add_consumer(&consumers_.back());
+    if (!m.nowait) connection_.send(number_, proto::basic_consume_ok{tag});
+    q->dispatch(connection_.broker().now());
+    return std::nullopt;
+}
+
+std::optional<error> server_channel::cancel(const proto::basic_cancel& m)
+{
+    remove_consumer(m.consumer_tag);
+    // Cancelling an unknown tag is not an error in RabbitMQ.
+    if (!m.nowait) connection_.send(number_, proto::basic_cancel_ok{m.consumer_tag});
+    return std::nullopt;
+}
+
+void server_channel::remove_consumer(const std::string& tag)
+{
+    auto it = std::find_if(consumers_.begin(), consumers_.end(), [&](const consumer& c) { return c.tag == tag; });
+    if (it == consumers_.end()) return;
+    std::shared_ptr<queue> source = std::move(it->source);
+    source->remove_consumer(&*it);
+    consumers_.erase(it);
+    // An auto-delete queue goes with its last consumer.
+    if (source->auto_delete() && source->consumer_count() == 0 && !source->deleted()) {
+        connection_.vhost().delete_queue(source->name());
+    }
+}
+
+std::optional<error> server_channel::settle(std::uint64_t tag, bool multiple, bool ack, bool requeue,
+                                            const char* method)
+{
+    (void)method;
+    if (transactional_) {
+        // Checked now so an unknown tag fails at once, applied at commit.
+        if (!(multiple && tag == 0) && !unacked_.count(tag)) {
+            return error{reply_code::precondition_failed, "unknown delivery tag " + std::to_string(tag)};
+        }
+        tx_settles_.push_back({tag, multiple, ack, requeue});
+        return std::nullopt;
+    }
+    if (multiple) {
+        // Tag 0 with multiple means "everything outstanding".
+        if (tag != 0 && !unacked_.count(tag)) {
+            return error{reply_code::precondition_failed, "unknown delivery tag " + std::to_string(tag)};
+        }
+        auto end = tag == 0 ? unacked_.end() : unacked_.upper_bound(tag);
+        std::vector<unacked_delivery> settled;
+        for (auto it = unacked_.begin(); it != end; ++it) settled.push_back(std::move(it->second));
+        unacked_.erase(unacked_.begin(), end);
+        for (auto& d : settled) settle_one(d, ack, requeue);
+    } else {
+        auto it = unacked_.find(tag);
+        if (it == unacked_.end()) {
+            return error{reply_code::precondition_failed, "unknown delivery tag " + std::to_string(tag)};
+        }
+        unacked_delivery d = std::move(it->second);
+        unacked_.erase(it);
+        settle_one(d, ack, requeue);
+    }
+    dispatch_own_queues();
+    return std::nullopt;
+}
+
+void server_channel::settle_one(unacked_delivery& d, bool ack, bool requeue)
+{
+    for (consumer& c : consumers_) {
+        if (c.tag == d.consumer_tag && c.unacked > 0) {
+            --c.unacked;
+            break;
+        }
+    }
+    if (d.from->deleted()) return;
+    d.from->settled();
+    const clock::time_point now = connection_.broker().now();
+    if (ack) return;
+    if (requeue) {
+        d.from->requeue(std::move(d.message));
+        d.from->dispatch(now);
+    } else {
+        d.from->dead_letter(d.message, "rejected", now);
+    }
+}
+
+std::optional<error> server_channel::recover(bool requeue)
+{
+    (void)requeue;  // RabbitMQ always requeues (requeue=false is not supported either)
+    std::vector<unacked_delivery> all;
+    for (auto& [tag, d] : unacked_) all.push_back(std::move(d));
+    unacked_.clear();
+    for (auto& d : all) settle_one(d, false, true);
+    dispatch_own_queues();
+    return std::nullopt;
+}
+
+void server_channel::dispatch_own_queues()
+{
+    const clock::time_point now = connection_.broker().now();
+    std::set<queue*> seen;
+    for (const auto& [name, q] : connection_.vhost().queues()) {
+        for (const consumer* c : q->consumers()) {
+            if (c->channel == this && seen.insert(q.get()).second) q->dispatch(now);
+        }
+    }
+}
+
+void server_channel::shutdown()
+{
+    // Consumers first, so requeued messages are not delivered back to this channel.
+    while (!consumers_.empty()) remove_consumer(consumers_.front().tag);
+    std::vector<unacked_delivery> all;
+    for (auto& [tag, d] : unacked_) all.push_back(std::move(d));
+    unacked_.clear();
+    const clock::time_point now = connection_.broker().now();
+    std::set<queue*> touched;
+    for (auto& d : all) {
+        if (d.from->deleted()) continue;
+        d.from->settled();
+        d.from->requeue(std::move(d.message));
+        touched.insert(d.from.get());
+    }
+    for (queue* q : touched) q->dispatch(now);
+}
+
+void server_channel::flush_confirms()
+{
+    if (!confirm_mode_ || pending_confirm_ <= confirmed_through_) return;
+    const bool multiple = pending_confirm_ - confirmed_through_ > 1;
+    connection_.send(number_, proto::basic_ack{pending_confirm_, multiple});
+    confirmed_through_ = pending_confirm_;
+}
+
+channel_info server_channel::info() const
+{
+    channel_info i;
+    i.number = number_;
+    i.prefetch_count = prefetch_count_;
+    i.global_prefetch_count = global_prefetch_count_;
+    i.unacked = unacked_.size();
+    i.consumers = consumers_.size();
+    i.confirm = confirm_mode_;
+    i.transactional = transactional_;
+    return i;
+}
+
+}  // namespace amqp::fakebroker

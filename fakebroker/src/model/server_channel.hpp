@@ -1,0 +1,119 @@
+#pragma once
+
+#include "message.hpp"
+#include "queue.hpp"
+#include "vhost.hpp"
+
+#include <amqp/fakebroker/inspection.hpp>
+#include <amqp/protocol/command_assembler.hpp>
+#include <amqp/protocol/methods.hpp>
+
+#include <cstdint>
+#include <list>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace amqp::fakebroker {
+
+class server_connection;
+
+// One open channel of a client connection: its consumers, unacknowledged
+// deliveries, prefetch, confirm and transaction modes, and the handlers of every
+// channel-level method.
+class server_channel {
+public:
+    server_channel(server_connection& connection, std::uint16_t number);
+    ~server_channel();
+    server_channel(const server_channel&) = delete;
+    server_channel& operator=(const server_channel&) = delete;
+
+    std::uint16_t number() const noexcept { return number_; }
+
+    // Handles one command; a failure comes back as the error the channel (soft) or
+    // the connection (hard) closes with.
+    std::optional<error> handle(protocol::command& command);
+
+    // Called by queues.
+    bool can_deliver(const consumer& c) const noexcept;
+    void deliver(consumer& c, queue& from, queued_message message);
+    void cancelled_by_server(consumer& c);
+
+    // The channel ends: unacked deliveries go back to their queues (redelivered),
+    // consumers are cancelled, auto-delete queues left without consumers go.
+    void shutdown();
+
+    // Sends the publisher confirms gathered while handling a batch of input.
+    void flush_confirms();
+
+    channel_info info() const;
+    std::size_t unacked_count() const noexcept { return unacked_.size(); }
+
+private:
+    struct unacked_delivery {
+        std::shared_ptr<queue> from;
+        queued_message message;
+        std::string consumer_tag;  // empty for basic.get
+    };
+    // A publish or acknowledgement held back by a transaction until tx.commit.
+    struct tx_publish {
+        protocol::basic_publish method;
+        std::shared_ptr<message_content> content;
+    };
+    struct tx_settle {
+        std::uint64_t delivery_tag;
+        bool multiple;
+        bool ack;
+        bool requeue;
+    };
+
+    // Topology (channel_topology.cpp).
+    std::optional<error> exchange_declare(const protocol::exchange_declare& m);
+    std::optional<error> exchange_delete(const protocol::exchange_delete& m);
+    std::optional<error> exchange_bind(const protocol::exchange_bind& m, bool bind);
+    std::optional<error> queue_declare(const protocol::queue_declare& m);
+    std::optional<error> queue_bind(const protocol::queue_bind& m);
+    std::optional<error> queue_unbind(const protocol::queue_unbind& m);
+    std::optional<error> queue_purge(const protocol::queue_purge& m);
+    std::optional<error> queue_delete(const protocol::queue_delete& m);
+    std::optional<error> find_queue_for(std::string_view name, std::shared_ptr<queue>& out);
+    std::optional<error> check_exclusive(const queue& q) const;
+    std::string queue_name_or_last(const std::string& name) const;
+
+    // Messages (channel_messages.cpp).
+    std::optional<error> publish(protocol::basic_publish& m, std::shared_ptr<message_content> content);
+    void route_and_enqueue(const protocol::basic_publish& m, std::shared_ptr<message_content> content,
+                           exchange& target);
+    std::optional<error> get(const protocol::basic_get& m);
+    std::optional<error> consume(const protocol::basic_consume& m);
+    std::optional<error> cancel(const protocol::basic_cancel& m);
+    std::optional<error> settle(std::uint64_t tag, bool multiple, bool ack, bool requeue,
+                                const char* method);
+    void settle_one(unacked_delivery& d, bool ack, bool requeue);
+    std::optional<error> recover(bool requeue);
+    void remove_consumer(const std::string& tag);
+    void dispatch_own_queues();
+
+    server_connection& connection_;
+    std::uint16_t number_;
+    std::uint64_t next_delivery_tag_ = 1;
+    std::map<std::uint64_t, unacked_delivery> unacked_;
+    std::list<consumer> consumers_;
+    std::uint16_t prefetch_count_ = 0;         // for new consumers
+    std::uint16_t global_prefetch_count_ = 0;  // shared by the channel
+    bool flow_active_ = true;
+    std::string last_queue_;  // the queue name an empty name refers to
+
+    bool confirm_mode_ = false;
+    std::uint64_t next_publish_seq_ = 1;
+    std::uint64_t confirmed_through_ = 0;  // acks sent up to here
+    std::uint64_t pending_confirm_ = 0;    // publishes routed, ack not yet sent
+
+    bool transactional_ = false;
+    std::vector<tx_publish> tx_publishes_;
+    std::vector<tx_settle> tx_settles_;
+};
+
+}  // namespace amqp::fakebroker

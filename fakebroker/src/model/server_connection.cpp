@@ -1,0 +1,466 @@
+#include "server_connection.hpp"
+
+#include "broker_state.hpp"
+#include "vhost.hpp"
+
+#include <amqp/protocol/print.hpp>
+
+#include <sstream>
+
+namespace amqp::fakebroker {
+
+namespace proto = amqp::protocol;
+using proto::reply_code;
+
+namespace {
+
+// PLAIN: "\0user\0password" (an authorisation identity before the first NUL is
+// allowed and ignored).
+bool parse_plain(const std::string& response, std::string& user, std::string& password)
+{
+    const auto first = response.find('\0');
+    if (first == std::string::npos) return false;
+    const auto second = response.find('\0', first + 1);
+    if (second == std::string::npos) return false;
+    user = response.substr(first + 1, second - first - 1);
+    password = response.substr(second + 1);
+    return true;
+}
+
+// AMQPLAIN: a field table without its size prefix, holding LOGIN and PASSWORD.
+bool parse_amqplain(const std::string& response, std::string& user, std::string& password)
+{
+    proto::byte_buffer framed;
+    proto::writer w(framed);
+    w.longstr(response);
+    proto::reader r(framed.data());
+    proto::field_table table;
+    if (!r.table(table)) return false;
+    const proto::field_value* login = table.find("LOGIN");
+    const proto::field_value* pass = table.find("PASSWORD");
+    if (!login || !pass || !login->string() || !pass->string()) return false;
+    user = *login->string();
+    password = *pass->string();
+    return true;
+}
+
+proto::field_table server_properties()
+{
+    proto::field_table capabilities{
+        {"publisher_confirms", true},         {"exchange_exchange_bindings", true},
+        {"basic.nack", true},                 {"consumer_cancel_notify", true},
+        {"connection.blocked", true},         {"consumer_priorities", true},
+        {"authentication_failure_close", true}, {"per_consumer_qos", true},
+        {"direct_reply_to", true},
+    };
+    return {
+        {"capabilities", std::move(capabilities)},
+        {"cluster_name", std::string("fakebroker@localhost")},
+        {"copyright", std::string("amqp-fake")},
+        {"information", std::string("An embedded AMQP 0-9-1 broker for tests")},
+        {"platform", std::string("C++20")},
+        {"product", std::string("RabbitMQ")},
+        {"version", std::string("3.10.8")},
+    };
+}
+
+}  // namespace
+
+server_connection::server_connection(broker_state& broker, std::string peer)
+    : broker_(broker),
+      id_(broker.register_connection(this)),
+      peer_(std::move(peer)),
+      name_(peer_),
+      reader_(proto::frame_min_size),
+      channel_max_(broker.options().channel_max),
+      frame_max_(broker.options().frame_max),
+      last_received_(broker.now()),
+      last_sent_(broker.now())
+{
+}
+
+server_connection::~server_connection()
+{
+    release();
+    broker_.unregister_connection(id_);
+}
+
+void server_connection::notify_output()
+{
+    if (output_listener_) output_listener_();
+}
+
+void server_connection::trace_sent(std::uint16_t channel, const proto::method& m)
+{
+    if (!broker_.options().trace) return;
+    std::ostringstream os;
+    os << name_ << " <- ch" << channel << ' ' << m;
+    broker_.options().trace(os.str());
+}
+
+void server_connection::trace_received(std::uint16_t channel, const proto::method& m)
+{
+    if (!broker_.options().trace) return;
+    std::ostringstream os;
+    os << name_ << " -> ch" << channel << ' ' << m;
+    broker_.options().trace(os.str());
+}
+
+void server_connection::receive(std::span<const std::byte> bytes)
+{
+    if (state_ == state::finished) return;
+    last_received_ = broker_.now();
+    if (state_ == state::header) {
+        const std::size_t take = std::min(bytes.size(), proto::protocol_header.size() - header_bytes_.size());
+        header_bytes_.append(bytes.first(take));
+        bytes = bytes.subspan(take);
+        switch (proto::check_protocol_header(header_bytes_.data())) {
+        case proto::header_check::need_more:
+            return;
+        case proto::header_check::mismatch: {
+            // The spec: answer with the header we do speak, then close.
+            const bool was_empty = output_.empty();
+            output_.append(proto::protocol_header);
+            if (was_empty) notify_output();
+            finish();
+            return;
+        }
+        case proto::header_check::match:
+            send(0, proto::connection_start{0, 9, server_properties(), "AMQPLAIN PLAIN", "en_US"});
+            state_ = state::start_ok;
+            break;
+        }
+    }
+    reader_.feed(bytes);
+    for (proto::decoded_frame f = reader_.next(); !f.need_more() && state_ != state::finished;
+         f = reader_.next()) {
+        if (f.error) {
+            connection_error(*f.error);
+            finish();
+            return;
+        }
+        handle_frame(*f.frame);
+    }
+    for (auto& [number, channel] : channels_) channel->flush_confirms();
+}
+
+void server_connection::handle_frame(const proto::frame_view& frame)
+{
+    if (frame.type == proto::frame_type::heartbeat) {
+        if (frame.channel != 0) {
+            connection_error({reply_code::frame_error, "heartbeat frame on channel " + std::to_string(frame.channel)});
+        }
+        return;
+    }
+    if (frame.channel == 0) {
+        if (frame.type != proto::frame_type::method) {
+            connection_error({reply_code::command_invalid, "content frame on channel 0"});
+            return;
+        }
+        auto m = proto::decode_method(frame.payload);
+        if (!m) {
+            connection_error(m.error());
+            return;
+        }
+        trace_received(0, *m);
+        handle_connection_method(*m);
+        return;
+    }
+    if (state_ == state::closing) return;
+    if (state_ != state::running) {
+        connection_error({reply_code::unexpected_frame, "frame on channel " + std::to_string(frame.channel) +
+                                                            " before the connection is open"});
+        return;
+    }
+    if (frame.channel > channel_max_) {
+        connection_error({reply_code::channel_error, "channel number " + std::to_string(frame.channel) +
+                                                         " exceeds the negotiated channel_max " +
+                                                         std::to_string(channel_max_)});
+        return;
+    }
+    auto& assembler = assemblers_.try_emplace(frame.channel, broker_.options().max_message_size).first->second;
+    if (auto e = assembler.add(frame)) {
+        if (proto::is_hard_error(e->code)) connection_error(*e);
+        else channel_error(frame.channel, *e);
+        assemblers_.erase(frame.channel);
+        return;
+    }
+    if (!assembler.complete()) return;
+    proto::command c = assembler.take();
+    trace_received(frame.channel, c.method);
+    handle_channel_command(frame.channel, c);
+}
+
+void server_connection::handle_connection_method(proto::method& m)
+{
+    if (auto* close = std::get_if<proto::connection_close>(&m)) {
+        (void)close;
+        send(0, proto::connection_close_ok{});
+        release();
+        finish();
+        return;
+    }
+    if (std::holds_alternative<proto::connection_close_ok>(m)) {
+        if (state_ == state::closing) finish();
+        return;
+    }
+    if (state_ == state::closing) return;
+    switch (state_) {
+    case state::start_ok:
+        if (auto* ok = std::get_if<proto::connection_start_ok>(&m)) return start_ok(*ok);
+        break;
+    case state::tune_ok:
+        if (auto* ok = std::get_if<proto::connection_tune_ok>(&m)) return tune_ok(*ok);
+        break;
+    case state::open:
+        if (auto* open_method = std::get_if<proto::connection_open>(&m)) return open(*open_method);
+        break;
+    case state::running:
+        if (std::holds_alternative<proto::connection_blocked>(m) ||
+            std::holds_alternative<proto::connection_unblocked>(m) ||
+            std::holds_alternative<proto::connection_update_secret>(m)) {
+            if (std::holds_alternative<proto::connection_update_secret>(m)) {
+                send(0, proto::connection_update_secret_ok{});
+            }
+            return;
+        }
+        break;
+    default:
+        break;
+    }
+    const proto::method_key key = proto::key_of(m);
+    connection_error({reply_code::command_invalid,
+                      "unexpected method " + std::string(proto::find_method_info(key)->name) +
+                          " on channel 0",
+                      key.class_id, key.method_id});
+}
+
+void server_connection::start_ok(const proto::connection_start_ok& m)
+{
+    if (const auto* v = m.client_properties.find("connection_name"); v && v->string()) {
+        name_ = *v->string();
+    }
+    client_properties_ = m.client_properties;
+    std::string login, password;
+    bool parsed = false;
+    if (m.mechanism == "PLAIN") parsed = parse_plain(m.response, login, password);
+    else if (m.mechanism == "AMQPLAIN") parsed = parse_amqplain(m.response, login, password);
+    else {
+        connection_error({reply_code::access_refused,
+                          "unsupported authentication mechanism '" + m.mechanism +
+                              "', the broker supports AMQPLAIN and PLAIN",
+                          10, 11});
+        finish();
+        return;
+    }
+    const user* known = parsed ? broker_.find_user(login) : nullptr;
+    if (!known || known->password != password) {
+        std::string text = "Login was refused using authentication mechanism " + m.mechanism +
+                           ". For details see the broker logfile.";
+        // Say what was wrong, which RabbitMQ only writes to its log.
+        if (!parsed) text += " (the " + m.mechanism + " response is malformed)";
+        else if (!known) text += " (no user '" + login + "')";
+        else text += " (wrong password for user '" + login + "')";
+        connection_error({reply_code::access_refused, text, 10, 11});
+        finish();
+        return;
+    }
+    user_ = login;
+    send(0, proto::connection_tune{broker_.options().channel_max, broker_.options().frame_max,
+                                   broker_.options().heartbeat});
+    state_ = state::tune_ok;
+}
+
+void server_connection::tune_ok(const proto::connection_tune_ok& m)
+{
+    const auto& options = broker_.options();
+    if (m.frame_max != 0 && m.frame_max < proto::frame_min_size) {
+        connection_error({reply_code::not_allowed,
+                          "frame_max=" + std::to_string(m.frame_max) + " < " +
+                              std::to_string(proto::frame_min_size) + " min size",
+                          10, 31});
+        return;
+    }
+    if (m.frame_max > options.frame_max || (m.frame_max == 0 && options.frame_max != 0)) {
+        connection_error({reply_code::not_allowed,
+                          "frame_max=" + std::to_string(m.frame_max) + " > " +
+                              std::to_string(options.frame_max) + " max size",
+                          10, 31});
+        return;
+    }
+    frame_max_ = m.frame_max;
+    reader_.set_frame_max(frame_max_);
+    channel_max_ = m.channel_max == 0 ? options.channel_max : std::min(m.channel_max, options.channel_max);
+    if (channel_max_ == 0) channel_max_ = 65535;
+    heartbeat_ = m.heartbeat;
+    state_ = state::open;
+}
+
+void server_connection::open(const proto::connection_open& m)
+{
+    fakebroker::vhost* v = broker_.find_vhost(m.virtual_host);
+    if (!v) {
+        std::string text = "vhost " + m.virtual_host + " not found";
+        // Teach the usual mistakes: a stray slash, or the URL path taken literally.
+        std::string trimmed = m.virtual_host;
+        while (!trimmed.empty() && trimmed.back() == '/') trimmed.pop_back();
+        while (!trimmed.empty() && trimmed.front() == '/') trimmed.erase(0, 1);
+        if (trimmed != m.virtual_host && broker_.find_vhost(trimmed)) {
+            text += " (did you mean '" + trimmed + "'? in an amqp:// URL the vhost follows the "
+                    "host's slash, and '/' itself is written %2F)";
+        } else if (trimmed.empty() && m.virtual_host != "/" && broker_.find_vhost("/")) {
+            text += " (the default vhost is '/')";
+        }
+        connection_error({reply_code::not_allowed, text, 10, 40});
+        return;
+    }
+    const user* u = broker_.find_user(user_);
+    if (!u || std::find(u->vhosts.begin(), u->vhosts.end(), m.virtual_host) == u->vhosts.end()) {
+        connection_error({reply_code::not_allowed,
+                          "access to vhost '" + m.virtual_host + "' refused for user '" + user_ + "'",
+                          10, 40});
+        return;
+    }
+    vhost_ = v;
+    send(0, proto::connection_open_ok{});
+    state_ = state::running;
+}
+
+void server_connection::handle_channel_command(std::uint16_t number, proto::command& c)
+{
+    if (closing_channels_.count(number)) {
+        // After we sent channel.close, only close and close-ok matter.
+        if (std::holds_alternative<proto::channel_close_ok>(c.method)) {
+            closing_channels_.erase(number);
+        } else if (std::holds_alternative<proto::channel_close>(c.method)) {
+            send(number, proto::channel_close_ok{});
+            closing_channels_.erase(number);
+        }
+        return;
+    }
+    auto it = channels_.find(number);
+    if (it == channels_.end()) {
+        if (std::holds_alternative<proto::channel_open>(c.method)) {
+            channels_.emplace(number, std::make_unique<server_channel>(*this, number));
+            send(number, proto::channel_open_ok{});
+            return;
+        }
+        const proto::method_key key = proto::key_of(c.method);
+        connection_error({reply_code::channel_error, "expected 'channel.open'", key.class_id, key.method_id});
+        return;
+    }
+    if (std::holds_alternative<proto::channel_open>(c.method)) {
+        connection_error({reply_code::channel_error, "second 'channel.open' seen", 20, 10});
+        return;
+    }
+    if (std::holds_alternative<proto::channel_close>(c.method)) {
+        it->second->shutdown();
+        channels_.erase(it);
+        assemblers_.erase(number);
+        send(number, proto::channel_close_ok{});
+        return;
+    }
+    if (std::holds_alternative<proto::channel_close_ok>(c.method)) return;
+    if (auto e = it->second->handle(c)) {
+        const proto::method_key key = proto::key_of(c.method);
+        if (e->class_id == 0) {
+            e->class_id = key.class_id;
+            e->method_id = key.method_id;
+        }
+        if (proto::is_hard_error(e->code)) connection_error(*e);
+        else channel_error(number, *e);
+    }
+}
+
+void server_connection::channel_error(std::uint16_t number, const error& e)
+{
+    if (auto it = channels_.find(number); it != channels_.end()) {
+        it->second->shutdown();
+        channels_.erase(it);
+    }
+    assemblers_.erase(number);
+    closing_channels_[number] = true;
+    send(number, proto::channel_close{static_cast<std::uint16_t>(e.code), e.reply_text(), e.class_id,
+                                      e.method_id});
+}
+
+void server_connection::connection_error(const error& e)
+{
+    if (state_ == state::closing || state_ == state::finished) return;
+    send(0, proto::connection_close{static_cast<std::uint16_t>(e.code), e.reply_text(), e.class_id,
+                                    e.method_id});
+    release();
+    state_ = state::closing;
+}
+
+void server_connection::close(proto::reply_code code, std::string text)
+{
+    connection_error({code, std::move(text)});
+}
+
+std::optional<clock::time_point> server_connection::tick(clock::time_point now)
+{
+    if (heartbeat_ == 0 || state_ == state::finished) return std::nullopt;
+    const auto interval = std::chrono::seconds(heartbeat_);
+    if (now - last_received_ > 2 * interval) {
+        // RabbitMQ closes the socket without a close method ("missed heartbeats").
+        release();
+        finish();
+        return std::nullopt;
+    }
+    if (now - last_sent_ >= interval / 2 && output_.empty()) {
+        proto::encode_heartbeat(output_);
+        notify_output();
+    }
+    return now + interval / 2;
+}
+
+void server_connection::transport_closed()
+{
+    release();
+    state_ = state::finished;
+}
+
+void server_connection::release()
+{
+    // Channels first: they requeue their deliveries into queues that may be exclusive
+    // to this connection and about to go.
+    for (auto& [number, channel] : channels_) channel->shutdown();
+    channels_.clear();
+    assemblers_.clear();
+    if (!vhost_) return;
+    std::vector<std::string> exclusive;
+    for (const auto& [name, q] : vhost_->queues()) {
+        if (q->exclusive() && q->exclusive_owner() == id_) exclusive.push_back(name);
+    }
+    for (const auto& name : exclusive) vhost_->delete_queue(name);
+}
+
+void server_connection::finish()
+{
+    state_ = state::finished;
+}
+
+connection_info server_connection::info() const
+{
+    connection_info i;
+    i.name = name_;
+    i.peer = peer_;
+    i.user = user_;
+    i.vhost = vhost_ ? vhost_->name() : "";
+    i.client_properties = client_properties_;
+    i.channels = channels_.size();
+    return i;
+}
+
+std::vector<channel_info> server_connection::channel_infos() const
+{
+    std::vector<channel_info> out;
+    for (const auto& [number, channel] : channels_) {
+        out.push_back(channel->info());
+        out.back().connection = name_;
+    }
+    return out;
+}
+
+}  // namespace amqp::fakebroker

@@ -1,0 +1,43 @@
+#pragma once
+
+#include "model/server_connection.hpp"
+
+#include <asio/ip/tcp.hpp>
+#include <asio/steady_timer.hpp>
+
+#include <functional>
+#include <memory>
+#include <vector>
+
+namespace amqp::fakebroker {
+
+// Puts one server_connection on a TCP socket: reads into it, writes its output in
+// batches (everything produced while a write was in flight goes in the next one),
+// ticks its heartbeats, and closes the socket when it is finished.
+class tcp_session : public std::enable_shared_from_this<tcp_session> {
+public:
+    tcp_session(asio::ip::tcp::socket socket, broker_state& broker, std::function<void(tcp_session*)> on_closed);
+
+    void start();
+    // Sends connection.close with the reason, writes what it can without blocking,
+    // and closes the socket.
+    void shutdown(protocol::reply_code code, const std::string& text);
+    server_connection& connection() noexcept { return connection_; }
+
+private:
+    void read();
+    void write();
+    void arm_heartbeat();
+    void close_socket();
+
+    asio::ip::tcp::socket socket_;
+    server_connection connection_;
+    std::vector<std::byte> read_buffer_ = std::vector<std::byte>(64 * 1024);
+    protocol::byte_buffer writing_;
+    bool write_in_flight_ = false;
+    bool closed_ = false;
+    asio::steady_timer heartbeat_;
+    std::function<void(tcp_session*)> on_closed_;
+};
+
+}  // namespace amqp::fakebroker

@@ -1,0 +1,86 @@
+// The standalone broker: a fake RabbitMQ on a TCP port, for clients in any language.
+//
+//   fakebroker [--address 127.0.0.1] [--port 5672] [--user NAME:PASSWORD[:VHOST,...]]...
+//              [--vhost NAME]... [-v]
+#include <amqp/fakebroker/broker.hpp>
+
+#include <CLI/CLI.hpp>
+#include <asio/io_context.hpp>
+#include <asio/signal_set.hpp>
+
+#include <iostream>
+
+namespace {
+
+// "name:password" or "name:password:vhost1,vhost2".
+amqp::fakebroker::user parse_user(const std::string& spec, const std::vector<std::string>& vhosts)
+{
+    const auto first = spec.find(':');
+    if (first == std::string::npos) throw CLI::ValidationError("--user", "expected NAME:PASSWORD, got '" + spec + "'");
+    amqp::fakebroker::user u;
+    u.name = spec.substr(0, first);
+    const auto second = spec.find(':', first + 1);
+    u.password = spec.substr(first + 1, second == std::string::npos ? std::string::npos : second - first - 1);
+    if (second == std::string::npos) {
+        u.vhosts = vhosts;
+    } else {
+        std::string list = spec.substr(second + 1);
+        for (std::size_t at = 0; at <= list.size();) {
+            const auto comma = std::min(list.find(',', at), list.size());
+            u.vhosts.push_back(list.substr(at, comma - at));
+            at = comma + 1;
+        }
+    }
+    return u;
+}
+
+}  // namespace
+
+int main(int argc, char** argv)
+{
+    CLI::App app{"An embedded AMQP 0-9-1 broker that behaves like RabbitMQ, for tests"};
+    amqp::fakebroker::broker_options options;
+    options.port = 5672;
+    std::vector<std::string> users;
+    std::vector<std::string> vhosts;
+    int verbosity = 0;
+    app.add_option("--address", options.address, "Address to listen on")->capture_default_str();
+    app.add_option("--port", options.port, "AMQP port (0: any free port)")->capture_default_str();
+    app.add_option("--user", users, "NAME:PASSWORD[:VHOST,...] (default guest:guest on every vhost)");
+    app.add_option("--vhost", vhosts, "A virtual host to create (default /)");
+    app.add_option("--heartbeat", options.heartbeat, "Heartbeat interval proposed to clients, in seconds")
+        ->capture_default_str();
+    app.add_option("--frame-max", options.frame_max, "frame_max proposed to clients")->capture_default_str();
+    app.add_flag("-v,--verbose", verbosity, "Log every method sent and received");
+    CLI11_PARSE(app, argc, argv);
+
+    try {
+        if (!vhosts.empty()) options.vhosts = vhosts;
+        if (!users.empty()) {
+            options.users.clear();
+            for (const auto& spec : users) options.users.push_back(parse_user(spec, options.vhosts));
+        } else {
+            options.users = {{"guest", "guest", options.vhosts}};
+        }
+        if (verbosity > 0) {
+            options.trace = [](std::string_view line) { std::cout << line << '\n'; };
+        }
+
+        asio::io_context io(1);
+        amqp::fakebroker::broker broker(io, options);
+        broker.start();
+        std::cout << "fakebroker listening on " << broker.url() << std::endl;
+
+        asio::signal_set signals(io, SIGINT, SIGTERM);
+        signals.async_wait([&](std::error_code, int) {
+            broker.stop();
+            io.stop();
+        });
+        io.run();
+        std::cout << "fakebroker stopped" << std::endl;
+        return 0;
+    } catch (const std::exception& e) {
+        std::cerr << "fakebroker: " << e.what() << '\n';
+        return 1;
+    }
+}

@@ -1,0 +1,527 @@
+#include "amqp_driver.hpp"
+
+#include <amqp/protocol/print.hpp>
+#include <amqp/protocol/wire.hpp>
+
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <sstream>
+#include <utility>
+
+namespace amqp::test {
+
+namespace proto = amqp::protocol;
+
+namespace {
+
+int hex_digit(char c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+std::string percent_decode(std::string_view s)
+{
+    std::string out;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] != '%') {
+            out += s[i];
+            continue;
+        }
+        const int hi = i + 2 < s.size() ? hex_digit(s[i + 1]) : -1;
+        const int lo = hi >= 0 ? hex_digit(s[i + 2]) : -1;
+        if (hi < 0 || lo < 0) {
+            throw std::invalid_argument("bad percent escape in AMQP URL part '" + std::string(s) + "'");
+        }
+        out += char(hi * 16 + lo);
+        i += 2;
+    }
+    return out;
+}
+
+std::string errno_text(int error) { return std::strerror(error); }
+
+int remaining_ms(std::chrono::steady_clock::time_point deadline)
+{
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    return int(std::max<std::chrono::milliseconds::rep>(0, left.count()));
+}
+
+proto::field_table default_client_properties()
+{
+    return {
+        {"product", std::string("amqp conformance driver")},
+        {"version", std::string("0.1")},
+        {"platform", std::string("C++20")},
+        {"capabilities",
+         proto::field_table{
+             {"publisher_confirms", true},
+             {"exchange_exchange_bindings", true},
+             {"basic.nack", true},
+             {"consumer_cancel_notify", true},
+             {"connection.blocked", true},
+             {"authentication_failure_close", true},
+             {"per_consumer_qos", true},
+         }},
+    };
+}
+
+// AMQPLAIN's response is a field table without its leading length.
+std::string amqplain_response(const std::string& user, const std::string& password)
+{
+    proto::byte_buffer out;
+    proto::writer w(out);
+    w.table(proto::field_table{{"LOGIN", user}, {"PASSWORD", password}});
+    return std::string(out.view().substr(4));
+}
+
+std::uint32_t negotiate(std::uint32_t client, std::uint32_t server)
+{
+    if (client == 0) return server;
+    if (server == 0) return client;
+    return std::min(client, server);
+}
+
+}  // namespace
+
+amqp_url amqp_url::parse(std::string_view url)
+{
+    constexpr std::string_view scheme = "amqp://";
+    if (!url.starts_with(scheme)) {
+        throw std::invalid_argument("not an amqp:// URL: '" + std::string(url) + "'");
+    }
+    std::string_view rest = url.substr(scheme.size());
+    rest = rest.substr(0, rest.find_first_of("?#"));
+    const std::size_t slash = rest.find('/');
+    const std::string_view authority = rest.substr(0, slash);
+    const std::string_view path = slash == std::string_view::npos ? "" : rest.substr(slash + 1);
+
+    amqp_url result;
+    std::string_view host_port = authority;
+    if (const std::size_t at = authority.rfind('@'); at != std::string_view::npos) {
+        const std::string_view userinfo = authority.substr(0, at);
+        host_port = authority.substr(at + 1);
+        const std::size_t colon = userinfo.find(':');
+        result.user = percent_decode(userinfo.substr(0, colon));
+        result.password = colon == std::string_view::npos ? "" : percent_decode(userinfo.substr(colon + 1));
+    }
+    std::string_view port;
+    if (host_port.starts_with('[')) {  // [IPv6]:port
+        const std::size_t close = host_port.find(']');
+        if (close == std::string_view::npos) throw std::invalid_argument("bad IPv6 host in '" + std::string(url) + "'");
+        result.host = std::string(host_port.substr(1, close - 1));
+        if (close + 1 < host_port.size() && host_port[close + 1] == ':') port = host_port.substr(close + 2);
+    } else {
+        const std::size_t colon = host_port.find(':');
+        if (!host_port.substr(0, colon).empty()) result.host = std::string(host_port.substr(0, colon));
+        if (colon != std::string_view::npos) port = host_port.substr(colon + 1);
+    }
+    if (!port.empty()) {
+        unsigned value = 0;
+        for (char c : port) {
+            if (c < '0' || c > '9' || (value = value * 10 + unsigned(c - '0')) > 65535) {
+                throw std::invalid_argument("bad port in AMQP URL '" + std::string(url) + "'");
+            }
+        }
+        result.port = std::uint16_t(value);
+    }
+    if (!path.empty()) result.vhost = percent_decode(path);
+    return result;
+}
+
+std::string describe(const proto::command& c)
+{
+    std::ostringstream os;
+    os << c.method;
+    if (c.header) {
+        os << " with " << c.header->properties << " and a " << c.body.size() << "-byte body ";
+        proto::print_quoted(os, std::string_view(c.body).substr(0, 64));
+        if (c.body.size() > 64) os << "...";
+    }
+    return os.str();
+}
+
+amqp_driver::amqp_driver(std::string_view url, std::chrono::milliseconds timeout)
+    : url_(amqp_url::parse(url)), timeout_(timeout)
+{
+}
+
+amqp_driver::~amqp_driver() { close_socket(); }
+
+amqp_driver::amqp_driver(amqp_driver&& other) noexcept
+    : url_(std::move(other.url_)),
+      timeout_(other.timeout_),
+      fd_(std::exchange(other.fd_, -1)),
+      closed_(other.closed_),
+      reader_(std::move(other.reader_)),
+      assemblers_(std::move(other.assemblers_)),
+      inbox_(std::move(other.inbox_)),
+      heartbeats_(other.heartbeats_),
+      server_start_(std::move(other.server_start_)),
+      server_tune_(other.server_tune_),
+      frame_max_(other.frame_max_)
+{
+}
+
+amqp_driver& amqp_driver::operator=(amqp_driver&& other) noexcept
+{
+    if (this != &other) {
+        close_socket();
+        url_ = std::move(other.url_);
+        timeout_ = other.timeout_;
+        fd_ = std::exchange(other.fd_, -1);
+        closed_ = other.closed_;
+        reader_ = std::move(other.reader_);
+        assemblers_ = std::move(other.assemblers_);
+        inbox_ = std::move(other.inbox_);
+        heartbeats_ = other.heartbeats_;
+        server_start_ = std::move(other.server_start_);
+        server_tune_ = other.server_tune_;
+        frame_max_ = other.frame_max_;
+    }
+    return *this;
+}
+
+void amqp_driver::close_socket() noexcept
+{
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+}
+
+driver_error amqp_driver::failure(std::string what) const
+{
+    return driver_error(what + pending_summary());
+}
+
+driver_error amqp_driver::unexpected(std::uint16_t channel, std::string_view wanted,
+                                     const proto::command& got) const
+{
+    return failure("expected " + std::string(wanted) + " on channel " + std::to_string(channel) +
+                   ", got " + describe(got));
+}
+
+std::string amqp_driver::pending_summary() const
+{
+    std::string out;
+    for (const auto& [channel, box] : inbox_) {
+        for (const proto::command& c : box) {
+            out += "\n  unread on channel " + std::to_string(channel) + ": " + describe(c);
+        }
+    }
+    return out;
+}
+
+void amqp_driver::open_socket()
+{
+    if (fd_ >= 0) throw failure("open_socket: already connected");
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    addrinfo* found = nullptr;
+    const std::string port = std::to_string(url_.port);
+    if (const int rc = ::getaddrinfo(url_.host.c_str(), port.c_str(), &hints, &found); rc != 0) {
+        throw failure("cannot resolve " + url_.host + ": " + ::gai_strerror(rc));
+    }
+    const auto deadline = clock::now() + timeout_;
+    std::string why = "no address";
+    for (addrinfo* a = found; a && fd_ < 0; a = a->ai_next) {
+        const int fd = ::socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a->ai_protocol);
+        if (fd < 0) {
+            why = errno_text(errno);
+            continue;
+        }
+        int error = 0;
+        if (::connect(fd, a->ai_addr, a->ai_addrlen) != 0) {
+            error = errno;
+            if (error == EINPROGRESS) {
+                pollfd p{fd, POLLOUT, 0};
+                if (::poll(&p, 1, remaining_ms(deadline)) == 1) {
+                    socklen_t size = sizeof error;
+                    ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &size);
+                } else {
+                    error = ETIMEDOUT;
+                }
+            }
+        }
+        if (error != 0) {
+            why = errno_text(error);
+            ::close(fd);
+            continue;
+        }
+        const int one = 1;
+        ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        fd_ = fd;
+    }
+    ::freeaddrinfo(found);
+    if (fd_ < 0) throw failure("cannot connect to " + url_.host + ":" + port + ": " + why);
+    closed_ = false;
+}
+
+proto::connection_start amqp_driver::start(const connect_options& options)
+{
+    if (fd_ < 0) open_socket();
+    send_bytes(proto::protocol_header);
+    server_start_ = expect<proto::connection_start>(0);
+
+    proto::connection_start_ok ok;
+    ok.client_properties = default_client_properties();
+    for (const auto& [key, value] : options.client_properties) ok.client_properties.set(key, value);
+    if (!options.connection_name.empty()) {
+        ok.client_properties.set("connection_name", options.connection_name);
+    }
+    const std::string& user = options.user ? *options.user : url_.user;
+    const std::string& password = options.password ? *options.password : url_.password;
+    ok.mechanism = options.mechanism;
+    ok.response = options.mechanism == "AMQPLAIN" ? amqplain_response(user, password)
+                                                  : std::string(1, '\0') + user + '\0' + password;
+    ok.locale = "en_US";
+    send(0, ok);
+    return server_start_;
+}
+
+proto::connection_tune amqp_driver::tune(const connect_options& options)
+{
+    server_tune_ = expect<proto::connection_tune>(0);
+    proto::connection_tune_ok ok;
+    ok.channel_max = std::uint16_t(negotiate(options.channel_max, server_tune_.channel_max));
+    ok.frame_max = negotiate(options.frame_max, server_tune_.frame_max);
+    ok.heartbeat = options.heartbeat;
+    send(0, ok);
+    frame_max_ = ok.frame_max;
+    reader_.set_frame_max(frame_max_);
+    return server_tune_;
+}
+
+void amqp_driver::open(const connect_options& options)
+{
+    proto::connection_open open;
+    open.virtual_host = options.vhost ? *options.vhost : url_.vhost;
+    rpc<proto::connection_open_ok>(0, open);
+}
+
+void amqp_driver::connect(const connect_options& options)
+{
+    start(options);
+    tune(options);
+    open(options);
+}
+
+void amqp_driver::send_message(std::uint16_t channel, const proto::basic_publish& publish,
+                               const proto::basic_properties& properties, std::string_view body)
+{
+    proto::byte_buffer out;
+    proto::encode_message(out, channel, publish, properties, proto::as_bytes(body), frame_max_);
+    send_bytes(out.data());
+}
+
+void amqp_driver::send_bytes(std::span<const std::byte> bytes)
+{
+    if (fd_ < 0) throw failure("send: not connected");
+    const auto deadline = clock::now() + timeout_;
+    while (!bytes.empty()) {
+        const ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+        if (n > 0) {
+            bytes = bytes.subspan(std::size_t(n));
+            continue;
+        }
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            pollfd p{fd_, POLLOUT, 0};
+            if (::poll(&p, 1, remaining_ms(deadline)) == 0) {
+                throw failure("timed out after " + std::to_string(timeout_.count()) +
+                              " ms sending to the server");
+            }
+            continue;
+        }
+        if (n < 0 && errno == EINTR) continue;
+        closed_ = true;
+        throw failure("could not send: " + errno_text(errno) + " (the server closed the connection)");
+    }
+}
+
+bool amqp_driver::read_some(clock::time_point deadline)
+{
+    if (fd_ < 0) throw failure("read: not connected");
+    pollfd p{fd_, POLLIN, 0};
+    const int ready = ::poll(&p, 1, remaining_ms(deadline));
+    if (ready == 0) return false;
+    if (ready < 0) {
+        if (errno == EINTR) return true;
+        throw failure("poll: " + errno_text(errno));
+    }
+    std::span<std::byte> space = reader_.prepare(64 * 1024);
+    const ssize_t n = ::recv(fd_, space.data(), space.size(), 0);
+    if (n > 0) {
+        reader_.commit(std::size_t(n));
+        process_frames();
+    } else if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
+        closed_ = true;
+    }
+    return true;
+}
+
+void amqp_driver::process_frames()
+{
+    for (;;) {
+        proto::decoded_frame d = reader_.next();
+        if (d.error) throw failure("undecodable frame from the server: " + d.error->reply_text());
+        if (!d.frame) return;
+        if (d.frame->type == proto::frame_type::heartbeat) {
+            ++heartbeats_;
+            continue;
+        }
+        proto::command_assembler& assembler = assemblers_[d.frame->channel];
+        if (auto error = assembler.add(*d.frame)) {
+            throw failure("bad frame sequence from the server on channel " +
+                          std::to_string(d.frame->channel) + ": " + error->reply_text());
+        }
+        if (assembler.complete()) inbox_[d.frame->channel].push_back(assembler.take());
+    }
+}
+
+proto::command amqp_driver::next(std::uint16_t channel)
+{
+    const auto deadline = clock::now() + timeout_;
+    const std::string where = " while waiting for a command on channel " + std::to_string(channel);
+    for (;;) {
+        if (auto it = inbox_.find(channel); it != inbox_.end() && !it->second.empty()) {
+            proto::command c = std::move(it->second.front());
+            it->second.pop_front();
+            return c;
+        }
+        if (channel != 0) {
+            if (auto it = inbox_.find(0); it != inbox_.end()) {
+                for (const proto::command& c : it->second) {
+                    if (std::holds_alternative<proto::connection_close>(c.method)) {
+                        throw failure("the server closed the connection" + where + ": " + describe(c));
+                    }
+                }
+            }
+        }
+        if (closed_) throw failure("the server closed the socket" + where);
+        if (!read_some(deadline)) {
+            throw failure("timed out after " + std::to_string(timeout_.count()) + " ms" + where);
+        }
+    }
+}
+
+std::size_t amqp_driver::pending(std::uint16_t channel) const
+{
+    const auto it = inbox_.find(channel);
+    return it == inbox_.end() ? 0 : it->second.size();
+}
+
+void amqp_driver::open_channel(std::uint16_t channel)
+{
+    rpc<proto::channel_open_ok>(channel, proto::channel_open{});
+}
+
+void amqp_driver::close_channel(std::uint16_t channel)
+{
+    send(channel, proto::channel_close{200, "Goodbye", 0, 0});
+    for (;;) {
+        const proto::command c = next(channel);
+        if (std::holds_alternative<proto::channel_close_ok>(c.method)) break;
+    }
+    inbox_.erase(channel);
+    assemblers_.erase(channel);
+}
+
+proto::connection_close amqp_driver::expect_connection_close(proto::reply_code code)
+{
+    proto::connection_close close = expect<proto::connection_close>(0);
+    try {
+        send(0, proto::connection_close_ok{});
+    } catch (const driver_error&) {
+        // Some closes (authentication failures) are followed by the socket closing
+        // without waiting for close-ok.
+    }
+    if (close.reply_code != std::uint16_t(code)) {
+        std::ostringstream os;
+        os << "expected connection.close with reply code " << std::uint16_t(code) << ", got " << close;
+        throw failure(os.str());
+    }
+    return close;
+}
+
+proto::channel_close amqp_driver::expect_channel_close(std::uint16_t channel, proto::reply_code code)
+{
+    proto::channel_close close = expect<proto::channel_close>(channel);
+    send(channel, proto::channel_close_ok{});
+    inbox_.erase(channel);
+    assemblers_.erase(channel);
+    if (close.reply_code != std::uint16_t(code)) {
+        std::ostringstream os;
+        os << "expected channel.close with reply code " << std::uint16_t(code) << " on channel "
+           << channel << ", got " << close;
+        throw failure(os.str());
+    }
+    return close;
+}
+
+void amqp_driver::close()
+{
+    rpc<proto::connection_close_ok>(0, proto::connection_close{200, "Goodbye", 0, 0});
+    // The peer that receives close-ok closes the socket (RabbitMQ waits for it).
+    close_socket();
+    closed_ = true;
+}
+
+void amqp_driver::expect_socket_closed()
+{
+    const auto deadline = clock::now() + timeout_;
+    while (!closed_) {
+        if (!read_some(deadline)) {
+            throw failure("timed out after " + std::to_string(timeout_.count()) +
+                          " ms waiting for the server to close the socket");
+        }
+    }
+}
+
+std::string amqp_driver::read_until_closed()
+{
+    if (fd_ < 0) throw failure("read: not connected");
+    const auto deadline = clock::now() + timeout_;
+    std::string bytes;
+    while (!closed_) {
+        pollfd p{fd_, POLLIN, 0};
+        if (::poll(&p, 1, remaining_ms(deadline)) == 0) {
+            throw failure("timed out after " + std::to_string(timeout_.count()) +
+                          " ms waiting for the server to close the socket; got " +
+                          std::to_string(bytes.size()) + " bytes");
+        }
+        char chunk[4096];
+        const ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
+        if (n > 0) {
+            bytes.append(chunk, std::size_t(n));
+        } else if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
+            closed_ = true;
+        }
+    }
+    return bytes;
+}
+
+void amqp_driver::expect_heartbeat()
+{
+    const auto deadline = clock::now() + timeout_;
+    const std::size_t seen = heartbeats_;
+    while (heartbeats_ == seen) {
+        if (closed_) throw failure("the server closed the socket while waiting for a heartbeat");
+        if (!read_some(deadline)) {
+            throw failure("timed out after " + std::to_string(timeout_.count()) +
+                          " ms waiting for a heartbeat");
+        }
+    }
+}
+
+}  // namespace amqp::test

@@ -1,0 +1,174 @@
+#include "conformance_fixture.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+#include <random>
+
+#if __has_include(<amqp/fakebroker/broker.hpp>) && defined(AMQP_HAVE_FAKEBROKER)
+#include <amqp/fakebroker/broker.hpp>
+#define AMQP_CONFORMANCE_EMBEDDED 1
+#else
+#define AMQP_CONFORMANCE_EMBEDDED 0
+#endif
+
+namespace amqp::test {
+
+namespace proto = amqp::protocol;
+
+#if AMQP_CONFORMANCE_EMBEDDED
+struct conformance::embedded {
+    fakebroker::broker broker;
+};
+#else
+struct conformance::embedded {};
+#endif
+
+conformance::conformance()
+{
+    std::random_device random;
+    char buffer[16];
+    std::snprintf(buffer, sizeof buffer, "%08x", unsigned(random()));
+    suffix_ = buffer;
+}
+
+conformance::~conformance() = default;
+
+void conformance::SetUp()
+{
+    if (const char* env = std::getenv("AMQP_URL"); env && *env) {
+        url_ = env;
+        external_ = true;
+        return;
+    }
+#if AMQP_CONFORMANCE_EMBEDDED
+    embedded_ = std::make_unique<embedded>();
+    embedded_->broker.start();
+    url_ = embedded_->broker.url();
+#else
+    GTEST_SKIP() << "no broker to test: set AMQP_URL (e.g. amqp://guest:guest@127.0.0.1:5672/) "
+                    "or build with the embedded broker";
+#endif
+}
+
+void conformance::TearDown()
+{
+    if (!url_.empty() && (!queues_.empty() || !exchanges_.empty())) delete_entities();
+    embedded_.reset();
+}
+
+void conformance::delete_entities()
+{
+    // Cleanup must not hide the test's own failure, nor fail a test that passed
+    // because an entity it names was never declared: a delete the broker refuses
+    // (it closes the channel) is skipped.
+    try {
+        amqp_driver d = connect_channel();
+        const auto finish = [&d] {
+            proto::command c = d.next(1);
+            if (std::holds_alternative<proto::channel_close>(c.method)) {
+                d.send(1, proto::channel_close_ok{});
+                d.open_channel(1);
+            }
+        };
+        for (const std::string& q : queues_) {
+            d.send(1, proto::queue_delete{0, q, false, false, false});
+            finish();
+        }
+        for (const std::string& x : exchanges_) {
+            d.send(1, proto::exchange_delete{0, x, false, false});
+            finish();
+        }
+        d.close();
+    } catch (const std::exception& e) {
+        ADD_FAILURE() << "cleanup after the test failed: " << e.what();
+    }
+}
+
+amqp_driver conformance::connect(const connect_options& options) const
+{
+    amqp_driver d(url_);
+    d.connect(options);
+    return d;
+}
+
+amqp_driver conformance::connect_channel(const connect_options& options) const
+{
+    amqp_driver d = connect(options);
+    d.open_channel(1);
+    return d;
+}
+
+std::string conformance::unique_name(std::string_view what) const
+{
+    const ::testing::TestInfo* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    std::string name;
+    if (info) name = std::string(info->test_suite_name()) + "." + info->name() + ".";
+    return name + std::string(what) + "." + suffix_;
+}
+
+std::string conformance::queue_name(std::string_view what)
+{
+    queues_.push_back(unique_name(what));
+    return queues_.back();
+}
+
+std::string conformance::exchange_name(std::string_view what)
+{
+    exchanges_.push_back(unique_name(what));
+    return exchanges_.back();
+}
+
+proto::queue_declare declare_queue(std::string queue, proto::field_table arguments)
+{
+    proto::queue_declare m;
+    m.queue = std::move(queue);
+    m.arguments = std::move(arguments);
+    return m;
+}
+
+proto::exchange_declare declare_exchange(std::string exchange, std::string type)
+{
+    proto::exchange_declare m;
+    m.exchange = std::move(exchange);
+    m.type = std::move(type);
+    return m;
+}
+
+proto::queue_bind bind_queue(std::string queue, std::string exchange, std::string routing_key,
+                             proto::field_table arguments)
+{
+    proto::queue_bind m;
+    m.queue = std::move(queue);
+    m.exchange = std::move(exchange);
+    m.routing_key = std::move(routing_key);
+    m.arguments = std::move(arguments);
+    return m;
+}
+
+proto::basic_publish publish_to(std::string exchange, std::string routing_key, bool mandatory)
+{
+    proto::basic_publish m;
+    m.exchange = std::move(exchange);
+    m.routing_key = std::move(routing_key);
+    m.mandatory = mandatory;
+    return m;
+}
+
+proto::basic_consume consume_from(std::string queue, std::string consumer_tag, bool no_ack)
+{
+    proto::basic_consume m;
+    m.queue = std::move(queue);
+    m.consumer_tag = std::move(consumer_tag);
+    m.no_ack = no_ack;
+    return m;
+}
+
+proto::basic_get get_from(std::string queue, bool no_ack)
+{
+    proto::basic_get m;
+    m.queue = std::move(queue);
+    m.no_ack = no_ack;
+    return m;
+}
+
+}  // namespace amqp::test

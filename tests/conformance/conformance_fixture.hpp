@@ -1,0 +1,72 @@
+#pragma once
+
+#include "amqp_driver.hpp"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace amqp::test {
+
+// Gives each test an AMQP URL: AMQP_URL from the environment when set (a real
+// RabbitMQ), otherwise a fresh embedded broker started for the test. Without either
+// the test is skipped.
+//
+// A real broker's state is shared between tests and between runs, so names come
+// from queue_name()/exchange_name() (test name plus a random suffix) and whatever
+// they name is deleted after the test, whether it passed or not.
+class conformance : public ::testing::Test {
+protected:
+    conformance();
+    ~conformance() override;
+
+    void SetUp() override;
+    void TearDown() override;
+
+    const std::string& url() const noexcept { return url_; }
+    // True when the tests run against a broker named by AMQP_URL.
+    bool external_broker() const noexcept { return external_; }
+
+    // A driver connected with the options (handshake done, no channel open).
+    amqp_driver connect(const connect_options& options = {}) const;
+    // A driver connected with channel 1 open: what most tests start from.
+    amqp_driver connect_channel(const connect_options& options = {}) const;
+
+    // Unique names, "<suite>.<test>.<what>.<random>". Queues and exchanges named by
+    // the first two are deleted after the test; unique_name() is for names that need
+    // no cleanup (exclusive queues, vhosts that do not exist).
+    std::string queue_name(std::string_view what = "q");
+    std::string exchange_name(std::string_view what = "x");
+    std::string unique_name(std::string_view what) const;
+    // Deletes a queue named by the server after the test.
+    void delete_queue_after(std::string name) { queues_.push_back(std::move(name)); }
+
+private:
+    struct embedded;
+
+    void delete_entities();
+
+    std::string url_;
+    bool external_ = false;
+    std::unique_ptr<embedded> embedded_;
+    std::string suffix_;
+    std::vector<std::string> queues_;
+    std::vector<std::string> exchanges_;
+};
+
+// Method builders: the methods tests send most, with the usual defaults, so a test
+// reads as what it changes (designated initializers would have to name every field).
+protocol::queue_declare declare_queue(std::string queue, protocol::field_table arguments = {});
+protocol::exchange_declare declare_exchange(std::string exchange, std::string type);
+protocol::queue_bind bind_queue(std::string queue, std::string exchange, std::string routing_key,
+                                protocol::field_table arguments = {});
+protocol::basic_publish publish_to(std::string exchange, std::string routing_key,
+                                   bool mandatory = false);
+protocol::basic_consume consume_from(std::string queue, std::string consumer_tag = {},
+                                     bool no_ack = false);
+protocol::basic_get get_from(std::string queue, bool no_ack = false);
+
+}  // namespace amqp::test
