@@ -66,17 +66,16 @@ int main(int argc, char** argv)
             options.trace = [](std::string_view line) { std::cout << line << '\n'; };
         }
 
-        asio::io_context io(1);
-        amqp::fakebroker::broker broker(io, options);
+        // The broker runs on its own thread; this one waits for a signal.
+        amqp::fakebroker::broker broker(options);
         broker.start();
         std::cout << "fakebroker listening on " << broker.url() << std::endl;
 
-        asio::signal_set signals(io, SIGINT, SIGTERM);
-        signals.async_wait([&](std::error_code, int) {
-            broker.stop();
-            io.stop();
-        });
-        io.run();
+        asio::io_context signals_io(1);
+        asio::signal_set signals(signals_io, SIGINT, SIGTERM);
+        signals.async_wait([](std::error_code, int) {});
+        signals_io.run();
+        broker.stop();
         std::cout << "fakebroker stopped" << std::endl;
         return 0;
     } catch (const std::exception& e) {

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <random>
+#include <thread>
 
 #if __has_include(<amqp/fakebroker/broker.hpp>) && defined(AMQP_HAVE_FAKEBROKER)
 #include <amqp/fakebroker/broker.hpp>
@@ -98,6 +99,18 @@ amqp_driver conformance::connect_channel(const connect_options& options) const
     return d;
 }
 
+bool conformance::eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout)
+{
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+        if (condition()) return true;
+        if (std::chrono::steady_clock::now() >= deadline) return false;
+        // A pause between polls, not a wait for things to settle: the loop ends as
+        // soon as the condition holds.
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+}
+
 std::string conformance::unique_name(std::string_view what) const
 {
     const ::testing::TestInfo* info = ::testing::UnitTest::GetInstance()->current_test_info();
@@ -169,6 +182,43 @@ proto::basic_get get_from(std::string queue, bool no_ack)
     m.queue = std::move(queue);
     m.no_ack = no_ack;
     return m;
+}
+
+proto::queue_declare_ok queue_state(amqp_driver& d, std::uint16_t channel, const std::string& queue)
+{
+    proto::queue_declare m = declare_queue(queue);
+    m.passive = true;
+    return d.rpc<proto::queue_declare_ok>(channel, m);
+}
+
+bool queue_exists(amqp_driver& d, std::uint16_t channel, const std::string& queue)
+{
+    proto::queue_declare m = declare_queue(queue);
+    m.passive = true;
+    d.send(channel, m);
+    proto::command c = d.next(channel);
+    if (std::holds_alternative<proto::queue_declare_ok>(c.method)) return true;
+    if (const auto* close = std::get_if<proto::channel_close>(&c.method);
+        close && close->reply_code == std::uint16_t(proto::reply_code::not_found)) {
+        d.send(channel, proto::channel_close_ok{});
+        d.open_channel(channel);
+        return false;
+    }
+    throw driver_error("queue_exists: expected queue.declare-ok or a 404 channel.close, got " + describe(c));
+}
+
+std::optional<message<proto::basic_get_ok>> get(amqp_driver& d, std::uint16_t channel,
+                                                const std::string& queue, bool no_ack)
+{
+    d.send(channel, get_from(queue, no_ack));
+    proto::command c = d.next(channel);
+    if (std::holds_alternative<proto::basic_get_empty>(c.method)) return std::nullopt;
+    if (auto* ok = std::get_if<proto::basic_get_ok>(&c.method)) {
+        return message<proto::basic_get_ok>{
+            std::move(*ok), c.header ? std::move(c.header->properties) : proto::basic_properties{},
+            std::move(c.body)};
+    }
+    throw driver_error("get: expected basic.get-ok or basic.get-empty, got " + describe(c));
 }
 
 }  // namespace amqp::test

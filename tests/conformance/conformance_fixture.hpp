@@ -4,7 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,6 +44,12 @@ protected:
     std::string queue_name(std::string_view what = "q");
     std::string exchange_name(std::string_view what = "x");
     std::string unique_name(std::string_view what) const;
+    // Polls `condition` until it holds or the timeout passes, pausing briefly
+    // between checks; false on timeout. For what no protocol reply signals (a TTL
+    // expiring, an exclusive queue going with its connection).
+    static bool eventually(const std::function<bool()>& condition,
+                           std::chrono::milliseconds timeout = amqp_driver::default_timeout);
+
     // Deletes a queue named by the server after the test.
     void delete_queue_after(std::string name) { queues_.push_back(std::move(name)); }
 
@@ -68,5 +77,15 @@ protocol::basic_publish publish_to(std::string exchange, std::string routing_key
 protocol::basic_consume consume_from(std::string queue, std::string consumer_tag = {},
                                      bool no_ack = false);
 protocol::basic_get get_from(std::string queue, bool no_ack = false);
+
+// Conversations tests have often.
+//   queue_state: passive queue.declare, for the ready message and consumer counts.
+//   queue_exists: the same, but a 404 (which closes the channel) gives false and the
+//                 channel is opened again.
+//   get:          basic.get; nullopt for get-empty.
+protocol::queue_declare_ok queue_state(amqp_driver& d, std::uint16_t channel, const std::string& queue);
+bool queue_exists(amqp_driver& d, std::uint16_t channel, const std::string& queue);
+std::optional<message<protocol::basic_get_ok>> get(amqp_driver& d, std::uint16_t channel,
+                                                   const std::string& queue, bool no_ack = false);
 
 }  // namespace amqp::test

@@ -124,7 +124,7 @@ TEST_F(exchange, predeclared_exchanges_exist)
     d.close();
 }
 
-TEST_F(exchange, default_exchange_cannot_be_declared_or_deleted)
+TEST_F(exchange, default_exchange_cannot_be_declared_passively_declared_or_deleted)
 {
     amqp_driver d = connect_channel();
     d.send(1, declare_exchange("", "direct"));
@@ -138,8 +138,13 @@ TEST_F(exchange, default_exchange_cannot_be_declared_or_deleted)
     EXPECT_EQ(close.class_id, 40);
     EXPECT_EQ(close.method_id, 20);
 
+    // Even a passive declare.
     d.open_channel(1);
-    d.rpc<proto::exchange_declare_ok>(1, passive(""));
+    d.send(1, passive(""));
+    close = d.expect_channel_close(1, reply_code::access_refused);
+    EXPECT_EQ(close.reply_text, "ACCESS_REFUSED - operation not permitted on the default exchange");
+    EXPECT_EQ(close.class_id, 40);
+    EXPECT_EQ(close.method_id, 10);
     d.close();
 }
 
@@ -148,7 +153,9 @@ TEST_F(exchange, unknown_type_is_a_connection_error)
     amqp_driver d = connect_channel();
     d.send(1, declare_exchange(unique_name("x"), "no-such-type"));
     const proto::connection_close close = d.expect_connection_close(reply_code::command_invalid);
-    EXPECT_EQ(close.reply_text, "");
+    EXPECT_EQ(close.reply_text, "COMMAND_INVALID - unknown exchange type 'no-such-type'");
+    EXPECT_EQ(close.class_id, 40);
+    EXPECT_EQ(close.method_id, 10);
     d.expect_socket_closed();
 }
 
@@ -170,7 +177,9 @@ TEST_F(exchange, delete_if_unused_refuses_an_exchange_with_bindings)
     d.rpc<proto::queue_bind_ok>(1, bind_queue(q, x, "k"));
     d.send(1, delete_exchange(x, true));
     const proto::channel_close close = d.expect_channel_close(1, reply_code::precondition_failed);
-    EXPECT_EQ(close.reply_text, "");
+    EXPECT_EQ(close.reply_text, "PRECONDITION_FAILED - exchange '" + x + "' in vhost '/' in use");
+    EXPECT_EQ(close.class_id, 40);
+    EXPECT_EQ(close.method_id, 20);
     d.close();
 }
 
@@ -204,7 +213,10 @@ TEST_F(exchange, publishing_to_an_internal_exchange_is_403)
     d.rpc<proto::exchange_declare_ok>(1, declare);
     d.send_message(1, publish_to(x, ""), "hello");
     const proto::channel_close close = d.expect_channel_close(1, reply_code::access_refused);
-    EXPECT_EQ(close.reply_text, "");
+    EXPECT_EQ(close.reply_text,
+              "ACCESS_REFUSED - cannot publish to internal exchange '" + x + "' in vhost '/'");
+    EXPECT_EQ(close.class_id, 60);
+    EXPECT_EQ(close.method_id, 40);
     d.close();
 }
 
@@ -219,7 +231,9 @@ TEST_F(exchange, exchange_to_exchange_bind_needs_both_exchanges)
     bind.source = missing;
     d.send(1, bind);
     const proto::channel_close close = d.expect_channel_close(1, reply_code::not_found);
-    EXPECT_EQ(close.reply_text, "");
+    EXPECT_EQ(close.reply_text, "NOT_FOUND - no exchange '" + missing + "' in vhost '/'");
+    EXPECT_EQ(close.class_id, 40);
+    EXPECT_EQ(close.method_id, 30);
     d.close();
 }
 

@@ -290,6 +290,16 @@ bool broker::wait_for_consumers(std::string_view queue_name, std::size_t count,
         timeout);
 }
 
+std::optional<std::size_t> broker::purge(std::string_view queue_name, std::string_view vhost_name)
+{
+    return impl_->on_broker([&]() -> std::optional<std::size_t> {
+        vhost* v = impl_->state->find_vhost(vhost_name);
+        auto q = v ? v->find_queue(queue_name) : nullptr;
+        if (!q) return std::nullopt;
+        return q->purge();
+    });
+}
+
 std::size_t broker::close_connection(std::string_view name, std::string_view reason)
 {
     return impl_->on_broker([&] {

@@ -79,6 +79,8 @@ public:
                         std::string_view vhost = "/") const;
     bool wait_for_consumers(std::string_view queue, std::size_t count,
                             std::chrono::milliseconds timeout, std::string_view vhost = "/") const;
+    // Drops the ready messages of a queue; how many, or nullopt when there is no such queue.
+    std::optional<std::size_t> purge(std::string_view queue, std::string_view vhost = "/");
     // Closes the connections whose client-provided name (or, failing that, peer
     // address "127.0.0.1:port") is `name`, with 320 CONNECTION_FORCED; the count closed.
     std::size_t close_connection(std::string_view name, std::string_view reason = "Closed via management plugin");
