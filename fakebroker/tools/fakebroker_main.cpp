@@ -1,7 +1,13 @@
 // The standalone broker: a fake RabbitMQ on a TCP port, for clients in any language.
 //
 //   fakebroker [--address 127.0.0.1] [--port 5672] [--user NAME:PASSWORD[:VHOST,...]]...
-//              [--vhost NAME]... [-v]
+//              [--vhost NAME]... [--http-port 15672 | --no-http] [-v]
+//
+// Once listening it prints "fakebroker listening on amqp://..." and, unless disabled,
+// "management API on http://.../", so a script can start it with port 0 and read
+// the ports from its output.
+#include "management_api.hpp"
+
 #include <amqp/fakebroker/broker.hpp>
 
 #include <CLI/CLI.hpp>
@@ -9,6 +15,8 @@
 #include <asio/signal_set.hpp>
 
 #include <iostream>
+#include <limits>
+#include <optional>
 
 namespace {
 
@@ -44,6 +52,8 @@ int main(int argc, char** argv)
     std::vector<std::string> users;
     std::vector<std::string> vhosts;
     int verbosity = 0;
+    int http_port = 15672;
+    bool no_http = false;
     app.add_option("--address", options.address, "Address to listen on")->capture_default_str();
     app.add_option("--port", options.port, "AMQP port (0: any free port)")->capture_default_str();
     app.add_option("--user", users, "NAME:PASSWORD[:VHOST,...] (default guest:guest on every vhost)");
@@ -51,6 +61,11 @@ int main(int argc, char** argv)
     app.add_option("--heartbeat", options.heartbeat, "Heartbeat interval proposed to clients, in seconds")
         ->capture_default_str();
     app.add_option("--frame-max", options.frame_max, "frame_max proposed to clients")->capture_default_str();
+    app.add_option("--http-port", http_port,
+                   "Management HTTP API port (0: any free port, negative: no HTTP API)")
+        ->capture_default_str()
+        ->check(CLI::Range(std::numeric_limits<int>::min(), 65535));
+    app.add_flag("--no-http", no_http, "Do not serve the management HTTP API");
     app.add_flag("-v,--verbose", verbosity, "Log every method sent and received");
     CLI11_PARSE(app, argc, argv);
 
@@ -66,15 +81,26 @@ int main(int argc, char** argv)
             options.trace = [](std::string_view line) { std::cout << line << '\n'; };
         }
 
-        // The broker runs on its own thread; this one waits for a signal.
-        amqp::fakebroker::broker broker(options);
-        broker.start();
-        std::cout << "fakebroker listening on " << broker.url() << std::endl;
-
+        // Handlers first: a signal sent as soon as the URLs are printed must not kill
+        // the process before it can stop cleanly.
         asio::io_context signals_io(1);
         asio::signal_set signals(signals_io, SIGINT, SIGTERM);
         signals.async_wait([](std::error_code, int) {});
+
+        // The broker and the API run on their own threads; this one waits for a signal.
+        amqp::fakebroker::broker broker(options);
+        broker.start();
+        std::cout << "fakebroker listening on " << broker.url() << std::endl;
+        std::optional<amqp::fakebroker::management_api> management;
+        if (!no_http && http_port >= 0) {
+            management.emplace(broker, options.address, std::uint16_t(http_port));
+            management->start();
+            std::cout << "management API on " << management->url() << std::endl;
+        }
+
         signals_io.run();
+        // The API reads the broker: it goes first.
+        if (management) management->stop();
         broker.stop();
         std::cout << "fakebroker stopped" << std::endl;
         return 0;

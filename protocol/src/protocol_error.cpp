@@ -12,8 +12,12 @@ std::string protocol_error::reply_text() const
         text += " - ";
         text += detail;
     }
-    // It travels as a short string in connection.close / channel.close.
-    if (text.size() > 255) text.resize(255);
+    // It travels as a short string in connection.close / channel.close; RabbitMQ cuts
+    // longer texts to 252 bytes and "...".
+    if (text.size() > 255) {
+        text.resize(252);
+        text += "...";
+    }
     return text;
 }
 

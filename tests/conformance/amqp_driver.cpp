@@ -454,6 +454,29 @@ proto::connection_close amqp_driver::expect_connection_close(proto::reply_code c
     return close;
 }
 
+std::optional<proto::connection_close> amqp_driver::expect_connection_end()
+{
+    const auto deadline = clock::now() + timeout_;
+    for (;;) {
+        if (auto it = inbox_.find(0); it != inbox_.end() && !it->second.empty()) {
+            proto::command c = std::move(it->second.front());
+            it->second.pop_front();
+            auto* close = std::get_if<proto::connection_close>(&c.method);
+            if (!close) throw unexpected(0, proto::connection_close::name, c);
+            try {
+                send(0, proto::connection_close_ok{});
+            } catch (const driver_error&) {
+            }
+            return std::move(*close);
+        }
+        if (closed_) return std::nullopt;
+        if (!read_some(deadline)) {
+            throw failure("timed out after " + std::to_string(timeout_.count()) +
+                          " ms waiting for the connection to end");
+        }
+    }
+}
+
 proto::channel_close amqp_driver::expect_channel_close(std::uint16_t channel, proto::reply_code code)
 {
     proto::channel_close close = expect<proto::channel_close>(channel);

@@ -180,6 +180,9 @@ public:
     // Expects a connection.close with the code, answers close-ok and returns the
     // close so the test can check its text and method ids.
     protocol::connection_close expect_connection_close(protocol::reply_code code);
+    // Waits for the connection to end either way: a connection.close (answered with
+    // close-ok and returned) or the socket closing without one (nullopt).
+    std::optional<protocol::connection_close> expect_connection_end();
     // Expects a channel.close with the code on the channel and answers close-ok.
     protocol::channel_close expect_channel_close(std::uint16_t channel, protocol::reply_code code);
 

@@ -1,5 +1,6 @@
 #include "conformance_fixture.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <random>
@@ -219,6 +220,30 @@ std::optional<message<proto::basic_get_ok>> get(amqp_driver& d, std::uint16_t ch
             std::move(c.body)};
     }
     throw driver_error("get: expected basic.get-ok or basic.get-empty, got " + describe(c));
+}
+
+void publish_confirmed(amqp_driver& d, std::uint16_t channel, const proto::basic_publish& publish,
+                       std::string_view body, int count, std::uint64_t first_tag)
+{
+    for (int i = 0; i < count; ++i) d.send_message(channel, publish, std::string(body) + std::to_string(i));
+    wait_for_confirms(d, channel, first_tag + std::uint64_t(count) - 1);
+}
+
+void wait_for_confirms(amqp_driver& d, std::uint16_t channel, std::uint64_t tag)
+{
+    std::uint64_t confirmed = 0;
+    while (confirmed < tag) {
+        proto::command c = d.next(channel);
+        const auto* ack = std::get_if<proto::basic_ack>(&c.method);
+        if (!ack) throw driver_error("waiting for confirms up to " + std::to_string(tag) + ", got " + describe(c));
+        confirmed = std::max(confirmed, ack->delivery_tag);
+    }
+}
+
+std::string rabbit_truncated(std::string text)
+{
+    if (text.size() > 255) text = text.substr(0, 252) + "...";
+    return text;
 }
 
 }  // namespace amqp::test

@@ -44,6 +44,8 @@ protected:
     std::string queue_name(std::string_view what = "q");
     std::string exchange_name(std::string_view what = "x");
     std::string unique_name(std::string_view what) const;
+    // "<what>.<random>", for tests that need a whole reply text to fit in 255 bytes.
+    std::string short_unique_name(std::string_view what) const { return std::string(what) + "." + suffix_; }
     // Polls `condition` until it holds or the timeout passes, pausing briefly
     // between checks; false on timeout. For what no protocol reply signals (a TTL
     // expiring, an exclusive queue going with its connection).
@@ -87,5 +89,20 @@ protocol::queue_declare_ok queue_state(amqp_driver& d, std::uint16_t channel, co
 bool queue_exists(amqp_driver& d, std::uint16_t channel, const std::string& queue);
 std::optional<message<protocol::basic_get_ok>> get(amqp_driver& d, std::uint16_t channel,
                                                    const std::string& queue, bool no_ack = false);
+
+// Publishes `count` messages with the bodies "<body>0", "<body>1", ... on a channel
+// that is already in confirm mode and whose last confirmed tag was `first_tag - 1`,
+// and waits for the broker to confirm them all: the way to know they are in their
+// queues. (RabbitMQ answers a queue.declare's counts ahead of publishes it has not
+// processed yet, so a publish followed by a declare is no such signal.)
+void publish_confirmed(amqp_driver& d, std::uint16_t channel, const protocol::basic_publish& publish,
+                       std::string_view body, int count = 1, std::uint64_t first_tag = 1);
+// Reads basic.ack from a channel in confirm mode until `tag` is confirmed (one by
+// one or with multiple set); a basic.nack fails.
+void wait_for_confirms(amqp_driver& d, std::uint16_t channel, std::uint64_t tag);
+
+// RabbitMQ cuts a reply text longer than a short string can carry to its first
+// 252 bytes and "...".
+std::string rabbit_truncated(std::string text);
 
 }  // namespace amqp::test

@@ -173,6 +173,15 @@ TEST(methods, a_bad_field_type_in_arguments_is_a_syntax_error)
         << m.error().detail;
 }
 
+TEST(protocol_error, long_reply_texts_are_cut_as_rabbitmq_cuts_them)
+{
+    const protocol_error e{reply_code::precondition_failed, std::string(300, 'a')};
+    const std::string text = e.reply_text();
+    EXPECT_EQ(text.size(), 255u);
+    EXPECT_TRUE(text.starts_with("PRECONDITION_FAILED - aaa"));
+    EXPECT_TRUE(text.ends_with("aaa...")) << text;
+}
+
 TEST(methods, print_readably)
 {
     std::ostringstream os;

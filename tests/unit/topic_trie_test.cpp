@@ -249,6 +249,18 @@ TEST(topic_trie, can_be_moved)
     b.match("x.y", out);
     EXPECT_EQ(out, std::vector<int>{1});
     EXPECT_EQ(b.size(), 1u);
+    EXPECT_TRUE(a.empty());  // a moved-from trie is empty
+    EXPECT_EQ(a.node_count(), 0u);
+
+    a = std::move(b);
+    out.clear();
+    a.match("x.y", out);
+    EXPECT_EQ(out, std::vector<int>{1});
+    EXPECT_TRUE(b.empty());
+    b.add("x.y", 2);  // still usable
+    out.clear();
+    b.match("x.y", out);
+    EXPECT_EQ(out, std::vector<int>{2});
 }
 
 // --- Cross-check against a direct reading of the rules ---

@@ -25,10 +25,11 @@
 //   - 'D' is the tuple {Scale, Value};
 //   - 'A' and 'F' keep the types of their elements, so they compare typed;
 //   - a 'T' header is routed as milliseconds (routing_value(timestamp, V) -> V * 1000)
-//     while a binding argument keeps its seconds: a 'T' argument matches a 'T' header
-//     only at 0, and the integer 5000 matches the timestamp 5.
-// Older brokers differ: 3.6 to 3.12 compared with ==, so 1 matched 1.0 and timestamps
-// were not scaled; before 3.6 the types had to be equal too.
+//     while a binding argument stays a plain number of seconds: a 'T' argument 5
+//     matches an integer header 5 but a 'T' header 5 only matches the number 5000.
+// Older brokers differ: from rabbitmq-server#760 (2016) to 3.12 values were compared
+// with ==, so 1 matched 1.0, and timestamps were not scaled; before that the types
+// had to be equal too.
 namespace amqp::fakebroker {
 namespace {
 
@@ -299,17 +300,6 @@ void write_term(std::string& out, const field_value& value)
     out += '}';
 }
 
-// rabbit_binary_generator: "<Text> - <Explanation>", cut to 252 bytes plus "...".
-std::string precondition_failed(std::string explanation)
-{
-    std::string text = "PRECONDITION_FAILED - " + std::move(explanation);
-    if (text.size() > 255) {
-        text.resize(252);
-        text += "...";
-    }
-    return text;
-}
-
 }  // namespace
 
 bool headers_match(const field_table& binding_arguments, const field_table* message_headers)
@@ -345,7 +335,7 @@ std::optional<std::string> validate_x_match(const field_table& binding_arguments
         write_value_term(explanation, *v);
         explanation += "); expected longstr";
     }
-    return precondition_failed(std::move(explanation));
+    return explanation;
 }
 
 }  // namespace amqp::fakebroker

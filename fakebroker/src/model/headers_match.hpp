@@ -25,9 +25,9 @@ bool headers_match(const protocol::field_table& binding_arguments,
 // nullopt when the binding's "x-match" is absent or a long string "all", "any",
 // "all-with-x" or "any-with-x". Otherwise the reply text RabbitMQ closes the channel
 // with (406 PRECONDITION_FAILED, on queue.bind or exchange.bind), e.g.
-//   PRECONDITION_FAILED - Invalid x-match field value <<"some">>; expected all, any, all-with-x, or any-with-x
-//   PRECONDITION_FAILED - Invalid x-match field type signedint (value 1); expected longstr
-// with values printed as Erlang terms and the text cut to 255 bytes as RabbitMQ does.
+//   Invalid x-match field value <<"some">>; expected all, any, all-with-x, or any-with-x
+//   Invalid x-match field type signedint (value 1); expected longstr
+// with values printed as Erlang terms: the detail of a 406 PRECONDITION_FAILED.
 std::optional<std::string> validate_x_match(const protocol::field_table& binding_arguments);
 
 }  // namespace amqp::fakebroker

@@ -57,8 +57,21 @@ template <class T>
 class topic_trie {
 public:
     topic_trie() = default;
-    topic_trie(topic_trie&&) noexcept = default;
-    topic_trie& operator=(topic_trie&&) noexcept = default;
+    // A moved-from trie is empty.
+    topic_trie(topic_trie&& other) noexcept
+        : root_(std::move(other.root_)),
+          size_(std::exchange(other.size_, 0)),
+          nodes_(std::exchange(other.nodes_, 0))
+    {
+        other.root_ = node{};
+    }
+    topic_trie& operator=(topic_trie&& other) noexcept
+    {
+        root_ = std::exchange(other.root_, node{});
+        size_ = std::exchange(other.size_, 0);
+        nodes_ = std::exchange(other.nodes_, 0);
+        return *this;
+    }
 
     // Binding the same pattern to the same value again is a no-op, as in RabbitMQ.
     void add(std::string_view pattern, T value)

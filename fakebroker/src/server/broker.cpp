@@ -45,7 +45,8 @@ struct broker::impl {
     {
         acceptor->async_accept([this](std::error_code ec, tcp::socket socket) {
             if (ec) return;  // the acceptor closed
-            auto session = std::make_shared<tcp_session>(std::move(socket), *state, [this](tcp_session* s) {
+            auto session = std::make_shared<tcp_session>(std::move(socket), *state, [this] { changed(); },
+                                                         [this](tcp_session* s) {
                 // Deferred: the session may be inside its own handler.
                 asio::post(io, [this, s] { sessions.erase(s); changed(); });
             });
@@ -194,6 +195,11 @@ std::string broker::url() const
     return "amqp://" + credentials + impl_->options.address + ":" + std::to_string(impl_->port) + "/";
 }
 
+const broker_options& broker::options() const
+{
+    return impl_->options;
+}
+
 std::vector<queue_info> broker::queues(std::string_view vhost_name) const
 {
     return impl_->on_broker([&] {
@@ -308,7 +314,7 @@ std::size_t broker::close_connection(std::string_view name, std::string_view rea
         for (auto& [raw, session] : sessions) {
             const auto& info = session->connection().info();
             if (info.name == name || info.peer == name) {
-                session->shutdown(protocol::reply_code::connection_forced, std::string(reason));
+                session->close_gracefully(protocol::reply_code::connection_forced, std::string(reason));
                 ++closed;
             }
         }

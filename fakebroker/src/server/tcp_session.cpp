@@ -19,10 +19,12 @@ std::string peer_name(const asio::ip::tcp::socket& socket)
 }  // namespace
 
 tcp_session::tcp_session(asio::ip::tcp::socket socket, broker_state& broker,
-                         std::function<void(tcp_session*)> on_closed)
+                         std::function<void()> on_input, std::function<void(tcp_session*)> on_closed)
     : socket_(std::move(socket)),
       connection_(broker, peer_name(socket_)),
       heartbeat_(socket_.get_executor()),
+      close_deadline_(socket_.get_executor()),
+      on_input_(std::move(on_input)),
       on_closed_(std::move(on_closed))
 {
     std::error_code ignored;
@@ -57,6 +59,7 @@ void tcp_session::read()
             return;
         }
         connection_.receive(std::span<const std::byte>(read_buffer_.data(), n));
+        if (on_input_) on_input_();
         if (connection_.finished() && connection_.output().empty()) {
             close_socket();
             return;
@@ -121,12 +124,23 @@ void tcp_session::shutdown(protocol::reply_code code, const std::string& text)
     close_socket();
 }
 
+void tcp_session::close_gracefully(protocol::reply_code code, const std::string& text)
+{
+    if (closed_) return;
+    connection_.close(code, text);
+    close_deadline_.expires_after(std::chrono::seconds(3));
+    close_deadline_.async_wait([this, self = shared_from_this()](std::error_code ec) {
+        if (!ec) close_socket();
+    });
+}
+
 void tcp_session::close_socket()
 {
     if (closed_) return;
     closed_ = true;
     std::error_code ignored;
     heartbeat_.cancel();
+    close_deadline_.cancel();
     socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
     socket_.close(ignored);
     connection_.transport_closed();

@@ -16,12 +16,18 @@ namespace amqp::fakebroker {
 // ticks its heartbeats, and closes the socket when it is finished.
 class tcp_session : public std::enable_shared_from_this<tcp_session> {
 public:
-    tcp_session(asio::ip::tcp::socket socket, broker_state& broker, std::function<void(tcp_session*)> on_closed);
+    // on_input runs after each batch of input is handled (state may have changed);
+    // on_closed once the socket is closed.
+    tcp_session(asio::ip::tcp::socket socket, broker_state& broker, std::function<void()> on_input,
+                std::function<void(tcp_session*)> on_closed);
 
     void start();
     // Sends connection.close with the reason, writes what it can without blocking,
     // and closes the socket.
     void shutdown(protocol::reply_code code, const std::string& text);
+    // Sends connection.close and closes the socket when the client answers close-ok,
+    // or after a grace period, as RabbitMQ does.
+    void close_gracefully(protocol::reply_code code, const std::string& text);
     server_connection& connection() noexcept { return connection_; }
 
 private:
@@ -37,6 +43,8 @@ private:
     bool write_in_flight_ = false;
     bool closed_ = false;
     asio::steady_timer heartbeat_;
+    asio::steady_timer close_deadline_;
+    std::function<void()> on_input_;
     std::function<void(tcp_session*)> on_closed_;
 };
 

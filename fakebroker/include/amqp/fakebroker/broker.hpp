@@ -61,6 +61,8 @@ public:
     std::uint16_t port() const;
     // amqp://guest:guest@127.0.0.1:PORT/ (the first configured user).
     std::string url() const;
+    // The options the broker was built with (users, vhosts, limits); they do not change.
+    const broker_options& options() const;
 
     // Inspection. With an owned thread these may be called from any thread; with a
     // caller's io_context, from the thread running it.

@@ -20,8 +20,8 @@ struct protocol_error {
     std::uint16_t class_id = 0;
     std::uint16_t method_id = 0;
 
-    // RabbitMQ's reply-text shape, "FRAME_ERROR - frame end 0x41 is not 0xCE", cut to
-    // the 255 bytes a short string can carry.
+    // RabbitMQ's reply-text shape, "FRAME_ERROR - frame end 0x41 is not 0xCE", cut as
+    // RabbitMQ cuts it to fit a short string (252 bytes and "...").
     std::string reply_text() const;
     bool operator==(const protocol_error&) const = default;
 };
