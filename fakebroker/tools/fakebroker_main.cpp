@@ -15,7 +15,6 @@
 #include <asio/signal_set.hpp>
 
 #include <iostream>
-#include <limits>
 #include <optional>
 
 namespace {
@@ -63,11 +62,14 @@ int main(int argc, char** argv)
     app.add_option("--frame-max", options.frame_max, "frame_max proposed to clients")->capture_default_str();
     app.add_option("--http-port", http_port,
                    "Management HTTP API port (0: any free port, negative: no HTTP API)")
-        ->capture_default_str()
-        ->check(CLI::Range(std::numeric_limits<int>::min(), 65535));
+        ->capture_default_str();
     app.add_flag("--no-http", no_http, "Do not serve the management HTTP API");
     app.add_flag("-v,--verbose", verbosity, "Log every method sent and received");
     CLI11_PARSE(app, argc, argv);
+    if (http_port > 65535) {
+        std::cerr << "fakebroker: --http-port " << http_port << " is not a port\n";
+        return 2;
+    }
 
     try {
         if (!vhosts.empty()) options.vhosts = vhosts;

@@ -179,6 +179,8 @@ def expect_forced_close(connection, reason):
             check_equal(e.reply_code, 320, "close reply code")
             check(reason in e.reply_text, f"close reply text {e.reply_text!r} lacks {reason!r}")
             return
+        except pika.exceptions.StreamLostError as e:
+            raise AssertionError(f"the broker closed the socket without a connection.close: {e}") from e
     raise AssertionError("pika did not see the connection closed within the timeout")
 
 

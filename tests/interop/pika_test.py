@@ -372,11 +372,13 @@ class PublishGetTest(BrokerTestCase):
 
     def test_header_field_types_round_trip(self):
         queue = self.declare_queue()
+        # No floats (pika 1.2 cannot encode them) and no negative 64-bit integers (pika
+        # decodes the "l" type as unsigned): both are client limits, not broker ones.
         headers = {
-            "str": "text", "bytes": b"\x00\xffraw", "int": 7, "big": 2 ** 40, "neg": -(2 ** 35),
-            "float": 2.5, "decimal": decimal.Decimal("3.14"), "true": True, "false": False,
+            "str": "text", "bytes": b"\x00\xffraw", "int": 7, "big": 2 ** 40, "neg": -7,
+            "decimal": decimal.Decimal("3.14"), "true": True, "false": False,
             "none": None, "when": datetime.datetime(2023, 11, 14, 22, 13, 20),
-            "list": [1, "a", [2.0, None], {"k": "v"}], "table": {"inner": {"deep": 1}},
+            "list": [1, "a", [2, None], {"k": "v"}], "table": {"inner": {"deep": 1}},
         }
         self.confirm_channel().basic_publish("", queue, b"typed",
                                              pika.BasicProperties(headers=headers))

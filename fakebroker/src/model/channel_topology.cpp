@@ -76,7 +76,9 @@ std::optional<error> server_channel::exchange_declare(const proto::exchange_decl
         if (!m.nowait) connection_.send(number_, proto::exchange_declare_ok{});
         return std::nullopt;
     }
-    if (reserved_name(m.exchange)) {
+    // RabbitMQ checks the reserved prefix only for exchanges that do not exist yet, so
+    // an equivalent redeclare of amq.direct succeeds.
+    if (!existing && reserved_name(m.exchange)) {
         return error{reply_code::access_refused,
                      "exchange name '" + m.exchange + "' contains reserved prefix 'amq.*'"};
     }
@@ -119,7 +121,7 @@ std::optional<error> server_channel::exchange_delete(const proto::exchange_delet
     }
     if (reserved_name(m.exchange)) {
         return error{reply_code::access_refused,
-                     "exchange name '" + m.exchange + "' contains reserved prefix 'amq.*'"};
+                     "deletion of system exchange '" + m.exchange + "' in vhost '" + v.name() + "' not allowed"};
     }
     if (exchange* e = v.find_exchange(m.exchange)) {
         if (m.if_unused && e->binding_count() > 0) {

@@ -401,7 +401,8 @@ void server_connection::close(proto::reply_code code, std::string text)
 std::optional<clock::time_point> server_connection::tick(clock::time_point now)
 {
     if (heartbeat_ == 0 || state_ == state::finished) return std::nullopt;
-    const auto interval = std::chrono::seconds(heartbeat_);
+    // In milliseconds: half of a 1 s interval must not round down to zero.
+    const auto interval = std::chrono::milliseconds(std::chrono::seconds(heartbeat_));
     if (now - last_received_ > 2 * interval) {
         // RabbitMQ closes the socket without a close method ("missed heartbeats").
         release();
