@@ -136,17 +136,16 @@ std::size_t message_flow::read_consumer()
             if (options_.ack_every != 0) {
                 if (!deliver_tag(f.frame->payload, tag)) throw bench_error("consumer: truncated basic.deliver");
                 last_delivery_tag_ = tag;
-                ++unacked_;
+                if (++unacked_ == options_.ack_every) {
+                    consumer_->send(1, proto::basic_ack{.delivery_tag = tag, .multiple = true});
+                    unacked_ = 0;
+                }
             }
         } else if (id == id_of<proto::basic_cancel>) {
             throw bench_error("consumer: the broker cancelled the consumer");
         } else {
             consumer_->throw_if_close(*f.frame);
         }
-    }
-    if (options_.ack_every != 0 && unacked_ >= options_.ack_every) {
-        consumer_->send(1, proto::basic_ack{.delivery_tag = last_delivery_tag_, .multiple = true});
-        unacked_ = 0;
     }
     return n;
 }

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include <malloc.h>
+#include <time.h>
 #include <unistd.h>
 
 namespace {
@@ -122,8 +123,10 @@ public:
     {
         std::string name = unique(what);
         queues_.push_back(name);
-        c.call<proto::queue_declare_ok>(1, proto::queue_declare{.ticket = 0, .queue = name, .durable = durable},
-                                        steady::now() + setup_timeout);
+        proto::queue_declare declare;
+        declare.queue = name;
+        declare.durable = durable;
+        c.call<proto::queue_declare_ok>(1, declare, steady::now() + setup_timeout);
         return name;
     }
 
@@ -131,9 +134,10 @@ public:
     {
         std::string name = unique(what);
         exchanges_.push_back(name);
-        c.call<proto::exchange_declare_ok>(
-            1, proto::exchange_declare{.ticket = 0, .exchange = name, .type = std::move(type)},
-            steady::now() + setup_timeout);
+        proto::exchange_declare declare;
+        declare.exchange = name;
+        declare.type = std::move(type);
+        c.call<proto::exchange_declare_ok>(1, declare, steady::now() + setup_timeout);
         return name;
     }
 
@@ -141,8 +145,12 @@ public:
     void bind(bench_connection& c, const std::string& queue, const std::string& exchange,
               const std::vector<std::string>& keys)
     {
+        proto::queue_bind bind;
+        bind.queue = queue;
+        bind.exchange = exchange;
         for (const auto& key : keys) {
-            c.send(1, proto::queue_bind{.ticket = 0, .queue = queue, .exchange = exchange, .routing_key = key});
+            bind.routing_key = key;
+            c.send(1, bind);
         }
         const auto deadline = steady::now() + setup_timeout;
         c.flush(deadline);
@@ -157,8 +165,10 @@ private:
 
 void consume(bench_connection& c, const std::string& queue, bool no_ack)
 {
-    c.call<proto::basic_consume_ok>(1, proto::basic_consume{.ticket = 0, .queue = queue, .no_ack = no_ack},
-                                    steady::now() + setup_timeout);
+    proto::basic_consume m;
+    m.queue = queue;
+    m.no_ack = no_ack;
+    c.call<proto::basic_consume_ok>(1, m, steady::now() + setup_timeout);
 }
 
 void purge(bench_connection& c, const std::string& queue)
@@ -171,6 +181,7 @@ struct summary_row {
     std::string workload;
     std::string target;
     double messages_per_second = 0;
+    double broker_cpu_ns_per_message = 0;  // embedded broker only
 };
 std::vector<summary_row> g_summary;
 
@@ -182,6 +193,13 @@ struct memory_row {
 };
 std::vector<memory_row> g_memory;
 
+double cpu_seconds(clockid_t clock)
+{
+    timespec ts{};
+    ::clock_gettime(clock, &ts);
+    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
 // Whether the current benchmark entered its timed loop (it may do so only once).
 bool g_loop_entered = false;
 
@@ -192,12 +210,17 @@ void measure(benchmark::State& state, const target& t, std::string_view workload
              std::size_t deliveries_per_message = 0)
 {
     std::chrono::duration<double> timed{0};
+    double process_cpu = 0, client_cpu = 0;
     std::size_t iterations = 0;
     g_loop_entered = true;
     for (auto _ : state) {
         try {
             const auto start = steady::now();
+            const double process_start = cpu_seconds(CLOCK_PROCESS_CPUTIME_ID);
+            const double client_start = cpu_seconds(CLOCK_THREAD_CPUTIME_ID);
             once();
+            client_cpu += cpu_seconds(CLOCK_THREAD_CPUTIME_ID) - client_start;
+            process_cpu += cpu_seconds(CLOCK_PROCESS_CPUTIME_ID) - process_start;
             timed += steady::now() - start;
             ++iterations;
             if (between) {
@@ -218,7 +241,23 @@ void measure(benchmark::State& state, const target& t, std::string_view workload
         state.counters["deliveries_per_second"] =
             benchmark::Counter(total * static_cast<double>(deliveries_per_message), benchmark::Counter::kIsRate);
     }
-    g_summary.push_back({std::string(workload), t.name(), total / timed.count()});
+    // CPU per message is steadier than wall time on a shared machine. The process's
+    // CPU less this (the client's) thread is the embedded broker's thread.
+    state.counters["client_cpu_ns_per_msg"] = client_cpu * 1e9 / total;
+    double broker_cpu_ns = 0;
+    if (t.fake) {
+        broker_cpu_ns = (process_cpu - client_cpu) * 1e9 / total;
+        state.counters["broker_cpu_ns_per_msg"] = broker_cpu_ns;
+    }
+    g_summary.push_back({std::string(workload), t.name(), total / timed.count(), broker_cpu_ns});
+}
+
+// An untimed run first, so the broker's heap has grown to the working set (glibc grows
+// a thread's arena page by page, which would otherwise be charged to whichever
+// benchmark runs first) and the sockets' buffers have opened up.
+std::size_t warmup_messages(std::size_t n)
+{
+    return std::clamp<std::size_t>(n / 4, 100, 50'000);
 }
 
 // Setup failures skip the benchmark with the message (the timed loop then runs no
@@ -256,6 +295,7 @@ void bm_one_to_one(benchmark::State& state, target t, bool manual_ack)
                           {.exchange = "", .routing_key = queue, .body_size = body_size,
                            .ack_every = manual_ack ? 100u : 0u});
         const std::size_t n = t.messages();
+        flow.run(warmup_messages(n));
         measure(state, t, manual_ack ? "one_to_one/manual_ack" : "one_to_one/no_ack", n, [&] { flow.run(n); });
         publisher.close(deadline + setup_timeout);
         consumer.close(deadline + setup_timeout);
@@ -282,6 +322,7 @@ void bm_fanout(benchmark::State& state, target t, std::size_t queues)
                           {.exchange = exchange, .routing_key = "", .body_size = body_size, .fanout = queues,
                            .window = std::max<std::size_t>(256, 50'000 / queues)});
         const std::size_t n = t.messages();
+        flow.run(warmup_messages(n));
         measure(state, t, "fanout/" + std::to_string(queues), n, [&] { flow.run(n); }, {}, queues);
         publisher.close(deadline + setup_timeout);
         consumer.close(deadline + setup_timeout);
@@ -318,7 +359,9 @@ void bm_topic(benchmark::State& state, target t, std::size_t extra)
         message_flow flow(publisher, &consumer,
                           {.exchange = exchange, .routing_key = "bench.routing.key", .body_size = body_size});
         const std::size_t n = t.messages();
-        measure(state, t, "topic/" + std::to_string(extra + 1) + "_bindings", n, [&] { flow.run(n); });
+        flow.run(warmup_messages(n));
+        const std::string name = extra == 0 ? "topic/1_binding" : "topic/" + std::to_string(extra + 1) + "_bindings";
+        measure(state, t, name, n, [&] { flow.run(n); });
         publisher.close(deadline + setup_timeout);
         consumer.close(deadline + setup_timeout);
     });
@@ -345,6 +388,8 @@ void bm_confirms(benchmark::State& state, target t, bool persistent, bool with_c
                           {.exchange = "", .routing_key = queue, .body_size = body_size, .confirms = true,
                            .persistent = persistent, .window = with_consumer ? 20'000u : 0u});
         const std::size_t n = t.messages();
+        flow.run(warmup_messages(n));
+        if (!with_consumer) purge(publisher, queue);
         std::string name = persistent ? "confirms/persistent_durable" : "confirms/transient";
         if (with_consumer) name += "+consumer";
         measure(state, t, name, n, [&] { flow.run(n); },
@@ -405,10 +450,10 @@ void bm_memory(benchmark::State& state, std::size_t queues, std::size_t messages
             broker.fake()->purge(q);
         }
         memory_sample before{}, after{};
-        measure(state, t, "memory/" + std::to_string(queues) + "_queues", messages, [&] {
+        // The publish rate into queues nobody consumes goes into the summary too.
+        measure(state, t, "publish_unconsumed/" + std::to_string(queues) + "_queues", messages, [&] {
             before = sample_memory();
             flow.run(messages);
-            publisher.flush(steady::now() + 30s);
             for (const auto& q : names) {
                 if (!broker.fake()->wait_for_depth(q, messages, 60s)) {
                     throw bench_error("queue " + q + " did not reach depth " + std::to_string(messages));
@@ -447,23 +492,28 @@ void print_summary()
     if (g_summary.empty() && g_memory.empty()) return;
     std::vector<std::string> order;
     std::map<std::string, std::map<std::string, std::vector<double>>> rates;
+    std::map<std::string, std::vector<double>> broker_cpu;
     for (const auto& row : g_summary) {
         if (!rates.contains(row.workload)) order.push_back(row.workload);
         rates[row.workload][row.target].push_back(row.messages_per_second);
+        if (row.target == std::string("fake")) broker_cpu[row.workload].push_back(row.broker_cpu_ns_per_message);
     }
-    std::printf("\nSummary: messages/s end to end (median of runs); ratio = fake / RabbitMQ\n");
-    std::printf("%-36s %14s %14s %8s\n", "workload", "fake", "rabbitmq", "ratio");
+    std::printf("\nSummary: messages/s end to end (median of runs); ratio = fake / RabbitMQ;\n"
+                "broker CPU = the embedded broker thread's CPU time per message\n");
+    std::printf("%-32s %12s %12s %8s %16s\n", "workload", "fake", "rabbitmq", "ratio", "broker CPU ns");
     for (const auto& w : order) {
         const auto& by_target = rates[w];
         const double fake = by_target.contains("fake") ? median(by_target.at("fake")) : 0;
         const double rabbit = by_target.contains("rabbitmq") ? median(by_target.at("rabbitmq")) : 0;
         char ratio[32] = "-";
         if (fake > 0 && rabbit > 0) std::snprintf(ratio, sizeof ratio, "%.1fx", fake / rabbit);
-        std::printf("%-36s %14s %14s %8s\n", w.c_str(), fake > 0 ? with_commas(fake).c_str() : "-",
-                    rabbit > 0 ? with_commas(rabbit).c_str() : "-", ratio);
+        const std::string cpu = broker_cpu.contains(w) ? with_commas(median(broker_cpu.at(w))) : "-";
+        std::printf("%-32s %12s %12s %8s %16s\n", w.c_str(), fake > 0 ? with_commas(fake).c_str() : "-",
+                    rabbit > 0 ? with_commas(rabbit).c_str() : "-", ratio, cpu.c_str());
     }
+    if (!g_memory.empty()) std::printf("\nBroker memory per queued 32-byte message (growth over the run)\n");
     for (const auto& m : g_memory) {
-        std::printf("%-36s RSS %.0f B/message, heap %.0f B/message (%.0f B per queue entry)\n", m.workload.c_str(),
+        std::printf("%-36s RSS +%.0f B/message, heap +%.0f B/message (%.0f B per queue entry)\n", m.workload.c_str(),
                     m.rss_per_message, m.heap_per_message, m.heap_per_message / static_cast<double>(m.queues));
     }
 }
@@ -486,6 +536,7 @@ void register_benchmarks()
         const std::string name = "fake/memory/" + std::to_string(queues) + "_queues";
         benchmark::RegisterBenchmark(name.c_str(), bm_memory, queues, std::size_t{100'000})
             ->Iterations(1)
+            ->Repetitions(1)
             ->UseRealTime()
             ->Unit(benchmark::kMillisecond);
     }

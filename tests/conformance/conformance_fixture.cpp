@@ -54,7 +54,7 @@ void conformance::SetUp()
 
 void conformance::TearDown()
 {
-    if (!url_.empty() && (!queues_.empty() || !exchanges_.empty())) delete_entities();
+    if (external_ && (!queues_.empty() || !exchanges_.empty())) delete_entities();
     embedded_.reset();
 }
 

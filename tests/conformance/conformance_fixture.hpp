@@ -19,8 +19,9 @@ namespace amqp::test {
 // the test is skipped.
 //
 // A real broker's state is shared between tests and between runs, so names come
-// from queue_name()/exchange_name() (test name plus a random suffix) and whatever
-// they name is deleted after the test, whether it passed or not.
+// from queue_name()/exchange_name() (test name plus a random suffix) and, on a
+// broker named by AMQP_URL, whatever they name is deleted after the test, whether
+// it passed or not. (An embedded broker is thrown away whole.)
 class conformance : public ::testing::Test {
 protected:
     conformance();
@@ -52,9 +53,6 @@ protected:
     static bool eventually(const std::function<bool()>& condition,
                            std::chrono::milliseconds timeout = amqp_driver::default_timeout);
 
-    // Deletes a queue named by the server after the test.
-    void delete_queue_after(std::string name) { queues_.push_back(std::move(name)); }
-
 private:
     struct embedded;
 
@@ -80,7 +78,7 @@ protocol::basic_consume consume_from(std::string queue, std::string consumer_tag
                                      bool no_ack = false);
 protocol::basic_get get_from(std::string queue, bool no_ack = false);
 
-// Conversations tests have often.
+// Exchanges many tests have.
 //   queue_state: passive queue.declare, for the ready message and consumer counts.
 //   queue_exists: the same, but a 404 (which closes the channel) gives false and the
 //                 channel is opened again.

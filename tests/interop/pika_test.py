@@ -722,11 +722,6 @@ class ChannelErrorTest(BrokerTestCase):
             406, "PRECONDITION_FAILED - exchange '%s' in vhost '/' in use" % exchange,
             self.channel.exchange_delete, exchange, if_unused=True)
 
-    # BUG (fakebroker system exchange deletion text): exchange.delete of an 'amq.' name answers
-    # 403 "exchange name 'amq.x' contains reserved prefix 'amq.*'"; RabbitMQ's text is
-    # "deletion of system exchange 'amq.x' in vhost '/' not allowed" (same code, 403).
-    # The name does not exist, so running this against a real RabbitMQ deletes nothing.
-    @unittest.expectedFailure
     def test_delete_system_exchange_is_403(self):
         name = "amq." + self.name("x")
         self.assertChannelClosed(
@@ -862,20 +857,12 @@ class RabbitExtensionTest(BrokerTestCase):
         self.publisher.basic_publish("amq.topic", queue + ".x.y", b"via amq.topic")
         self.assertEqual(self.get_all(self.channel, queue), [b"via amq.topic"])
 
-    # BUG (fakebroker amq.* redeclare): exchange.declare checks the reserved 'amq.' prefix
-    # before looking the exchange up, so an equivalent redeclare of a predeclared exchange
-    # is refused with 403 "exchange name 'amq.direct' contains reserved prefix 'amq.*'".
-    # RabbitMQ only checks the prefix when the exchange does not exist: declare-ok.
-    @unittest.expectedFailure
     def test_equivalent_redeclare_of_predeclared_exchange(self):
         for name, exchange_type in (("amq.direct", "direct"), ("amq.fanout", "fanout"),
                                     ("amq.topic", "topic"), ("amq.headers", "headers"),
                                     ("amq.match", "headers")):
             self.connection.channel().exchange_declare(name, exchange_type, durable=True)
 
-    # BUG (fakebroker amq.* redeclare): as above, the fakebroker answers 403 (reserved prefix)
-    # where RabbitMQ compares the arguments and answers 406 inequivalent arg 'type'.
-    @unittest.expectedFailure
     def test_inequivalent_redeclare_of_predeclared_exchange_is_406(self):
         self.assertChannelClosed(
             406, "PRECONDITION_FAILED - inequivalent arg 'type' for exchange 'amq.direct' in "
@@ -1001,11 +988,6 @@ class ConnectionTest(BrokerTestCase):
         connection.close()
         return checker._heartbeat_frames_received
 
-    # BUG (fakebroker heartbeat flood): with a negotiated heartbeat of 1 s the broker's
-    # send interval is std::chrono::seconds(1) / 2 == 0 s, so it sends a heartbeat frame
-    # on every timer tick and re-arms the timer for "now": tens of thousands of frames a
-    # second and a busy CPU.  RabbitMQ sends one about every half interval (5-7 in 3 s).
-    @unittest.expectedFailure
     def test_heartbeat_rate_for_one_second_interval(self):
         received = self.count_broker_heartbeats(1, 3.0)
         self.assertGreaterEqual(received, 1)

@@ -15,7 +15,11 @@
 
 namespace amqp::fakebroker {
 
+class server_channel;
 class server_connection;
+
+// Direct reply-to: the pseudo-queue clients consume for RPC replies.
+inline constexpr std::string_view reply_to_queue = "amq.rabbitmq.reply-to";
 
 // Everything the broker knows, without sockets: users, vhosts, connections. The
 // asio server feeds it; tests can drive it directly.
@@ -47,6 +51,15 @@ public:
     // "amq.gen-..." and "amq.ctag-..." names: a prefix and 22 URL-safe base64 characters.
     std::string generate_name(std::string_view prefix);
 
+    // Direct reply-to consumers by the token in "amq.rabbitmq.reply-to.<token>".
+    void register_reply_consumer(const std::string& token, server_channel* channel) { reply_consumers_[token] = channel; }
+    void unregister_reply_consumer(const std::string& token) { reply_consumers_.erase(token); }
+    server_channel* find_reply_consumer(std::string_view token) const
+    {
+        auto it = reply_consumers_.find(token);
+        return it == reply_consumers_.end() ? nullptr : it->second;
+    }
+
     // Runs the timers of every vhost; the next time something is due.
     std::optional<clock::time_point> on_timer();
 
@@ -55,6 +68,7 @@ private:
     std::function<clock::time_point()> now_;
     std::map<std::string, std::unique_ptr<vhost>, std::less<>> vhosts_;
     std::map<std::uint64_t, server_connection*> connections_;
+    std::map<std::string, server_channel*, std::less<>> reply_consumers_;
     std::uint64_t next_connection_id_ = 1;
     std::mt19937_64 names_;
 };

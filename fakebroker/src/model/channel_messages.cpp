@@ -25,6 +25,13 @@ std::optional<error> server_channel::publish(proto::basic_publish& m, std::share
                                                           "' but authenticated user was '" +
                                                           connection_.info().user + "'"};
     }
+    if (content->properties.reply_to == reply_to_queue) {
+        // Direct reply-to: the reply address names this channel's reply consumer.
+        if (reply_consumer_tag_.empty()) {
+            return error{reply_code::precondition_failed, "fast reply consumer does not exist"};
+        }
+        content->properties.reply_to = std::string(reply_to_queue) + "." + reply_token_;
+    }
     if (transactional_) {
         tx_publishes_.push_back({m, std::move(content)});
         return std::nullopt;
@@ -41,6 +48,16 @@ void server_channel::route_and_enqueue(const proto::basic_publish& m, std::share
     const std::uint64_t seq = confirm_mode_ ? next_publish_seq_++ : 0;
     const proto::field_table* headers = content->properties.headers ? &*content->properties.headers : nullptr;
     route_result routed = v.route(target, m.routing_key, headers);
+
+    static const std::string reply_prefix = std::string(reply_to_queue) + ".";
+    if (m.exchange.empty() && m.routing_key.starts_with(reply_prefix)) {
+        if (server_channel* replies = connection_.broker().find_reply_consumer(
+                std::string_view(m.routing_key).substr(reply_prefix.size()))) {
+            replies->deliver_reply(m, *content);
+            if (confirm_mode_) pending_confirm_ = seq;
+            return;
+        }
+    }
 
     if (routed.queues.empty()) {
         if (m.mandatory) {

@@ -180,6 +180,7 @@ void server_channel::cancelled_by_server(consumer& c)
 
 std::optional<error> server_channel::consume(const proto::basic_consume& m)
 {
+    if (m.queue == reply_to_queue) return consume_replies(m);
     std::shared_ptr<queue> q;
     if (auto e = find_queue_for(m.queue, q)) return e;
     if (auto e = check_exclusive(*q)) return e;
@@ -200,8 +201,36 @@ std::optional<error> server_channel::consume(const proto::basic_consume& m)
     return std::nullopt;
 }
 
+std::optional<error> server_channel::consume_replies(const proto::basic_consume& m)
+{
+    if (!m.no_ack) return error{reply_code::precondition_failed, "reply consumer cannot acknowledge"};
+    if (!reply_consumer_tag_.empty()) return error{reply_code::precondition_failed, "reply consumer already set"};
+    reply_consumer_tag_ = m.consumer_tag.empty() ? connection_.broker().generate_name("amq.ctag-") : m.consumer_tag;
+    reply_token_ = connection_.broker().generate_name("");
+    connection_.broker().register_reply_consumer(reply_token_, this);
+    if (!m.nowait) connection_.send(number_, proto::basic_consume_ok{reply_consumer_tag_});
+    return std::nullopt;
+}
+
+void server_channel::stop_replies()
+{
+    if (reply_consumer_tag_.empty()) return;
+    connection_.broker().unregister_reply_consumer(reply_token_);
+    reply_consumer_tag_.clear();
+    reply_token_.clear();
+}
+
+void server_channel::deliver_reply(const proto::basic_publish& m, const message_content& content)
+{
+    connection_.send_message(number_,
+                             proto::basic_deliver{reply_consumer_tag_, next_delivery_tag_++, false,
+                                                  m.exchange, m.routing_key},
+                             content);
+}
+
 std::optional<error> server_channel::cancel(const proto::basic_cancel& m)
 {
+    if (m.consumer_tag == reply_consumer_tag_) stop_replies();
     remove_consumer(m.consumer_tag);
     // Cancelling an unknown tag is not an error in RabbitMQ.
     if (!m.nowait) connection_.send(number_, proto::basic_cancel_ok{m.consumer_tag});
@@ -300,6 +329,7 @@ void server_channel::dispatch_own_queues()
 
 void server_channel::shutdown()
 {
+    stop_replies();
     // Consumers first, so requeued messages are not delivered back to this channel.
     while (!consumers_.empty()) remove_consumer(consumers_.front().tag);
     std::vector<unacked_delivery> all;

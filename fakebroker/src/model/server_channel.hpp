@@ -40,6 +40,8 @@ public:
     bool can_deliver(const consumer& c) const noexcept;
     void deliver(consumer& c, queue& from, queued_message message);
     void cancelled_by_server(consumer& c);
+    // Direct reply-to: a reply published to "amq.rabbitmq.reply-to.<our token>".
+    void deliver_reply(const protocol::basic_publish& m, const message_content& content);
 
     // The channel ends: unacked deliveries go back to their queues (redelivered),
     // consumers are cancelled, auto-delete queues left without consumers go.
@@ -89,6 +91,8 @@ private:
     std::optional<error> get(const protocol::basic_get& m);
     std::optional<error> consume(const protocol::basic_consume& m);
     std::optional<error> cancel(const protocol::basic_cancel& m);
+    std::optional<error> consume_replies(const protocol::basic_consume& m);
+    void stop_replies();
     std::optional<error> settle(std::uint64_t tag, bool multiple, bool ack, bool requeue,
                                 const char* method);
     void settle_one(unacked_delivery& d, bool ack, bool requeue);
@@ -105,6 +109,8 @@ private:
     std::uint16_t global_prefetch_count_ = 0;  // shared by the channel
     bool flow_active_ = true;
     std::string last_queue_;  // the queue name an empty name refers to
+    std::string reply_consumer_tag_;  // direct reply-to, when consuming it
+    std::string reply_token_;
 
     bool confirm_mode_ = false;
     std::uint64_t next_publish_seq_ = 1;

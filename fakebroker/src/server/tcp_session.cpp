@@ -116,7 +116,8 @@ void tcp_session::shutdown(protocol::reply_code code, const std::string& text)
     // Best effort, without blocking: the peer learns why before the socket goes.
     std::error_code ec;
     socket_.non_blocking(true, ec);
-    if (!write_in_flight_) {
+    // writing_ holds bytes only while an async_write is under way; skip then.
+    if (writing_.empty()) {
         const auto pending = connection_.output().data();
         socket_.write_some(asio::buffer(pending.data(), pending.size()), ec);
     }
