@@ -161,7 +161,9 @@ void bench_connection::handshake(const amqp_url& url, steady::time_point deadlin
         {"capabilities", proto::field_table{{"publisher_confirms", true},
                                             {"basic.nack", true},
                                             {"consumer_cancel_notify", true},
-                                            {"connection.blocked", true}}},
+                                            {"connection.blocked", true},
+                                            // A refused login then says why (403) before the socket closes.
+                                            {"authentication_failure_close", true}}},
     };
     start_ok.mechanism = "PLAIN";
     start_ok.response = std::string(1, '\0') + url.user + std::string(1, '\0') + url.password;

@@ -5,37 +5,19 @@
 
 namespace amqp::protocol {
 
-namespace {
-
-const char* frame_kind(frame_type type)
+// RabbitMQ's reply texts (rabbit_command_assembler), word for word.
+std::optional<protocol_error> command_assembler::unexpected(const frame_view&) const
 {
-    switch (type) {
-    case frame_type::method:
-        return "method";
-    case frame_type::header:
-        return "content header";
-    case frame_type::body:
-        return "content body";
-    case frame_type::heartbeat:
-        return "heartbeat";
+    if (state_ == state::method) {
+        return protocol_error{reply_code::unexpected_frame,
+                              "expected method frame, got non method frame instead"};
     }
-    return "unknown";
-}
-
-}  // namespace
-
-std::optional<protocol_error> command_assembler::unexpected(const frame_view& frame) const
-{
-    const char* expected = state_ == state::header ? "content header" : state_ == state::body ? "content body" : "method";
-    protocol_error error{reply_code::unexpected_frame,
-                         std::string("expected ") + expected + " frame, got " +
-                             frame_kind(frame.type) + " frame instead"};
-    if (state_ != state::method) {
-        const method_key key = key_of(current_.method);
-        error.class_id = key.class_id;
-        error.method_id = key.method_id;
-    }
-    return error;
+    const method_key key = key_of(current_.method);
+    std::string text = state_ == state::header
+                           ? "expected content header for class " + std::to_string(key.class_id) +
+                                 ", got non content header frame instead"
+                           : "expected content body, got non content body frame instead";
+    return protocol_error{reply_code::unexpected_frame, std::move(text), key.class_id, key.method_id};
 }
 
 std::optional<protocol_error> command_assembler::add(const frame_view& frame)

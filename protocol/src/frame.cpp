@@ -33,9 +33,8 @@ decoded_frame frame_error(std::string detail)
 decoded_frame decode_frame(std::span<const std::byte> in, std::uint32_t frame_max) noexcept
 try {
     if (in.empty()) return {};
-    const auto type = static_cast<std::uint8_t>(in[0]);
-    if (!known_frame_type(type)) return frame_error("unknown frame type " + std::to_string(type));
     if (in.size() < frame_header_size) return {};
+    const auto type = static_cast<std::uint8_t>(in[0]);
 
     const std::uint32_t size = detail::load_be32(in.data() + 3);
     if (frame_max != 0 && size > frame_max - std::min<std::uint32_t>(frame_max, frame_overhead)) {
@@ -43,6 +42,8 @@ try {
                            " bytes exceeds frame_max " + std::to_string(frame_max));
     }
     if (in.size() - frame_header_size <= size) return {};
+    // Like RabbitMQ, judge the type once the whole frame is in, so the error can show it.
+    if (!known_frame_type(type)) return frame_error("unknown frame type " + std::to_string(type));
 
     const auto end = static_cast<std::uint8_t>(in[frame_header_size + size]);
     if (end != frame_end) {
@@ -104,6 +105,11 @@ void frame_reader::release_taken() noexcept
 {
     buffer_.consume(taken_);
     taken_ = 0;
+}
+
+std::span<const std::byte> frame_reader::pending() const noexcept
+{
+    return buffer_.data().subspan(taken_);
 }
 
 decoded_frame frame_reader::next()

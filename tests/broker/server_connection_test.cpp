@@ -40,12 +40,26 @@ TEST(server_connection, wrong_password_is_refused_with_a_reason)
     model_client client(broker);
     client.send_bytes(std::string("AMQP\x00\x00\x09\x01", 8));
     client.expect<proto::connection_start>();
-    client.send(0, proto::connection_start_ok{{}, "PLAIN", std::string("\0guest\0nope", 11), "en_US"});
+    // Only clients announcing authentication_failure_close are told why.
+    const proto::field_table capabilities{{"authentication_failure_close", true}};
+    client.send(0, proto::connection_start_ok{{{"capabilities", capabilities}}, "PLAIN",
+                                              std::string("\0guest\0nope", 11), "en_US"});
     const auto close = client.expect<proto::connection_close>();
     EXPECT_EQ(close.reply_code, 403);
     EXPECT_EQ(close.reply_text,
               "ACCESS_REFUSED - Login was refused using authentication mechanism PLAIN. For details see "
               "the broker logfile. (wrong password for user 'guest')");
+}
+
+TEST(server_connection, a_refused_login_without_the_capability_just_closes)
+{
+    broker_state broker({});
+    model_client client(broker);
+    client.send_bytes(std::string("AMQP\x00\x00\x09\x01", 8));
+    client.expect<proto::connection_start>();
+    client.send(0, proto::connection_start_ok{{}, "PLAIN", std::string("\0guest\0nope", 11), "en_US"});
+    EXPECT_TRUE(client.nothing_received());
+    EXPECT_TRUE(client.connection().finished());
 }
 
 TEST(server_connection, amqplain_login)

@@ -68,9 +68,10 @@ TEST_F(connection, wrong_password_is_403_access_refused)
     options.password = "not-the-password";
     d.start(options);
     const proto::connection_close close = d.expect_connection_close(reply_code::access_refused);
-    EXPECT_EQ(close.reply_text,
-              "ACCESS_REFUSED - Login was refused using authentication mechanism PLAIN. For details "
-              "see the broker logfile.");
+    // The fake appends what was wrong, which RabbitMQ only logs (docs/differences.md).
+    EXPECT_THAT(close.reply_text,
+                ::testing::StartsWith("ACCESS_REFUSED - Login was refused using authentication mechanism "
+                                      "PLAIN. For details see the broker logfile."));
     EXPECT_EQ(close.class_id, 0);
     EXPECT_EQ(close.method_id, 0);
     d.expect_socket_closed();
@@ -84,9 +85,9 @@ TEST_F(connection, unknown_user_is_403_access_refused_with_amqplain_too)
     options.user = unique_name("nobody");
     d.start(options);
     const proto::connection_close close = d.expect_connection_close(reply_code::access_refused);
-    EXPECT_EQ(close.reply_text,
-              "ACCESS_REFUSED - Login was refused using authentication mechanism AMQPLAIN. For "
-              "details see the broker logfile.");
+    EXPECT_THAT(close.reply_text,
+                ::testing::StartsWith("ACCESS_REFUSED - Login was refused using authentication mechanism "
+                                      "AMQPLAIN. For details see the broker logfile."));
     d.expect_socket_closed();
 }
 

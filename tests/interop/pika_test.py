@@ -869,12 +869,6 @@ class RabbitExtensionTest(BrokerTestCase):
                  "vhost '/': received 'fanout' but current is 'direct'",
             self.channel.exchange_declare, "amq.direct", "fanout", durable=True)
 
-    # BUG (fakebroker direct reply-to): the broker advertises the "direct_reply_to"
-    # capability but basic.consume on the pseudo-queue 'amq.rabbitmq.reply-to' fails with
-    # 404 "NOT_FOUND - no queue 'amq.rabbitmq.reply-to' in vhost '/'".  RabbitMQ accepts the
-    # consume (auto-ack), rewrites reply_to to 'amq.rabbitmq.reply-to.<token>' on publish, and
-    # delivers replies published to that name straight to the consumer.
-    @unittest.expectedFailure
     def test_direct_reply_to(self):
         server_queue = self.declare_queue()
         replies = []

@@ -86,7 +86,7 @@ TEST(command_assembler, frames_out_of_order_are_unexpected)
         auto error = assembler.add(frames[1]);  // header first
         ASSERT_TRUE(error);
         EXPECT_EQ(error->code, reply_code::unexpected_frame);
-        EXPECT_EQ(error->detail, "expected method frame, got content header frame instead");
+        EXPECT_EQ(error->detail, "expected method frame, got non method frame instead");
     }
     {
         command_assembler assembler;

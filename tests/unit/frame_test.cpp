@@ -79,13 +79,20 @@ TEST(frame, oversized_frame_is_refused_as_soon_as_the_header_arrives)
     EXPECT_TRUE(decode_frame(bytes_of(header), 0).need_more());
 }
 
-TEST(frame, unknown_frame_type_is_a_frame_error)
+TEST(frame, unknown_frame_type_is_a_frame_error_once_the_frame_is_in)
 {
-    const std::string http("GET / HTTP/1.1\r\n");
-    decoded_frame decoded = decode_frame(bytes_of(http), frame_min_size);
+    const std::string frame("\x09\x00\x01\x00\x00\x00\x03" "abc\xce", 11);
+    for (std::size_t n = 0; n < frame.size(); ++n) {
+        EXPECT_TRUE(decode_frame(bytes_of(frame).first(n), frame_min_size).need_more()) << n;
+    }
+    decoded_frame decoded = decode_frame(bytes_of(frame), frame_min_size);
     ASSERT_TRUE(decoded.error);
     EXPECT_EQ(decoded.error->code, reply_code::frame_error);
-    EXPECT_EQ(decoded.error->detail, "unknown frame type 71");
+    EXPECT_EQ(decoded.error->detail, "unknown frame type 9");
+
+    // A stream that is not AMQP at all fails on its size, at once.
+    const std::string http("GET / HTTP/1.1\r\n");
+    EXPECT_TRUE(decode_frame(bytes_of(http), frame_min_size).error);
 }
 
 TEST(frame, protocol_header_check)
@@ -140,7 +147,7 @@ TEST(frame_reader, whole_frames_from_any_split_of_the_stream)
 TEST(frame_reader, an_error_is_sticky)
 {
     frame_reader reader;
-    reader.feed(bytes_of("\x09garbage"));
+    reader.feed(bytes_of("\x09garbage\xce"));
     EXPECT_TRUE(reader.next().error);
     reader.feed(bytes_of(heartbeat));
     EXPECT_TRUE(reader.next().error);

@@ -20,6 +20,17 @@ std::optional<error> server_channel::publish(proto::basic_publish& m, std::share
                      "cannot publish to internal exchange '" + m.exchange + "' in vhost '" + v.name() + "'"};
     }
     if (m.immediate) return error{reply_code::not_implemented, "immediate=true"};
+    if (const auto& expiration = content->properties.expiration) {
+        // RabbitMQ refuses an expiration that is not a non-negative integer.
+        const bool digits = !expiration->empty() &&
+                            expiration->find_first_not_of("0123456789") == std::string::npos;
+        const bool negative = expiration->size() > 1 && (*expiration)[0] == '-' &&
+                              expiration->find_first_not_of("0123456789", 1) == std::string::npos;
+        if (!digits) {
+            return error{reply_code::precondition_failed,
+                         "invalid expiration '" + *expiration + "': " + (negative ? "negative" : "no_integer")};
+        }
+    }
     if (const auto& user_id = content->properties.user_id; user_id && *user_id != connection_.info().user) {
         return error{reply_code::precondition_failed, "user_id property set to '" + *user_id +
                                                           "' but authenticated user was '" +
@@ -78,12 +89,17 @@ void server_channel::route_and_enqueue(const proto::basic_publish& m, std::share
             // x-overflow reject-publish: nack this one, after acking everything before it.
             pending_confirm_ = seq - 1;
             flush_confirms();
-            connection_.send(number_, proto::basic_nack{seq, false, false});
+            // RabbitMQ sets multiple on this nack.
+            connection_.send(number_, proto::basic_nack{seq, true, false});
             confirmed_through_ = seq;
         }
         pending_confirm_ = seq;
     }
-    for (const auto& q : routed.queues) q->dispatch(now);
+    for (const auto& q : routed.queues) {
+        q->dispatch(now);
+        // What a TTL of 0 did not get to a consumer at once goes now.
+        q->expire(now);
+    }
 }
 
 std::optional<error> server_channel::get(const proto::basic_get& m)

@@ -4,9 +4,9 @@
 #include "server_channel.hpp"
 #include "server_connection.hpp"
 
+#include "erlang_terms.hpp"
 #include "headers_match.hpp"
 
-#include <sstream>
 
 namespace amqp::fakebroker {
 
@@ -30,6 +30,17 @@ std::string inequivalent(const char* arg, const std::string& what, const std::st
 }
 
 bool reserved_name(const std::string& name) { return name.rfind("amq.", 0) == 0; }
+
+// RabbitMQ's words for an x-argument in an inequivalence: "the value '1000' of type
+// 'signedint'", or "none".
+std::string describe_argument(const proto::field_value* v)
+{
+    if (!v) return "none";
+    std::string value;
+    if (const std::string* s = v->string()) value = *s;
+    else write_erlang_value(value, *v);
+    return "the value '" + value + "' of type '" + erlang_type_name(*v) + "'";
+}
 
 }  // namespace
 
@@ -84,8 +95,7 @@ std::optional<error> server_channel::exchange_declare(const proto::exchange_decl
     }
     const auto type = parse_exchange_type(m.type);
     if (!type) {
-        return error{reply_code::command_invalid,
-                     "unknown exchange type '" + m.type + "' (the types are direct, fanout, topic and headers)"};
+        return error{reply_code::command_invalid, "unknown exchange type '" + m.type + "'"};
     }
     if (existing) {
         const std::string what = in_vhost("exchange", m.exchange, v.name());
@@ -208,12 +218,9 @@ std::optional<error> server_channel::queue_declare(const proto::queue_declare& m
                                 ((asked->to_int64(a) && current->to_int64(c) && a == c) ||
                                  (asked->variant() == current->variant())));
             if (!equal) {
-                std::ostringstream received, now_value;
-                if (asked) received << *asked; else received << "none";
-                if (current) now_value << *current; else now_value << "none";
                 return error{reply_code::precondition_failed,
                              std::string("inequivalent arg '") + key + "' for " + what + ": received " +
-                                 received.str() + " but current is " + now_value.str()};
+                                 describe_argument(asked) + " but current is " + describe_argument(current)};
             }
         }
     } else {

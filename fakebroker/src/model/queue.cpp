@@ -1,5 +1,6 @@
 #include "queue.hpp"
 
+#include "erlang_terms.hpp"
 #include "server_channel.hpp"
 #include "vhost.hpp"
 
@@ -19,6 +20,12 @@ std::string invalid_arg(const std::string& key, const std::string& queue, const 
     return "invalid arg '" + key + "' for queue '" + queue + "' in vhost '" + vhost + "': " + why;
 }
 
+// "\"expected integer, got longstr\"", quotes included, as RabbitMQ prints it.
+std::string wrong_type(const char* expected, const field_value& v)
+{
+    return std::string("\"expected ") + expected + ", got " + erlang_type_name(v) + "\"";
+}
+
 std::optional<std::string> non_negative_int(const protocol::field_table& args, const char* key,
                                             const std::string& queue, const std::string& vhost,
                                             std::optional<std::int64_t>& out, bool positive = false)
@@ -27,8 +34,7 @@ std::optional<std::string> non_negative_int(const protocol::field_table& args, c
     if (!v) return std::nullopt;
     std::int64_t n;
     if (!v->to_int64(n)) {
-        return invalid_arg(key, queue, vhost,
-                           std::string("{unacceptable_type,") + v->type_letter() + "}");
+        return invalid_arg(key, queue, vhost, wrong_type("integer", *v));
     }
     if (n < 0 || (positive && n == 0)) {
         return invalid_arg(key, queue, vhost,
@@ -66,19 +72,18 @@ std::optional<std::string> queue_arguments::parse(const protocol::field_table& a
     if (const field_value* v = args.find("x-overflow")) {
         const std::string* s = v->string();
         if (!s || (*s != "drop-head" && *s != "reject-publish" && *s != "reject-publish-dlx")) {
-            return invalid_arg("x-overflow", queue, vhost,
-                               s ? "{unknown_overflow_value,<<\"" + *s + "\">>}" : "{unacceptable_type}");
+            return invalid_arg("x-overflow", queue, vhost, s ? "invalid_overflow" : wrong_type("longstr", *v));
         }
         out.reject_publish = *s != "drop-head";
     }
     if (const field_value* v = args.find("x-dead-letter-exchange")) {
         const std::string* s = v->string();
-        if (!s) return invalid_arg("x-dead-letter-exchange", queue, vhost, "{unacceptable_type}");
+        if (!s) return invalid_arg("x-dead-letter-exchange", queue, vhost, wrong_type("longstr", *v));
         out.dead_letter_exchange = *s;
     }
     if (const field_value* v = args.find("x-dead-letter-routing-key")) {
         const std::string* s = v->string();
-        if (!s) return invalid_arg("x-dead-letter-routing-key", queue, vhost, "{unacceptable_type}");
+        if (!s) return invalid_arg("x-dead-letter-routing-key", queue, vhost, wrong_type("longstr", *v));
         out.dead_letter_routing_key = *s;
     }
     std::optional<std::int64_t> priority;
@@ -92,7 +97,7 @@ std::optional<std::string> queue_arguments::parse(const protocol::field_table& a
     }
     if (const field_value* v = args.find("x-single-active-consumer")) {
         const bool* b = v->get_if<bool>();
-        if (!b) return invalid_arg("x-single-active-consumer", queue, vhost, "{unacceptable_type}");
+        if (!b) return invalid_arg("x-single-active-consumer", queue, vhost, wrong_type("bool", *v));
         out.single_active_consumer = *b;
     }
     return std::nullopt;
@@ -238,7 +243,7 @@ void queue::remove_consumer(const consumer* c)
 void queue::dispatch(clock::time_point now)
 {
     if (deleted_ || consumers_.empty()) return;
-    expire(now);
+    expire(now, false);
     while (!empty()) {
         // With single active consumer only the first consumer ever receives.
         const std::size_t candidates = limits_.single_active_consumer ? 1 : consumers_.size();
@@ -264,12 +269,15 @@ void queue::dead_letter(const queued_message& message, const char* reason, clock
     if (limits_.dead_letter_exchange) vhost_.dead_letter(*this, message, reason, now);
 }
 
-std::optional<clock::time_point> queue::expire(clock::time_point now)
+std::optional<clock::time_point> queue::expire(clock::time_point now, bool inclusive)
 {
     // Like RabbitMQ, only messages at the head expire; one with a longer per-message
     // TTL in front shields those behind it.
     for (auto level = levels_.rbegin(); level != levels_.rend(); ++level) {
-        while (!level->empty() && level->front().expires_at && *level->front().expires_at <= now) {
+        auto due = [&](const queued_message& m) {
+            return m.expires_at && (inclusive ? *m.expires_at <= now : *m.expires_at < now);
+        };
+        while (!level->empty() && due(level->front())) {
             queued_message m = std::move(level->front());
             level->pop_front();
             --ready_count_;

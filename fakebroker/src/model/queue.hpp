@@ -89,8 +89,10 @@ public:
     // A message delivered earlier was rejected without requeue (or expired): dead-letter it.
     void dead_letter(const queued_message& message, const char* reason, clock::time_point now);
 
-    // Expires messages at the head whose TTL passed; the next expiry, if any.
-    std::optional<clock::time_point> expire(clock::time_point now);
+    // Expires messages at the head whose TTL passed; the next expiry, if any. When not
+    // inclusive, a message due exactly now stays: dispatch uses that so a TTL of 0
+    // still reaches a consumer that can take it at once, as in RabbitMQ.
+    std::optional<clock::time_point> expire(clock::time_point now, bool inclusive = true);
     // Marks the queue used now (x-expires counts from the last use).
     void touch(clock::time_point now) noexcept { last_used_ = now; }
     std::optional<clock::time_point> expires_at() const;

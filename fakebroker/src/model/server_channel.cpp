@@ -60,11 +60,15 @@ std::optional<error> server_channel::handle(proto::command& command)
                 return settle(m.delivery_tag, false, false, m.requeue, "basic.reject");
             }
             else if constexpr (std::is_same_v<M, proto::basic_recover>) {
+                if (!m.requeue) return error{reply_code::not_implemented, "requeue=false"};
                 auto e = recover(m.requeue);
                 if (!e) connection_.send(number_, proto::basic_recover_ok{});
                 return e;
             }
-            else if constexpr (std::is_same_v<M, proto::basic_recover_async>) return recover(m.requeue);
+            else if constexpr (std::is_same_v<M, proto::basic_recover_async>) {
+                if (!m.requeue) return error{reply_code::not_implemented, "requeue=false"};
+                return recover(m.requeue);
+            }
             else if constexpr (std::is_same_v<M, proto::basic_qos>) {
                 // RabbitMQ's reading: global=false limits each new consumer, global=true
                 // the channel as a whole. prefetch_size is not supported by RabbitMQ either.
@@ -79,9 +83,9 @@ std::optional<error> server_channel::handle(proto::command& command)
                 return std::nullopt;
             }
             else if constexpr (std::is_same_v<M, proto::channel_flow>) {
-                flow_active_ = m.active;
-                connection_.send(number_, proto::channel_flow_ok{m.active});
-                if (flow_active_) dispatch_own_queues();
+                // RabbitMQ does not implement client-side flow control.
+                if (!m.active) return error{reply_code::not_implemented, "active=false"};
+                connection_.send(number_, proto::channel_flow_ok{true});
                 return std::nullopt;
             }
             else if constexpr (std::is_same_v<M, proto::confirm_select>) {
@@ -138,6 +142,9 @@ std::optional<error> server_channel::handle(proto::command& command)
                 return std::nullopt;
             }
             else if constexpr (std::is_same_v<M, proto::channel_flow_ok>) return std::nullopt;
+            else if constexpr (M::key.class_id == proto::class_ids::connection) {
+                return error{reply_code::command_invalid, "unimplemented method"};
+            }
             else {
                 // A method a client never sends (a reply, or a server-only method).
                 return error{reply_code::command_invalid,
@@ -149,7 +156,6 @@ std::optional<error> server_channel::handle(proto::command& command)
 
 bool server_channel::can_deliver(const consumer& c) const noexcept
 {
-    if (!flow_active_) return false;
     if (c.no_ack) return true;
     if (c.prefetch != 0 && c.unacked >= c.prefetch) return false;
     if (global_prefetch_count_ != 0 && unacked_.size() >= global_prefetch_count_) return false;

@@ -107,7 +107,6 @@ private:
     std::list<consumer> consumers_;
     std::uint16_t prefetch_count_ = 0;         // for new consumers
     std::uint16_t global_prefetch_count_ = 0;  // shared by the channel
-    bool flow_active_ = true;
     std::string last_queue_;  // the queue name an empty name refers to
     std::string reply_consumer_tag_;  // direct reply-to, when consuming it
     std::string reply_token_;

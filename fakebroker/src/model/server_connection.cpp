@@ -1,6 +1,7 @@
 #include "server_connection.hpp"
 
 #include "broker_state.hpp"
+#include "rabbit_texts.hpp"
 #include "vhost.hpp"
 
 #include <amqp/protocol/print.hpp>
@@ -62,6 +63,13 @@ proto::field_table server_properties()
         {"product", std::string("RabbitMQ")},
         {"version", std::string("3.10.8")},
     };
+}
+
+// RabbitMQ reports method arguments it cannot decode as a frame error.
+error rabbit_decode_error(const error& e, std::span<const std::byte> payload)
+{
+    if (e.code != reply_code::syntax_error) return e;
+    return {reply_code::frame_error, cannot_decode_text(payload), e.class_id, e.method_id};
 }
 
 }  // namespace
@@ -135,7 +143,7 @@ void server_connection::receive(std::span<const std::byte> bytes)
     for (proto::decoded_frame f = reader_.next(); !f.need_more() && state_ != state::finished;
          f = reader_.next()) {
         if (f.error) {
-            connection_error(*f.error);
+            connection_error({f.error->code, frame_error_text(reader_.pending(), reader_.frame_max())});
             finish();
             return;
         }
@@ -147,19 +155,17 @@ void server_connection::receive(std::span<const std::byte> bytes)
 void server_connection::handle_frame(const proto::frame_view& frame)
 {
     if (frame.type == proto::frame_type::heartbeat) {
-        if (frame.channel != 0) {
-            connection_error({reply_code::frame_error, "heartbeat frame on channel " + std::to_string(frame.channel)});
-        }
+        if (frame.channel != 0) connection_error({reply_code::unexpected_frame, "type 8, all octets = <<>>"});
         return;
     }
     if (frame.channel == 0) {
         if (frame.type != proto::frame_type::method) {
-            connection_error({reply_code::command_invalid, "content frame on channel 0"});
+            connection_error({reply_code::unexpected_frame, "expected method frame, got non method frame instead"});
             return;
         }
         auto m = proto::decode_method(frame.payload);
         if (!m) {
-            connection_error(m.error());
+            connection_error(rabbit_decode_error(m.error(), frame.payload));
             return;
         }
         trace_received(0, *m);
@@ -172,14 +178,9 @@ void server_connection::handle_frame(const proto::frame_view& frame)
                                                             " before the connection is open"});
         return;
     }
-    if (frame.channel > channel_max_) {
-        connection_error({reply_code::channel_error, "channel number " + std::to_string(frame.channel) +
-                                                         " exceeds the negotiated channel_max " +
-                                                         std::to_string(channel_max_)});
-        return;
-    }
     auto& assembler = assemblers_.try_emplace(frame.channel, broker_.options().max_message_size).first->second;
     if (auto e = assembler.add(frame)) {
+        if (frame.type == proto::frame_type::method) e = rabbit_decode_error(*e, frame.payload);
         if (proto::is_hard_error(e->code)) connection_error(*e);
         else channel_error(frame.channel, *e);
         assemblers_.erase(frame.channel);
@@ -228,10 +229,13 @@ void server_connection::handle_connection_method(proto::method& m)
     default:
         break;
     }
+    if (state_ != state::running) {
+        // RabbitMQ closes the socket without a word when the handshake goes wrong.
+        finish();
+        return;
+    }
     const proto::method_key key = proto::key_of(m);
-    connection_error({reply_code::command_invalid,
-                      "unexpected method " + std::string(proto::find_method_info(key)->name) +
-                          " on channel 0",
+    connection_error({reply_code::channel_error, "unexpected method in connection state running",
                       key.class_id, key.method_id});
 }
 
@@ -246,10 +250,7 @@ void server_connection::start_ok(const proto::connection_start_ok& m)
     if (m.mechanism == "PLAIN") parsed = parse_plain(m.response, login, password);
     else if (m.mechanism == "AMQPLAIN") parsed = parse_amqplain(m.response, login, password);
     else {
-        connection_error({reply_code::access_refused,
-                          "unsupported authentication mechanism '" + m.mechanism +
-                              "', the broker supports AMQPLAIN and PLAIN",
-                          10, 11});
+        // RabbitMQ closes the socket without a close for an unknown mechanism.
         finish();
         return;
     }
@@ -261,7 +262,12 @@ void server_connection::start_ok(const proto::connection_start_ok& m)
         if (!parsed) text += " (the " + m.mechanism + " response is malformed)";
         else if (!known) text += " (no user '" + login + "')";
         else text += " (wrong password for user '" + login + "')";
-        connection_error({reply_code::access_refused, text, 10, 11});
+        // Only clients that announce authentication_failure_close get told; RabbitMQ
+        // just closes the socket on the others.
+        const auto* capabilities = client_properties_.find("capabilities");
+        const auto* table = capabilities ? capabilities->get_if<proto::field_table>() : nullptr;
+        const auto* flag = table ? table->find("authentication_failure_close") : nullptr;
+        if (flag && *flag == proto::field_value{true}) connection_error({reply_code::access_refused, text});
         finish();
         return;
     }
@@ -274,18 +280,11 @@ void server_connection::start_ok(const proto::connection_start_ok& m)
 void server_connection::tune_ok(const proto::connection_tune_ok& m)
 {
     const auto& options = broker_.options();
-    if (m.frame_max != 0 && m.frame_max < proto::frame_min_size) {
-        connection_error({reply_code::not_allowed,
-                          "frame_max=" + std::to_string(m.frame_max) + " < " +
-                              std::to_string(proto::frame_min_size) + " min size",
-                          10, 31});
-        return;
-    }
-    if (m.frame_max > options.frame_max || (m.frame_max == 0 && options.frame_max != 0)) {
-        connection_error({reply_code::not_allowed,
-                          "frame_max=" + std::to_string(m.frame_max) + " > " +
-                              std::to_string(options.frame_max) + " max size",
-                          10, 31});
+    // Out-of-range tuning closes the socket without a close, as in RabbitMQ.
+    const bool frame_max_ok = m.frame_max >= proto::frame_min_size && m.frame_max <= options.frame_max;
+    const bool channel_max_ok = options.channel_max == 0 || m.channel_max <= options.channel_max;
+    if (!frame_max_ok || !channel_max_ok) {
+        finish();
         return;
     }
     frame_max_ = m.frame_max;
@@ -341,6 +340,14 @@ void server_connection::handle_channel_command(std::uint16_t number, proto::comm
     auto it = channels_.find(number);
     if (it == channels_.end()) {
         if (std::holds_alternative<proto::channel_open>(c.method)) {
+            // RabbitMQ reads channel_max as how many channels may be open at once.
+            if (channels_.size() >= channel_max_) {
+                connection_error({reply_code::not_allowed, "number of channels opened (" +
+                                                               std::to_string(channels_.size()) +
+                                                               ") has reached the negotiated channel_max (" +
+                                                               std::to_string(channel_max_) + ")"});
+                return;
+            }
             channels_.emplace(number, std::make_unique<server_channel>(*this, number));
             send(number, proto::channel_open_ok{});
             return;

@@ -39,8 +39,9 @@ struct decoded_frame {
 
 // Splits one frame off the front of `in`. frame_max is the negotiated maximum frame
 // size including header and frame end (0: no limit, as the spec says). Errors are
-// 501 FRAME_ERROR: an unknown frame type, a size over frame_max (reported as soon as
-// the header is in, without waiting for the payload), or a frame end other than 0xCE.
+// 501 FRAME_ERROR: a size over frame_max (reported as soon as the header is in,
+// without waiting for the payload), an unknown frame type or a frame end other than
+// 0xCE (both once the whole frame is in, as RabbitMQ reports them).
 decoded_frame decode_frame(std::span<const std::byte> in, std::uint32_t frame_max) noexcept;
 
 // The 8 bytes a client sends first: "AMQP" 0 0 9 1.
@@ -97,8 +98,10 @@ public:
 
     decoded_frame next();
 
-    // Bytes received but not yet returned as frames.
+    // Bytes received but not yet returned as frames; after an error, the bad frame
+    // is at the front.
     std::size_t buffered() const noexcept { return buffer_.size() - taken_; }
+    std::span<const std::byte> pending() const noexcept;
 
 private:
     void release_taken() noexcept;

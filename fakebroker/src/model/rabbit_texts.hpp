@@ -1,0 +1,20 @@
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+
+// Reply texts for framing errors, worded as RabbitMQ's reader words them, so a client
+// sees the same connection.close from the fake as from the real broker.
+namespace amqp::fakebroker {
+
+// For the bad frame at the front of `pending` (what decode_frame refused):
+//   type 1, all octets = <<>>: {frame_too_large,200000,131064}
+//   type 9, all octets = <<"abc">>: unknown_frame
+//   type 1, all octets = <<...>>: {invalid_frame_end_marker,88}
+std::string frame_error_text(std::span<const std::byte> pending, std::uint32_t frame_max);
+
+// For method arguments that do not decode: cannot decode <<0,0,10,...>>
+std::string cannot_decode_text(std::span<const std::byte> method_payload);
+
+}  // namespace amqp::fakebroker
