@@ -155,7 +155,13 @@ void write_erlang_value(std::string& out, const field_value& value)
             } else if constexpr (std::is_floating_point_v<T>) {
                 write_float(out, v);
             } else if constexpr (std::is_same_v<T, protocol::decimal>) {
-                out += "{" + std::to_string(v.scale) + "," + std::to_string(v.value) + "}";
+                // Appended piece by piece: g++ 12 -O3 warns (-Wrestrict, falsely) on the
+                // concatenated temporary.
+                out += '{';
+                out += std::to_string(v.scale);
+                out += ',';
+                out += std::to_string(v.value);
+                out += '}';
             } else if constexpr (std::is_same_v<T, std::string>) {
                 write_erlang_binary(out, v);
             } else if constexpr (std::is_same_v<T, protocol::byte_array>) {
