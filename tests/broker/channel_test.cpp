@@ -302,3 +302,66 @@ TEST_F(channel_fixture, single_active_consumer_only_feeds_the_first)
 
 }  // namespace
 }  // namespace amqp::fakebroker
+
+namespace amqp::fakebroker {
+namespace {
+
+namespace proto = amqp::protocol;
+
+TEST(broker_restart, keeps_durable_entities_and_persistent_messages)
+{
+    broker_state broker({});
+    {
+        test::model_client client(broker);
+        client.handshake();
+        client.open_channel(1);
+        client.send(1, proto::queue_declare{0, "durable", false, true, false, false, false, {}});
+        client.expect<proto::queue_declare_ok>();
+        client.declare_queue(1, "transient");
+        client.send(1, proto::exchange_declare{0, "kept", "fanout", false, true, false, false, false, {}});
+        client.expect<proto::exchange_declare_ok>();
+        client.send(1, proto::exchange_declare{0, "gone", "fanout", false, false, false, false, false, {}});
+        client.expect<proto::exchange_declare_ok>();
+        proto::basic_properties persistent;
+        persistent.delivery_mode = 2;
+        client.publish(1, "", "durable", "survives", persistent);
+        client.publish(1, "", "durable", "lost");
+        client.connection().transport_closed();
+    }
+    broker.restart();
+    vhost& v = *broker.find_vhost("/");
+    ASSERT_NE(v.find_queue("durable"), nullptr);
+    EXPECT_EQ(v.find_queue("transient"), nullptr);
+    EXPECT_NE(v.find_exchange("kept"), nullptr);
+    EXPECT_EQ(v.find_exchange("gone"), nullptr);
+    const auto left = v.find_queue("durable")->peek(10);
+    ASSERT_EQ(left.size(), 1u);
+    EXPECT_EQ(left[0].body, "survives");
+}
+
+TEST(connection_blocked, is_sent_to_clients_that_asked_for_it)
+{
+    broker_state broker({});
+    test::model_client client(broker);
+    client.send_bytes(std::string("AMQP\x00\x00\x09\x01", 8));
+    client.expect<proto::connection_start>();
+    const proto::field_table capabilities{{"connection.blocked", true}};
+    client.send(0, proto::connection_start_ok{{{"capabilities", capabilities}}, "PLAIN",
+                                              std::string("\0guest\0guest", 12), "en_US"});
+    client.expect<proto::connection_tune>();
+    client.send(0, proto::connection_tune_ok{2047, 131072, 0});
+    client.send(0, proto::connection_open{"/", "", false});
+    client.expect<proto::connection_open_ok>();
+    client.connection().set_blocked(true, "low on memory");
+    EXPECT_EQ(client.expect<proto::connection_blocked>().reason, "low on memory");
+    client.connection().set_blocked(false, "");
+    client.expect<proto::connection_unblocked>();
+
+    test::model_client other(broker);
+    other.handshake();
+    other.connection().set_blocked(true, "low on memory");
+    EXPECT_TRUE(other.nothing_received());
+}
+
+}  // namespace
+}  // namespace amqp::fakebroker

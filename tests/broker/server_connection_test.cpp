@@ -147,6 +147,9 @@ TEST(server_connection, heartbeats_are_sent_and_a_silent_peer_is_dropped)
     client.connection().output().clear();
     clock.advance(15s);
     client.connection().tick(clock.now);
+    EXPECT_FALSE(client.connection().finished());
+    clock.advance(10s);
+    client.connection().tick(clock.now);
     EXPECT_TRUE(client.connection().finished());
 }
 

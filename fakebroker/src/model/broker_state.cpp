@@ -46,6 +46,12 @@ std::string broker_state::generate_name(std::string_view prefix)
     return name;
 }
 
+void broker_state::restart()
+{
+    reply_consumers_.clear();
+    for (auto& [name, v] : vhosts_) v->restart();
+}
+
 std::optional<clock::time_point> broker_state::on_timer()
 {
     const clock::time_point t = now();

@@ -60,6 +60,10 @@ public:
         return it == reply_consumers_.end() ? nullptr : it->second;
     }
 
+    // After every connection was dropped: keep durable exchanges, queues, bindings
+    // and persistent messages in durable queues; forget the rest.
+    void restart();
+
     // Runs the timers of every vhost; the next time something is due.
     std::optional<clock::time_point> on_timer();
 

@@ -300,6 +300,24 @@ std::optional<clock::time_point> queue::expires_at() const
     return last_used_ + std::chrono::milliseconds(*limits_.expires_ms);
 }
 
+void queue::restart()
+{
+    for (auto& level : levels_) {
+        std::erase_if(level, [](const queued_message& m) { return !m.content->persistent(); });
+    }
+    ready_count_ = 0;
+    ready_bytes_ = 0;
+    for (const auto& level : levels_) {
+        for (const auto& m : level) {
+            ++ready_count_;
+            ready_bytes_ += m.body_size();
+        }
+    }
+    unacked_ = 0;
+    consumers_.clear();
+    next_consumer_ = 0;
+}
+
 void queue::mark_deleted()
 {
     deleted_ = true;

@@ -100,6 +100,8 @@ public:
     // Called by the vhost when the queue is deleted: cancels consumers (basic.cancel
     // to those that asked for it) and drops the messages.
     void mark_deleted();
+    // A broker restart: only persistent messages survive (in a durable queue).
+    void restart();
 
 private:
     std::deque<queued_message>& level_for(const message_content& content);

@@ -410,17 +410,30 @@ std::optional<clock::time_point> server_connection::tick(clock::time_point now)
     if (heartbeat_ == 0 || state_ == state::finished) return std::nullopt;
     // In milliseconds: half of a 1 s interval must not round down to zero.
     const auto interval = std::chrono::milliseconds(std::chrono::seconds(heartbeat_));
-    if (now - last_received_ > 2 * interval) {
+    if (now - last_sent_ >= interval / 2 && output_.empty()) {
+        proto::encode_heartbeat(output_);
+        notify_output();
+    }
+    // Like RabbitMQ's receiver, give up after two whole intervals without a byte,
+    // checked once per interval: between two and three intervals of silence.
+    if (now - last_received_ > 3 * interval) {
         // RabbitMQ closes the socket without a close method ("missed heartbeats").
         release();
         finish();
         return std::nullopt;
     }
-    if (now - last_sent_ >= interval / 2 && output_.empty()) {
-        proto::encode_heartbeat(output_);
-        notify_output();
-    }
     return now + interval / 2;
+}
+
+void server_connection::set_blocked(bool blocked, const std::string& reason)
+{
+    if (state_ != state::running) return;
+    const auto* capabilities = client_properties_.find("capabilities");
+    const auto* table = capabilities ? capabilities->get_if<proto::field_table>() : nullptr;
+    const auto* flag = table ? table->find("connection.blocked") : nullptr;
+    if (!flag || *flag != proto::field_value{true}) return;
+    if (blocked) send(0, proto::connection_blocked{reason});
+    else send(0, proto::connection_unblocked{});
 }
 
 void server_connection::transport_closed()

@@ -45,6 +45,8 @@ public:
 
     // Closes from the broker side with the given code (320 from management).
     void close(protocol::reply_code code, std::string text);
+    // connection.blocked / unblocked, sent to clients that announced the capability.
+    void set_blocked(bool blocked, const std::string& reason);
     // The socket went away: release everything the connection held.
     void transport_closed();
 

@@ -248,24 +248,16 @@ std::vector<binding_info> vhost::binding_infos() const
 
 void vhost::restart()
 {
-    for (auto it = queues_.begin(); it != queues_.end();) {
-        if (!it->second->durable()) {
-            remove_bindings_to(it->first, true);
-            it->second->mark_deleted();
-            it = queues_.erase(it);
-        } else {
-            ++it;
-        }
+    std::vector<std::string> transient_queues, transient_exchanges;
+    for (const auto& [name, q] : queues_) {
+        if (q->durable()) q->restart();
+        else transient_queues.push_back(name);
     }
-    for (auto it = exchanges_.begin(); it != exchanges_.end();) {
-        if (!it->second->durable()) {
-            const std::string name = it->first;
-            it = exchanges_.erase(it);
-            remove_bindings_to(name, false);
-        } else {
-            ++it;
-        }
+    for (const auto& [name, e] : exchanges_) {
+        if (!e->durable()) transient_exchanges.push_back(name);
     }
+    for (const auto& name : transient_queues) delete_queue(name);
+    for (const auto& name : transient_exchanges) delete_exchange(name);
 }
 
 }  // namespace amqp::fakebroker

@@ -296,6 +296,28 @@ bool broker::wait_for_consumers(std::string_view queue_name, std::size_t count,
         timeout);
 }
 
+void broker::restart()
+{
+    impl_->on_broker([&] {
+        auto sessions = impl_->sessions;
+        for (auto& [raw, session] : sessions) {
+            session->shutdown(protocol::reply_code::connection_forced,
+                              "broker forced connection closure with reason 'shutdown'");
+        }
+        impl_->state->restart();
+        return 0;
+    });
+    impl_->changed();
+}
+
+void broker::set_blocked(bool blocked, std::string_view reason)
+{
+    impl_->on_broker([&] {
+        for (const auto& [id, c] : impl_->state->connections()) c->set_blocked(blocked, std::string(reason));
+        return 0;
+    });
+}
+
 std::optional<std::size_t> broker::purge(std::string_view queue_name, std::string_view vhost_name)
 {
     return impl_->on_broker([&]() -> std::optional<std::size_t> {

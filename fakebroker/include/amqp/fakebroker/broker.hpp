@@ -81,6 +81,14 @@ public:
                         std::string_view vhost = "/") const;
     bool wait_for_consumers(std::string_view queue, std::size_t count,
                             std::chrono::milliseconds timeout, std::string_view vhost = "/") const;
+    // Simulates a broker restart: every connection is dropped (320 CONNECTION_FORCED),
+    // durable exchanges, queues and bindings and the persistent messages in durable
+    // queues stay, everything else is gone.
+    void restart();
+    // Sends connection.blocked (or unblocked) to every client that announced the
+    // connection.blocked capability, as RabbitMQ does under a resource alarm.
+    void set_blocked(bool blocked, std::string_view reason = "low on memory");
+
     // Drops the ready messages of a queue; how many, or nullopt when there is no such queue.
     std::optional<std::size_t> purge(std::string_view queue, std::string_view vhost = "/");
     // Closes the connections whose client-provided name (or, failing that, peer
