@@ -14,11 +14,16 @@ start)
         exit 0
     fi
     setsid /usr/sbin/rabbitmq-server >"$log" 2>&1 < /dev/null &
-    if ! timeout 120 rabbitmqctl -n "$RABBITMQ_NODENAME" await_startup >/dev/null 2>&1; then
-        echo "RabbitMQ did not start; its log:" >&2
-        tail -50 "$log" >&2
-        exit 1
-    fi
+    # await_startup fails at once while the node is not reachable yet: retry it.
+    deadline=$((SECONDS + 180))
+    until timeout 60 rabbitmqctl -n "$RABBITMQ_NODENAME" await_startup >/dev/null 2>&1; do
+        if [ $SECONDS -ge $deadline ]; then
+            echo "RabbitMQ did not start; its log:" >&2
+            tail -50 "$log" >&2
+            exit 1
+        fi
+        sleep 1
+    done
     echo "RabbitMQ $(rabbitmqctl -n "$RABBITMQ_NODENAME" version 2>/dev/null) running"
     ;;
 stop)
