@@ -4,6 +4,7 @@
 #include <amqp/client/error.hpp>
 
 #include <asio/any_io_executor.hpp>
+#include <asio/associated_allocator.hpp>
 #include <asio/associated_executor.hpp>
 #include <asio/execution/outstanding_work.hpp>
 #include <asio/post.hpp>
@@ -32,9 +33,16 @@ using completion = unique_function<void(const failure&, T...)>;
 
 // Marks a handler that wants an exception_ptr instead of an error code: the
 // awaitable path of amqp::client::use_awaitable (typed exceptions with close info).
+// It also completes asio's own operations (a timer's wait), so the token works for both.
 template <class Handler>
 struct throwing_handler {
     Handler inner;
+
+    template <class... Values>
+    void operator()(std::error_code ec, Values&&... values)
+    {
+        std::move(inner)(ec ? make_exception(ec, nullptr) : nullptr, std::forward<Values>(values)...);
+    }
 };
 
 template <class H>
@@ -74,3 +82,23 @@ completion<T...> make_completion(Handler handler, const asio::any_io_executor& i
 }
 
 }  // namespace amqp::client::detail
+
+// asio runs a handler on its associated executor: the awaiting coroutine's.
+template <class Handler, class Executor>
+struct asio::associated_executor<amqp::client::detail::throwing_handler<Handler>, Executor> {
+    using type = asio::associated_executor_t<Handler, Executor>;
+    static type get(const amqp::client::detail::throwing_handler<Handler>& h, const Executor& ex = Executor()) noexcept
+    {
+        return asio::get_associated_executor(h.inner, ex);
+    }
+};
+
+template <class Handler, class Allocator>
+struct asio::associated_allocator<amqp::client::detail::throwing_handler<Handler>, Allocator> {
+    using type = asio::associated_allocator_t<Handler, Allocator>;
+    static type get(const amqp::client::detail::throwing_handler<Handler>& h,
+                    const Allocator& a = Allocator()) noexcept
+    {
+        return asio::get_associated_allocator(h.inner, a);
+    }
+};
