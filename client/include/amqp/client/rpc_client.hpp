@@ -9,6 +9,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <type_traits>
 
 namespace amqp::client {
 
@@ -46,6 +47,7 @@ public:
                                             });
     }
     template <class Token = use_awaitable_t>
+        requires(!std::is_same_v<std::decay_t<Token>, rpc_options>)
     static auto create(const channel& ch, Token&& token = {})
     {
         return create(ch, rpc_options{}, std::forward<Token>(token));
