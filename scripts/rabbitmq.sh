@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Starts or stops a local RabbitMQ (Debian's rabbitmq-server) on 127.0.0.1:5672 for
-# the conformance suite.
+# Starts or stops a local RabbitMQ (Debian's rabbitmq-server) for the conformance and
+# client suites: AMQP on 127.0.0.1:5672, and AMQP over TLS on 5671 with the test
+# certificates of tests/tls (client certificates verified when sent, not required).
 #   scripts/rabbitmq.sh start | stop
 set -euo pipefail
 export RABBITMQ_NODENAME=rabbit@localhost
 export RABBITMQ_NODE_IP_ADDRESS=127.0.0.1
 log=${TMPDIR:-/tmp}/rabbitmq-server.log
+tls=$(cd "$(dirname "$0")/../tests/tls" && pwd)
+config=${TMPDIR:-/tmp}/amqp-fake-rabbitmq.conf
 
 case "${1:-}" in
 start)
@@ -13,7 +16,16 @@ start)
         echo "RabbitMQ already running"
         exit 0
     fi
-    setsid /usr/sbin/rabbitmq-server >"$log" 2>&1 < /dev/null &
+    cat > "$config" <<CONF
+listeners.tcp.default = 5672
+listeners.ssl.default = 5671
+ssl_options.cacertfile = $tls/ca.pem
+ssl_options.certfile = $tls/server.pem
+ssl_options.keyfile = $tls/server-key.pem
+ssl_options.verify = verify_peer
+ssl_options.fail_if_no_peer_cert = false
+CONF
+    RABBITMQ_CONFIG_FILE=$config setsid /usr/sbin/rabbitmq-server >"$log" 2>&1 < /dev/null &
     # await_startup fails at once while the node is not reachable yet: retry it.
     deadline=$((SECONDS + 180))
     until timeout 60 rabbitmqctl -n "$RABBITMQ_NODENAME" await_startup >/dev/null 2>&1; do

@@ -1,6 +1,7 @@
 #include "connect.hpp"
 
 #include "tcp_transport.hpp"
+#include "tls_transport.hpp"
 
 #include <asio/co_spawn.hpp>
 #include <asio/connect.hpp>
@@ -28,7 +29,7 @@ bool is_final(const failure& f)
 }
 
 asio::awaitable<attempt_result> attempt(asio::any_io_executor executor, const connection_options& options,
-                                        const endpoint& where)
+                                        const std::shared_ptr<asio::ssl::context>& tls, const endpoint& where)
 {
     const std::string address = where.host + ":" + std::to_string(where.port);
     bool timed_out = false;
@@ -38,6 +39,7 @@ asio::awaitable<attempt_result> attempt(asio::any_io_executor executor, const co
     asio::ip::tcp::resolver resolver(executor);
     asio::ip::tcp::socket socket(executor);
     std::shared_ptr<connection_state> state;
+    tls_transport* tls_stream = nullptr;
     deadline.async_wait([&](std::error_code ec) {
         if (ec)
             return;
@@ -45,6 +47,8 @@ asio::awaitable<attempt_result> attempt(asio::any_io_executor executor, const co
         resolver.cancel();
         std::error_code ignored;
         socket.close(ignored);
+        if (tls_stream && !state)
+            tls_stream->close();
         if (state)
             state->abort(failed(errc::connection_timeout, "no AMQP handshake with " + address + " within " +
                                                               std::to_string(options.connection_timeout.count()) +
@@ -69,10 +73,30 @@ asio::awaitable<attempt_result> attempt(asio::any_io_executor executor, const co
                                  nullptr};
     }
 
+    std::unique_ptr<transport> stream;
+    if (tls) {
+        auto secured = std::make_unique<tls_transport>(std::move(socket), tls);
+        tls_stream = secured.get();
+        auto [tls_error, ignored] = co_await asio::async_initiate<decltype(as_tuple_awaitable),
+                                                                  void(std::error_code, std::size_t)>(
+            [&](auto handler) { secured->async_handshake(where.host, options.tls_settings.verify, std::move(handler)); },
+            as_tuple_awaitable);
+        (void)ignored;
+        if (tls_error) {
+            deadline.cancel();
+            co_return attempt_result{failed(timed_out ? std::error_code(errc::connection_timeout) : tls_error,
+                                            "TLS handshake with " + address + " failed: " + tls_error.message()),
+                                     nullptr};
+        }
+        stream = std::move(secured);
+    } else {
+        stream = std::make_unique<tcp_transport>(std::move(socket));
+    }
+
     state = std::make_shared<connection_state>(executor, options);
     auto [handshake] = co_await asio::async_initiate<decltype(as_tuple_awaitable), void(failure)>(
         [&](auto handler) {
-            state->start(std::make_unique<tcp_transport>(std::move(socket)),
+            state->start(std::move(stream),
                          [handler = std::move(handler), executor](const failure& f) mutable {
                              // Resume the coroutine outside the connection's read handler.
                              asio::post(executor, [handler = std::move(handler), f]() mutable { std::move(handler)(f); });
@@ -87,6 +111,13 @@ asio::awaitable<attempt_result> attempt(asio::any_io_executor executor, const co
 
 asio::awaitable<attempt_result> connect_all(asio::any_io_executor executor, connection_options options)
 {
+    std::shared_ptr<asio::ssl::context> tls;
+    if (options.tls) {
+        std::string error;
+        tls = make_tls_context(options.tls_settings, error);
+        if (!tls)
+            co_return attempt_result{failed(errc::invalid_argument, error), nullptr};
+    }
     failure last = failed(errc::invalid_argument, "no endpoint to connect to");
     const unsigned rounds = std::max(1u, options.connection_attempts);
     for (unsigned round = 0; round < rounds; ++round) {
@@ -95,7 +126,7 @@ asio::awaitable<attempt_result> connect_all(asio::any_io_executor executor, conn
             co_await pause.async_wait(as_tuple_awaitable);
         }
         for (const auto& where : options.endpoints) {
-            auto [outcome, state] = co_await attempt(executor, options, where);
+            auto [outcome, state] = co_await attempt(executor, options, tls, where);
             if (!outcome)
                 co_return attempt_result{failure{}, state};
             last = outcome;

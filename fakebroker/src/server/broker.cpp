@@ -2,7 +2,10 @@
 
 #include "model/broker_state.hpp"
 #include "model/server_connection.hpp"
+#include "session_stream.hpp"
 #include "tcp_session.hpp"
+
+#include <asio/ssl/context.hpp>
 
 #include <asio/executor_work_guard.hpp>
 #include <asio/io_context.hpp>
@@ -45,16 +48,59 @@ struct broker::impl {
     {
         acceptor->async_accept([this](std::error_code ec, tcp::socket socket) {
             if (ec) return;  // the acceptor closed
-            auto session = std::make_shared<tcp_session>(std::move(socket), *state, [this] { changed(); },
-                                                         [this](tcp_session* s) {
-                // Deferred: the session may be inside its own handler.
-                asio::post(io, [this, s] { sessions.erase(s); changed(); });
-            });
-            sessions.emplace(session.get(), session);
-            session->start();
-            changed();
+            add_session(make_tcp_stream(std::move(socket)));
             accept();
         });
+    }
+
+    void accept_tls()
+    {
+        tls_acceptor->async_accept([this](std::error_code ec, tcp::socket socket) {
+            if (ec) return;
+            // A failed TLS handshake never reaches AMQP: the socket just closes.
+            fakebroker::accept_tls(std::move(socket), *tls_context,
+                                   [this](std::error_code handshake, std::shared_ptr<session_stream> stream) {
+                                       if (!handshake && running) add_session(std::move(stream));
+                                   });
+            accept_tls();
+        });
+    }
+
+    void add_session(std::shared_ptr<session_stream> stream)
+    {
+        auto session = std::make_shared<tcp_session>(std::move(stream), *state, [this] { changed(); },
+                                                     [this](tcp_session* s) {
+            // Deferred: the session may be inside its own handler.
+            asio::post(io, [this, s] { sessions.erase(s); changed(); });
+        });
+        sessions.emplace(session.get(), session);
+        session->start();
+        changed();
+    }
+
+    // The amqps listener's TLS context; throws std::system_error naming what failed.
+    void make_tls_context(const tls_listener_options& tls)
+    {
+        namespace ssl = asio::ssl;
+        tls_context.emplace(ssl::context::tls_server);
+        tls_context->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                                 ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+        auto check = [](std::error_code ec, const std::string& what) {
+            if (ec) throw std::system_error(ec, what);
+        };
+        std::error_code ec;
+        tls_context->use_certificate_chain_file(tls.certfile, ec);
+        check(ec, "cannot load the TLS certificate '" + tls.certfile + "'");
+        tls_context->use_private_key_file(tls.keyfile, ssl::context::pem, ec);
+        check(ec, "cannot load the TLS key '" + tls.keyfile + "'");
+        if (!tls.cafile.empty()) {
+            tls_context->load_verify_file(tls.cafile, ec);
+            check(ec, "cannot load the TLS CA file '" + tls.cafile + "'");
+        }
+        ssl::verify_mode mode = ssl::verify_none;
+        if (tls.verify_peer || tls.require_peer_certificate) mode = ssl::verify_peer;
+        if (tls.require_peer_certificate) mode |= ssl::verify_fail_if_no_peer_cert;
+        tls_context->set_verify_mode(mode);
     }
 
     void arm_timer()
@@ -110,6 +156,9 @@ struct broker::impl {
     broker_options options;
     std::unique_ptr<broker_state> state;
     std::optional<tcp::acceptor> acceptor;
+    std::optional<tcp::acceptor> tls_acceptor;
+    std::optional<asio::ssl::context> tls_context;
+    std::uint16_t tls_port = 0;
     std::map<tcp_session*, std::shared_ptr<tcp_session>> sessions;
     asio::steady_timer timer;
     std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
@@ -145,10 +194,21 @@ void broker::start()
     i.acceptor->bind(endpoint);
     i.acceptor->listen();
     i.port = i.acceptor->local_endpoint().port();
+    if (i.options.tls) {
+        i.make_tls_context(*i.options.tls);
+        const tcp::endpoint tls_endpoint(endpoint.address(), i.options.tls->port);
+        i.tls_acceptor.emplace(i.io);
+        i.tls_acceptor->open(tls_endpoint.protocol());
+        i.tls_acceptor->set_option(tcp::acceptor::reuse_address(true));
+        i.tls_acceptor->bind(tls_endpoint);
+        i.tls_acceptor->listen();
+        i.tls_port = i.tls_acceptor->local_endpoint().port();
+    }
     i.running = true;
     // The first accept and timer are posted so they start on the broker's thread.
     asio::post(i.io, [&i] {
         i.accept();
+        if (i.tls_acceptor) i.accept_tls();
         i.arm_timer();
     });
     if (i.owned_io) {
@@ -162,25 +222,40 @@ void broker::stop()
 {
     auto& i = *impl_;
     if (!i.running) return;
-    i.on_broker([&i] {
+    auto close_all = [&i] {
         i.running = false;
         std::error_code ignored;
         if (i.acceptor) i.acceptor->close(ignored);
+        if (i.tls_acceptor) i.tls_acceptor->close(ignored);
         i.timer.cancel();
         auto sessions = i.sessions;  // shutdown removes them
         for (auto& [raw, session] : sessions) {
             session->shutdown(protocol::reply_code::connection_forced,
                               "broker forced connection closure with reason 'shutdown'");
         }
-        return 0;
-    });
-    if (i.thread.joinable()) {
+    };
+    if (i.thread.joinable() && std::this_thread::get_id() != i.thread.get_id()) {
+        // Posted rather than waited for: the join below waits for it anyway, and one
+        // cross-thread round trip less is a good part of a stop's cost.
+        asio::post(i.io, close_all);
         i.work.reset();
         i.thread.join();
+    } else {
+        close_all();
+        if (i.thread.joinable()) {
+            i.work.reset();
+            i.thread.join();
+        }
     }
     i.sessions.clear();
     i.acceptor.reset();
+    i.tls_acceptor.reset();
     i.changed();
+}
+
+std::uint16_t broker::tls_port() const
+{
+    return impl_->tls_port;
 }
 
 std::uint16_t broker::port() const

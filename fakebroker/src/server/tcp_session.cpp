@@ -18,17 +18,17 @@ std::string peer_name(const asio::ip::tcp::socket& socket)
 
 }  // namespace
 
-tcp_session::tcp_session(asio::ip::tcp::socket socket, broker_state& broker,
+tcp_session::tcp_session(std::shared_ptr<session_stream> stream, broker_state& broker,
                          std::function<void()> on_input, std::function<void(tcp_session*)> on_closed)
-    : socket_(std::move(socket)),
-      connection_(broker, peer_name(socket_)),
-      heartbeat_(socket_.get_executor()),
-      close_deadline_(socket_.get_executor()),
+    : stream_(std::move(stream)),
+      connection_(broker, peer_name(stream_->socket())),
+      heartbeat_(stream_->socket().get_executor()),
+      close_deadline_(stream_->socket().get_executor()),
       on_input_(std::move(on_input)),
       on_closed_(std::move(on_closed))
 {
     std::error_code ignored;
-    socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
+    stream_->socket().set_option(asio::ip::tcp::no_delay(true), ignored);
 }
 
 void tcp_session::start()
@@ -38,7 +38,7 @@ void tcp_session::start()
         // current work, so many frames go out in one write.
         if (!write_in_flight_ && !closed_) {
             write_in_flight_ = true;
-            asio::post(socket_.get_executor(), [self = shared_from_this()] {
+            asio::post(stream_->socket().get_executor(), [self = shared_from_this()] {
                 self->write_in_flight_ = false;
                 self->write();
             });
@@ -50,7 +50,7 @@ void tcp_session::start()
 
 void tcp_session::read()
 {
-    socket_.async_read_some(asio::buffer(read_buffer_), [this, self = shared_from_this()](std::error_code ec,
+    stream_->async_read_some(asio::buffer(read_buffer_), [this, self = shared_from_this()](std::error_code ec,
                                                                                       std::size_t n) {
         if (closed_) return;
         if (ec) {
@@ -79,7 +79,7 @@ void tcp_session::write()
     connection_.output().clear();
     write_in_flight_ = true;
     auto self = shared_from_this();
-    asio::async_write(socket_, asio::buffer(writing_.data().data(), writing_.size()),
+    stream_->async_write(asio::buffer(writing_.data().data(), writing_.size()),
                       [this, self](std::error_code ec, std::size_t) {
                           write_in_flight_ = false;
                           writing_.clear();
@@ -114,12 +114,10 @@ void tcp_session::shutdown(protocol::reply_code code, const std::string& text)
     if (closed_) return;
     connection_.close(code, text);
     // Best effort, without blocking: the peer learns why before the socket goes.
-    std::error_code ec;
-    socket_.non_blocking(true, ec);
     // writing_ holds bytes only while an async_write is under way; skip then.
     if (writing_.empty()) {
         const auto pending = connection_.output().data();
-        socket_.write_some(asio::buffer(pending.data(), pending.size()), ec);
+        stream_->write_now(asio::buffer(pending.data(), pending.size()));
     }
     connection_.transport_closed();
     close_socket();
@@ -139,11 +137,9 @@ void tcp_session::close_socket()
 {
     if (closed_) return;
     closed_ = true;
-    std::error_code ignored;
     heartbeat_.cancel();
     close_deadline_.cancel();
-    socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-    socket_.close(ignored);
+    stream_->close();
     connection_.transport_closed();
     if (on_closed_) on_closed_(this);
 }

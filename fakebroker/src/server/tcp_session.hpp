@@ -1,6 +1,7 @@
 #pragma once
 
 #include "model/server_connection.hpp"
+#include "session_stream.hpp"
 
 #include <asio/ip/tcp.hpp>
 #include <asio/steady_timer.hpp>
@@ -11,14 +12,14 @@
 
 namespace amqp::fakebroker {
 
-// Puts one server_connection on a TCP socket: reads into it, writes its output in
+// Puts one server_connection on a byte stream (TCP, or TLS): reads into it, writes its output in
 // batches (everything produced while a write was in flight goes in the next one),
 // ticks its heartbeats, and closes the socket when it is finished.
 class tcp_session : public std::enable_shared_from_this<tcp_session> {
 public:
     // on_input runs after each batch of input is handled (state may have changed);
     // on_closed once the socket is closed.
-    tcp_session(asio::ip::tcp::socket socket, broker_state& broker, std::function<void()> on_input,
+    tcp_session(std::shared_ptr<session_stream> stream, broker_state& broker, std::function<void()> on_input,
                 std::function<void(tcp_session*)> on_closed);
 
     void start();
@@ -36,7 +37,7 @@ private:
     void arm_heartbeat();
     void close_socket();
 
-    asio::ip::tcp::socket socket_;
+    std::shared_ptr<session_stream> stream_;
     server_connection connection_;
     std::vector<std::byte> read_buffer_ = std::vector<std::byte>(64 * 1024);
     protocol::byte_buffer writing_;

@@ -24,6 +24,18 @@ struct user {
     std::vector<std::string> vhosts;
 };
 
+// An amqps listener (AMQP over TLS) beside the plain one.
+struct tls_listener_options {
+    std::string certfile;  // the broker's certificate chain (PEM)
+    std::string keyfile;   // its private key (PEM)
+    std::string cafile;    // CAs that sign client certificates (PEM), for verify_peer
+    // Ask clients for a certificate and verify it when sent (RabbitMQ's verify_peer with
+    // fail_if_no_peer_cert = false); require_peer_certificate refuses clients without one.
+    bool verify_peer = false;
+    bool require_peer_certificate = false;
+    std::uint16_t port = 0;  // 0: an ephemeral port, see broker::tls_port()
+};
+
 struct broker_options {
     std::string address = "127.0.0.1";
     std::uint16_t port = 0;  // 0: an ephemeral port, see broker::port()
@@ -34,6 +46,8 @@ struct broker_options {
     std::uint32_t frame_max = 131072;
     std::uint16_t heartbeat = 60;
     std::uint64_t max_message_size = 128ull * 1024 * 1024;
+    // An amqps listener as well, when set.
+    std::optional<tls_listener_options> tls;
     // Called with one readable line per frame sent or received, when set.
     std::function<void(std::string_view line)> trace;
 };
@@ -52,13 +66,16 @@ public:
     broker(const broker&) = delete;
     broker& operator=(const broker&) = delete;
 
-    // Binds and listens. Throws std::system_error when the address cannot be bound.
+    // Binds and listens. Throws std::system_error when the address cannot be bound or
+    // the TLS certificate or key cannot be loaded.
     void start();
     // Closes every connection (connection.close 320 CONNECTION_FORCED, then the
     // socket) and frees all state but the durable entities.
     void stop();
 
     std::uint16_t port() const;
+    // The amqps listener's port; 0 without one.
+    std::uint16_t tls_port() const;
     // amqp://guest:guest@127.0.0.1:PORT/ (the first configured user).
     std::string url() const;
     // The options the broker was built with (users, vhosts, limits); they do not change.
