@@ -65,7 +65,23 @@ int main(int argc, char** argv)
         ->capture_default_str();
     app.add_flag("--no-http", no_http, "Do not serve the management HTTP API");
     app.add_flag("-v,--verbose", verbosity, "Log every method sent and received");
+    amqp::fakebroker::tls_listener_options tls;
+    int tls_port = -1;
+    app.add_option("--tls-port", tls_port, "amqps port (0: any free port); needs --tls-cert and --tls-key");
+    app.add_option("--tls-cert", tls.certfile, "The broker's certificate chain (PEM) for amqps");
+    app.add_option("--tls-key", tls.keyfile, "Its private key (PEM)");
+    app.add_option("--tls-ca", tls.cafile, "CA certificates (PEM) that sign client certificates");
+    app.add_flag("--tls-verify-peer", tls.verify_peer, "Ask clients for a certificate and verify it when sent");
+    app.add_flag("--tls-require-peer-cert", tls.require_peer_certificate, "Refuse clients without a certificate");
     CLI11_PARSE(app, argc, argv);
+    if (tls_port > 65535 || (tls_port >= 0 && (tls.certfile.empty() || tls.keyfile.empty()))) {
+        std::cerr << "fakebroker: --tls-port needs a port number, --tls-cert and --tls-key\n";
+        return 2;
+    }
+    if (tls_port >= 0) {
+        tls.port = std::uint16_t(tls_port);
+        options.tls = tls;
+    }
     if (http_port > 65535) {
         std::cerr << "fakebroker: --http-port " << http_port << " is not a port\n";
         return 2;
@@ -93,6 +109,11 @@ int main(int argc, char** argv)
         amqp::fakebroker::broker broker(options);
         broker.start();
         std::cout << "fakebroker listening on " << broker.url() << std::endl;
+        if (options.tls) {
+            std::cout << "amqps listening on amqps://" << options.users.front().name << ":"
+                      << options.users.front().password << "@" << options.address << ":" << broker.tls_port() << "/"
+                      << std::endl;
+        }
         std::optional<amqp::fakebroker::management_api> management;
         if (!no_http && http_port >= 0) {
             management.emplace(broker, options.address, std::uint16_t(http_port));
