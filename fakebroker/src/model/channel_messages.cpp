@@ -8,7 +8,7 @@ namespace amqp::fakebroker {
 namespace proto = amqp::protocol;
 using proto::reply_code;
 
-std::optional<error> server_channel::publish(proto::basic_publish& m, std::shared_ptr<message_content> content)
+std::optional<error> server_channel::publish(proto::basic_publish& m, proto::command& command)
 {
     vhost& v = connection_.vhost();
     exchange* target = v.find_exchange(m.exchange);
@@ -20,7 +20,8 @@ std::optional<error> server_channel::publish(proto::basic_publish& m, std::share
                      "cannot publish to internal exchange '" + m.exchange + "' in vhost '" + v.name() + "'"};
     }
     if (m.immediate) return error{reply_code::not_implemented, "immediate=true"};
-    if (const auto& expiration = content->properties.expiration) {
+    proto::basic_properties& properties = command.header->properties;
+    if (const auto& expiration = properties.expiration) {
         // RabbitMQ refuses an expiration that is not a non-negative integer.
         const bool digits = !expiration->empty() &&
                             expiration->find_first_not_of("0123456789") == std::string::npos;
@@ -31,34 +32,43 @@ std::optional<error> server_channel::publish(proto::basic_publish& m, std::share
                          "invalid expiration '" + *expiration + "': " + (negative ? "negative" : "no_integer")};
         }
     }
-    if (const auto& user_id = content->properties.user_id; user_id && *user_id != connection_.info().user) {
+    if (const auto& user_id = properties.user_id; user_id && *user_id != connection_.info().user) {
         return error{reply_code::precondition_failed, "user_id property set to '" + *user_id +
                                                           "' but authenticated user was '" +
                                                           connection_.info().user + "'"};
     }
-    if (content->properties.reply_to == reply_to_queue) {
+    if (properties.reply_to == reply_to_queue) {
         // Direct reply-to: the reply address names this channel's reply consumer.
         if (reply_consumer_tag_.empty()) {
             return error{reply_code::precondition_failed, "fast reply consumer does not exist"};
         }
-        content->properties.reply_to = std::string(reply_to_queue) + "." + reply_token_;
+        properties.reply_to = std::string(reply_to_queue) + "." + reply_token_;
     }
+    message_ref content = message_content::make(m.exchange, m.routing_key, properties, command.body);
     if (transactional_) {
         tx_publishes_.push_back({m, std::move(content)});
         return std::nullopt;
     }
-    route_and_enqueue(m, std::move(content), *target);
+    route_and_enqueue(m, content, *target, properties.headers ? &*properties.headers : nullptr);
     return std::nullopt;
 }
 
-void server_channel::route_and_enqueue(const proto::basic_publish& m, std::shared_ptr<message_content> content,
-                                       exchange& target)
+void server_channel::route_and_enqueue(const proto::basic_publish& m, const message_ref& content,
+                                       exchange& target, const proto::field_table* headers)
 {
     vhost& v = connection_.vhost();
     const clock::time_point now = connection_.broker().now();
     const std::uint64_t seq = confirm_mode_ ? next_publish_seq_++ : 0;
-    const proto::field_table* headers = content->properties.headers ? &*content->properties.headers : nullptr;
-    route_result routed = v.route(target, m.routing_key, headers);
+    // The scratch vector is taken, not borrowed, in case routing ever re-enters here.
+    std::vector<queue*> routed = std::move(routed_);
+    routed.clear();
+    v.route(target, m.routing_key, headers, routed);
+    // Handed back however this function returns.
+    struct give_back {
+        std::vector<queue*>& from;
+        std::vector<queue*>& to;
+        ~give_back() { to = std::move(from); }
+    } keep{routed, routed_};
 
     static const std::string reply_prefix = std::string(reply_to_queue) + ".";
     if (m.exchange.empty() && m.routing_key.starts_with(reply_prefix)) {
@@ -70,7 +80,7 @@ void server_channel::route_and_enqueue(const proto::basic_publish& m, std::share
         }
     }
 
-    if (routed.queues.empty()) {
+    if (routed.empty()) {
         if (m.mandatory) {
             connection_.send_message(number_,
                                      proto::basic_return{312, "NO_ROUTE", m.exchange, m.routing_key},
@@ -79,10 +89,9 @@ void server_channel::route_and_enqueue(const proto::basic_publish& m, std::share
         if (confirm_mode_) pending_confirm_ = seq;
         return;
     }
-    std::shared_ptr<const message_content> shared = std::move(content);
     bool rejected = false;
-    for (const auto& q : routed.queues) {
-        if (q->enqueue(shared, now) == enqueue_result::rejected) rejected = true;
+    for (queue* q : routed) {
+        if (q->enqueue(content, now) == enqueue_result::rejected) rejected = true;
     }
     if (confirm_mode_) {
         if (rejected) {
@@ -95,7 +104,7 @@ void server_channel::route_and_enqueue(const proto::basic_publish& m, std::share
         }
         pending_confirm_ = seq;
     }
-    for (const auto& q : routed.queues) {
+    for (queue* q : routed) {
         q->dispatch(now);
         // What a TTL of 0 did not get to a consumer at once goes now.
         q->expire(now);
@@ -113,14 +122,15 @@ std::optional<error> server_channel::get(const proto::basic_get& m)
         return std::nullopt;
     }
     const std::uint64_t tag = next_delivery_tag_++;
-    const std::shared_ptr<const message_content> content = message->content;
+    const message_content& content = *message->content;
     connection_.send_message(number_,
-                             proto::basic_get_ok{tag, message->redelivered, content->exchange,
-                                                 content->routing_key, std::uint32_t(q->ready_count())},
-                             *content);
+                             proto::basic_get_ok{tag, message->redelivered != 0, std::string(content.exchange()),
+                                                 std::string(content.routing_key()),
+                                                 std::uint32_t(q->ready_count())},
+                             content);
     if (!m.no_ack) {
         q->delivered_unacked();
-        unacked_.emplace(tag, unacked_delivery{q, std::move(*message), {}});
+        unacked_.push({tag, q, std::move(*message), 0});
     }
     return std::nullopt;
 }

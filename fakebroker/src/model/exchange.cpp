@@ -47,11 +47,36 @@ const std::string* exchange::alternate_exchange() const
     return v ? v->string() : nullptr;
 }
 
+std::string exchange::target_key(std::string_view destination, bool to_queue)
+{
+    std::string key(destination);
+    key += to_queue ? 'q' : 'e';
+    return key;
+}
+
+std::string exchange::binding_key(const binding& b)
+{
+    std::string key = target_key(b.destination, b.to_queue);
+    // Names may hold NUL bytes, so two bindings could share a key: harmless, since
+    // find_same() compares the bindings themselves.
+    key += '\0';
+    key += b.routing_key;
+    return key;
+}
+
+binding* exchange::find_same(const binding& b) const
+{
+    auto it = bindings_by_key_.find(binding_key(b));
+    if (it == bindings_by_key_.end()) return nullptr;
+    for (binding* existing : it->second) {
+        if (existing->same_as(b)) return existing;
+    }
+    return nullptr;
+}
+
 bool exchange::add_binding(binding b)
 {
-    for (const auto& existing : bindings_) {
-        if (existing->same_as(b)) return false;
-    }
+    if (find_same(b)) return false;
     bindings_.push_back(std::make_unique<binding>(std::move(b)));
     index(bindings_.back().get());
     return true;
@@ -59,53 +84,71 @@ bool exchange::add_binding(binding b)
 
 bool exchange::remove_binding(const binding& b)
 {
+    binding* found = find_same(b);
+    if (!found) return false;
+    unindex(found);
     auto it = std::find_if(bindings_.begin(), bindings_.end(),
-                           [&](const auto& existing) { return existing->same_as(b); });
-    if (it == bindings_.end()) return false;
-    unindex(it->get());
+                           [found](const auto& existing) { return existing.get() == found; });
     bindings_.erase(it);
     return true;
 }
 
 std::size_t exchange::remove_bindings_to(std::string_view destination, bool to_queue)
 {
-    std::size_t removed = 0;
-    for (auto it = bindings_.begin(); it != bindings_.end();) {
-        if ((*it)->destination == destination && (*it)->to_queue == to_queue) {
-            unindex(it->get());
-            it = bindings_.erase(it);
-            ++removed;
-        } else {
-            ++it;
-        }
+    auto it = bindings_by_target_.find(target_key(destination, to_queue));
+    if (it == bindings_by_target_.end()) return 0;
+    const std::unordered_set<binding*> doomed = std::move(it->second);
+    bindings_by_target_.erase(it);
+    for (binding* b : doomed) {
+        bindings_by_key_.erase(binding_key(*b));
+        if (type_ == exchange_type::direct) unindex_direct(b);
+        if (type_ == exchange_type::topic) topic_.remove(b->routing_key, b);
     }
-    return removed;
+    // One pass over the vector, rather than one erase per binding.
+    std::erase_if(bindings_, [&](const auto& b) {
+        return b->to_queue == to_queue && b->destination == destination;
+    });
+    return doomed.size();
 }
 
 void exchange::index(binding* b)
 {
+    bindings_by_key_[binding_key(*b)].push_back(b);
+    bindings_by_target_[target_key(b->destination, b->to_queue)].insert(b);
     if (type_ == exchange_type::direct) direct_[b->routing_key].push_back(b);
     if (type_ == exchange_type::topic) topic_.add(b->routing_key, b);
 }
 
+void exchange::unindex_direct(binding* b)
+{
+    auto it = direct_.find(b->routing_key);
+    if (it != direct_.end()) {
+        std::erase(it->second, b);
+        if (it->second.empty()) direct_.erase(it);
+    }
+}
+
 void exchange::unindex(binding* b)
 {
-    if (type_ == exchange_type::direct) {
-        auto it = direct_.find(b->routing_key);
-        if (it != direct_.end()) {
-            std::erase(it->second, b);
-            if (it->second.empty()) direct_.erase(it);
-        }
+    if (auto it = bindings_by_key_.find(binding_key(*b)); it != bindings_by_key_.end()) {
+        std::erase(it->second, b);
+        if (it->second.empty()) bindings_by_key_.erase(it);
     }
+    if (auto it = bindings_by_target_.find(target_key(b->destination, b->to_queue));
+        it != bindings_by_target_.end()) {
+        it->second.erase(b);
+        if (it->second.empty()) bindings_by_target_.erase(it);
+    }
+    if (type_ == exchange_type::direct) unindex_direct(b);
     if (type_ == exchange_type::topic) topic_.remove(b->routing_key, b);
 }
 
 void exchange::route(std::string_view routing_key, const protocol::field_table* headers,
-                     std::vector<const binding*>& out) const
+                     std::vector<binding*>& out) const
 {
     switch (type_) {
     case exchange_type::direct: {
-        auto it = direct_.find(std::string(routing_key));
+        auto it = direct_.find(routing_key);
         if (it != direct_.end()) out.insert(out.end(), it->second.begin(), it->second.end());
         break;
     }
@@ -113,9 +156,7 @@ void exchange::route(std::string_view routing_key, const protocol::field_table* 
         for (const auto& b : bindings_) out.push_back(b.get());
         break;
     case exchange_type::topic: {
-        std::vector<binding*> matched;
-        topic_.match(routing_key, matched);
-        out.insert(out.end(), matched.begin(), matched.end());
+        topic_.match(routing_key, out);
         break;
     }
     case exchange_type::headers:

@@ -10,6 +10,8 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
+#include <utility>
 #include <vector>
 
 namespace amqp::fakebroker {
@@ -59,13 +61,25 @@ public:
 
     // Appends the bindings a message with this routing key and headers matches.
     void route(std::string_view routing_key, const protocol::field_table* headers,
-               std::vector<const binding*>& out) const;
+               std::vector<binding*>& out) const;
+
+    // Routing visits each exchange once: see queue::mark_routed.
+    bool mark_routed(std::uint64_t pass) noexcept { return std::exchange(routed_pass_, pass) != pass; }
 
     exchange_info info(const std::string& vhost) const;
 
 private:
+    // Looked up by string_view without building a std::string.
+    template <class T>
+    using string_map = std::unordered_map<std::string, T, detail::string_hash, std::equal_to<>>;
+
     void index(binding* b);
     void unindex(binding* b);
+    void unindex_direct(binding* b);
+    // The destination and its kind; with the routing key, the key of bindings_by_key_.
+    static std::string target_key(std::string_view destination, bool to_queue);
+    static std::string binding_key(const binding& b);
+    binding* find_same(const binding& b) const;
 
     std::string name_;
     exchange_type type_;
@@ -74,8 +88,14 @@ private:
     bool internal_;
     protocol::field_table arguments_;
     std::vector<std::unique_ptr<binding>> bindings_;
-    std::unordered_map<std::string, std::vector<binding*>> direct_;
+    // Indexes so that declaring, removing and deleting a destination cost does not
+    // grow with the number of bindings: by destination and routing key (those differ
+    // at most in their arguments) for the duplicate check, and by destination.
+    string_map<std::vector<binding*>> bindings_by_key_;
+    string_map<std::unordered_set<binding*>> bindings_by_target_;
+    string_map<std::vector<binding*>> direct_;
     topic_trie<binding*> topic_;
+    std::uint64_t routed_pass_ = 0;
 };
 
 }  // namespace amqp::fakebroker

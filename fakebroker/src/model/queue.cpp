@@ -45,18 +45,6 @@ std::optional<std::string> non_negative_int(const protocol::field_table& args, c
     return std::nullopt;
 }
 
-std::optional<std::int64_t> per_message_ttl(const protocol::basic_properties& p)
-{
-    if (!p.expiration) return std::nullopt;
-    try {
-        std::size_t used = 0;
-        const long long ms = std::stoll(*p.expiration, &used);
-        if (used == p.expiration->size() && ms >= 0) return ms;
-    } catch (...) {
-    }
-    return std::nullopt;
-}
-
 }  // namespace
 
 std::optional<std::string> queue_arguments::parse(const protocol::field_table& args,
@@ -139,8 +127,8 @@ std::vector<message_info> queue::peek(std::size_t max) const
     for (auto level = levels_.rbegin(); level != levels_.rend() && out.size() < max; ++level) {
         for (const queued_message& m : *level) {
             if (out.size() >= max) break;
-            out.push_back({m.content->exchange, m.content->routing_key, m.content->properties,
-                           m.content->body, m.redelivered});
+            out.push_back({std::string(m.content->exchange()), std::string(m.content->routing_key()),
+                           m.content->properties(), std::string(m.content->body()), m.redelivered != 0});
         }
     }
     return out;
@@ -149,13 +137,13 @@ std::vector<message_info> queue::peek(std::size_t max) const
 std::deque<queued_message>& queue::level_for(const message_content& content)
 {
     if (levels_.size() == 1) return levels_[0];
-    const std::size_t priority = content.properties.priority.value_or(0);
+    const std::size_t priority = content.priority();
     return levels_[std::min(priority, levels_.size() - 1)];
 }
 
-enqueue_result queue::enqueue(std::shared_ptr<const message_content> content, clock::time_point now)
+enqueue_result queue::enqueue(message_ref content, clock::time_point now)
 {
-    const std::size_t size = content->body.size();
+    const std::size_t size = content->body().size();
     const bool over_length = limits_.max_length && ready_count_ + 1 > std::size_t(*limits_.max_length);
     const bool over_bytes =
         limits_.max_length_bytes && ready_bytes_ + size > std::uint64_t(*limits_.max_length_bytes);
@@ -165,7 +153,7 @@ enqueue_result queue::enqueue(std::shared_ptr<const message_content> content, cl
     m.sequence = next_sequence_++;
     // The earlier of the queue's TTL and the message's own expiration.
     std::optional<std::int64_t> ttl = limits_.message_ttl_ms;
-    if (auto own = per_message_ttl(content->properties)) ttl = ttl ? std::min(*ttl, *own) : *own;
+    if (auto own = content->ttl_ms()) ttl = ttl ? std::min(*ttl, *own) : *own;
     if (ttl) m.expires_at = now + std::chrono::milliseconds(*ttl);
     m.content = std::move(content);
 
@@ -275,7 +263,7 @@ std::optional<clock::time_point> queue::expire(clock::time_point now, bool inclu
     // TTL in front shields those behind it.
     for (auto level = levels_.rbegin(); level != levels_.rend(); ++level) {
         auto due = [&](const queued_message& m) {
-            return m.expires_at && (inclusive ? *m.expires_at <= now : *m.expires_at < now);
+            return m.expires() && (inclusive ? m.expires_at <= now : m.expires_at < now);
         };
         while (!level->empty() && due(level->front())) {
             queued_message m = std::move(level->front());
@@ -287,8 +275,8 @@ std::optional<clock::time_point> queue::expire(clock::time_point now, bool inclu
     }
     std::optional<clock::time_point> next;
     for (const auto& level : levels_) {
-        if (!level.empty() && level.front().expires_at) {
-            next = next ? std::min(*next, *level.front().expires_at) : *level.front().expires_at;
+        if (!level.empty() && level.front().expires()) {
+            next = next ? std::min(*next, level.front().expires_at) : level.front().expires_at;
         }
     }
     return next;

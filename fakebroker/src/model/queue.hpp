@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace amqp::fakebroker {
@@ -20,6 +21,7 @@ class vhost;
 
 struct consumer {
     std::string tag;
+    std::uint64_t id = 0;  // unique in its channel, unlike a tag, which may be reused
     server_channel* channel = nullptr;
     std::shared_ptr<queue> source;
     bool no_ack = false;
@@ -72,7 +74,7 @@ public:
 
     // Adds a routed message; `rejected` when x-overflow is reject-publish and the
     // queue is full.
-    enqueue_result enqueue(std::shared_ptr<const message_content> content, clock::time_point now);
+    enqueue_result enqueue(message_ref content, clock::time_point now);
     // Takes the head for basic.get (after expiring what is due).
     std::optional<queued_message> take(clock::time_point now);
     // Puts a delivered message back at its original position, marked redelivered.
@@ -103,6 +105,10 @@ public:
     // A broker restart: only persistent messages survive (in a durable queue).
     void restart();
 
+    // Routing visits each queue once: the vhost marks a queue with the number of the
+    // routing pass that reached it.
+    bool mark_routed(std::uint64_t pass) noexcept { return std::exchange(routed_pass_, pass) != pass; }
+
 private:
     std::deque<queued_message>& level_for(const message_content& content);
     queued_message pop_front();
@@ -128,6 +134,7 @@ private:
     std::vector<consumer*> consumers_;
     std::size_t next_consumer_ = 0;
     clock::time_point last_used_;
+    std::uint64_t routed_pass_ = 0;
 };
 
 }  // namespace amqp::fakebroker

@@ -39,14 +39,7 @@ std::optional<error> server_channel::handle(proto::command& command)
             else if constexpr (std::is_same_v<M, proto::queue_unbind>) return queue_unbind(m);
             else if constexpr (std::is_same_v<M, proto::queue_purge>) return queue_purge(m);
             else if constexpr (std::is_same_v<M, proto::queue_delete>) return queue_delete(m);
-            else if constexpr (std::is_same_v<M, proto::basic_publish>) {
-                auto content = std::make_shared<message_content>();
-                content->exchange = m.exchange;
-                content->routing_key = m.routing_key;
-                content->properties = std::move(command.header->properties);
-                content->body = std::move(command.body);
-                return publish(m, std::move(content));
-            }
+            else if constexpr (std::is_same_v<M, proto::basic_publish>) return publish(m, command);
             else if constexpr (std::is_same_v<M, proto::basic_get>) return get(m);
             else if constexpr (std::is_same_v<M, proto::basic_consume>) return consume(m);
             else if constexpr (std::is_same_v<M, proto::basic_cancel>) return cancel(m);
@@ -116,7 +109,10 @@ std::optional<error> server_channel::handle(proto::command& command)
                 tx_settles_.clear();
                 for (auto& p : publishes) {
                     if (exchange* target = connection_.vhost().find_exchange(p.method.exchange)) {
-                        route_and_enqueue(p.method, std::move(p.content), *target);
+                        // Routing may need the headers again: decoded from the stored bytes.
+                        std::optional<proto::basic_properties> props;
+                        if (p.content->has_headers()) props = p.content->properties();
+                        route_and_enqueue(p.method, p.content, *target, props ? &*props->headers : nullptr);
                     }
                 }
                 for (const auto& s : settles) {
@@ -165,15 +161,12 @@ bool server_channel::can_deliver(const consumer& c) const noexcept
 void server_channel::deliver(consumer& c, queue& from, queued_message message)
 {
     const std::uint64_t tag = next_delivery_tag_++;
-    connection_.send_message(number_,
-                             proto::basic_deliver{c.tag, tag, message.redelivered,
-                                                  message.content->exchange,
-                                                  message.content->routing_key},
-                             *message.content);
+    connection_.send_delivery(number_, c.tag, tag, message.redelivered != 0, *message.content);
     if (c.no_ack) return;
     ++c.unacked;
     from.delivered_unacked();
-    unacked_.emplace(tag, unacked_delivery{from.shared_from_this(), std::move(message), c.tag});
+    // The consumer's own reference to its queue: no shared_from_this() per delivery.
+    unacked_.push({tag, c.source.get() == &from ? c.source : from.shared_from_this(), std::move(message), c.id});
 }
 
 void server_channel::cancelled_by_server(consumer& c)
@@ -200,7 +193,8 @@ std::optional<error> server_channel::consume(const proto::basic_consume& m)
         return error{reply_code::access_refused, "queue '" + q->name() + "' in vhost '" +
                                                      connection_.vhost().name() + "' in exclusive use"};
     }
-    consumers_.push_back(consumer{tag, this, q, m.no_ack, m.exclusive, m.arguments, prefetch_count_, 0});
+    consumers_.push_back(
+        consumer{tag, next_consumer_id_++, this, q, m.no_ack, m.exclusive, m.arguments, prefetch_count_, 0});
     q->add_consumer(&consumers_.back());
     if (!m.nowait) connection_.send(number_, proto::basic_consume_ok{tag});
     q->dispatch(connection_.broker().now());
@@ -262,7 +256,7 @@ std::optional<error> server_channel::settle(std::uint64_t tag, bool multiple, bo
     (void)method;
     if (transactional_) {
         // Checked now so an unknown tag fails at once, applied at commit.
-        if (!(multiple && tag == 0) && !unacked_.count(tag)) {
+        if (!(multiple && tag == 0) && !unacked_.contains(tag)) {
             return error{reply_code::precondition_failed, "unknown delivery tag " + std::to_string(tag)};
         }
         tx_settles_.push_back({tag, multiple, ack, requeue});
@@ -270,21 +264,16 @@ std::optional<error> server_channel::settle(std::uint64_t tag, bool multiple, bo
     }
     if (multiple) {
         // Tag 0 with multiple means "everything outstanding".
-        if (tag != 0 && !unacked_.count(tag)) {
+        if (tag != 0 && !unacked_.contains(tag)) {
             return error{reply_code::precondition_failed, "unknown delivery tag " + std::to_string(tag)};
         }
-        auto end = tag == 0 ? unacked_.end() : unacked_.upper_bound(tag);
-        std::vector<unacked_delivery> settled;
-        for (auto it = unacked_.begin(); it != end; ++it) settled.push_back(std::move(it->second));
-        unacked_.erase(unacked_.begin(), end);
+        std::vector<unacked_delivery> settled = tag == 0 ? unacked_.take_all() : unacked_.take_through(tag);
         for (auto& d : settled) settle_one(d, ack, requeue);
     } else {
-        auto it = unacked_.find(tag);
-        if (it == unacked_.end()) {
+        unacked_delivery d;
+        if (!unacked_.take(tag, d)) {
             return error{reply_code::precondition_failed, "unknown delivery tag " + std::to_string(tag)};
         }
-        unacked_delivery d = std::move(it->second);
-        unacked_.erase(it);
         settle_one(d, ack, requeue);
     }
     dispatch_own_queues();
@@ -294,8 +283,8 @@ std::optional<error> server_channel::settle(std::uint64_t tag, bool multiple, bo
 void server_channel::settle_one(unacked_delivery& d, bool ack, bool requeue)
 {
     for (consumer& c : consumers_) {
-        if (c.tag == d.consumer_tag && c.unacked > 0) {
-            --c.unacked;
+        if (d.consumer_id != 0 && c.id == d.consumer_id) {
+            if (c.unacked > 0) --c.unacked;
             break;
         }
     }
@@ -314,9 +303,7 @@ void server_channel::settle_one(unacked_delivery& d, bool ack, bool requeue)
 std::optional<error> server_channel::recover(bool requeue)
 {
     (void)requeue;  // RabbitMQ always requeues (requeue=false is not supported either)
-    std::vector<unacked_delivery> all;
-    for (auto& [tag, d] : unacked_) all.push_back(std::move(d));
-    unacked_.clear();
+    std::vector<unacked_delivery> all = unacked_.take_all();
     for (auto& d : all) settle_one(d, false, true);
     dispatch_own_queues();
     return std::nullopt;
@@ -338,9 +325,7 @@ void server_channel::shutdown()
     stop_replies();
     // Consumers first, so requeued messages are not delivered back to this channel.
     while (!consumers_.empty()) remove_consumer(consumers_.front().tag);
-    std::vector<unacked_delivery> all;
-    for (auto& [tag, d] : unacked_) all.push_back(std::move(d));
-    unacked_.clear();
+    std::vector<unacked_delivery> all = unacked_.take_all();
     const clock::time_point now = connection_.broker().now();
     std::set<queue*> touched;
     for (auto& d : all) {

@@ -2,6 +2,7 @@
 
 #include "message.hpp"
 #include "queue.hpp"
+#include "unacked_deliveries.hpp"
 #include "vhost.hpp"
 
 #include <amqp/fakebroker/inspection.hpp>
@@ -10,7 +11,6 @@
 
 #include <cstdint>
 #include <list>
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -54,15 +54,10 @@ public:
     std::size_t unacked_count() const noexcept { return unacked_.size(); }
 
 private:
-    struct unacked_delivery {
-        std::shared_ptr<queue> from;
-        queued_message message;
-        std::string consumer_tag;  // empty for basic.get
-    };
     // A publish or acknowledgement held back by a transaction until tx.commit.
     struct tx_publish {
         protocol::basic_publish method;
-        std::shared_ptr<message_content> content;
+        message_ref content;
     };
     struct tx_settle {
         std::uint64_t delivery_tag;
@@ -85,9 +80,10 @@ private:
     std::string queue_name_or_last(const std::string& name) const;
 
     // Messages (channel_messages.cpp).
-    std::optional<error> publish(protocol::basic_publish& m, std::shared_ptr<message_content> content);
-    void route_and_enqueue(const protocol::basic_publish& m, std::shared_ptr<message_content> content,
-                           exchange& target);
+    std::optional<error> publish(protocol::basic_publish& m, protocol::command& command);
+    // `headers`: the message's, decoded (null when it has none or they are not at hand).
+    void route_and_enqueue(const protocol::basic_publish& m, const message_ref& content, exchange& target,
+                           const protocol::field_table* headers);
     std::optional<error> get(const protocol::basic_get& m);
     std::optional<error> consume(const protocol::basic_consume& m);
     std::optional<error> cancel(const protocol::basic_cancel& m);
@@ -103,8 +99,10 @@ private:
     server_connection& connection_;
     std::uint16_t number_;
     std::uint64_t next_delivery_tag_ = 1;
-    std::map<std::uint64_t, unacked_delivery> unacked_;
+    unacked_deliveries unacked_;
     std::list<consumer> consumers_;
+    std::uint64_t next_consumer_id_ = 1;
+    std::vector<queue*> routed_;  // scratch for route_and_enqueue, kept to avoid allocating
     std::uint16_t prefetch_count_ = 0;         // for new consumers
     std::uint16_t global_prefetch_count_ = 0;  // shared by the channel
     std::string last_queue_;  // the queue name an empty name refers to

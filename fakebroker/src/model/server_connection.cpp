@@ -80,6 +80,7 @@ server_connection::server_connection(broker_state& broker, std::string peer)
       peer_(std::move(peer)),
       name_(peer_),
       reader_(proto::frame_min_size),
+      tracing_(static_cast<bool>(broker.options().trace)),
       channel_max_(broker.options().channel_max),
       frame_max_(broker.options().frame_max),
       last_received_(broker.now()),
@@ -96,6 +97,51 @@ server_connection::~server_connection()
 void server_connection::notify_output()
 {
     if (output_listener_) output_listener_();
+}
+
+void server_connection::append_content(std::uint16_t channel, const message_content& content)
+{
+    const std::string_view body = content.body();
+    proto::encode_frame_with(output_, proto::frame_type::header, channel, [&](proto::byte_buffer& payload) {
+        proto::writer w(payload);
+        w.short_uint(proto::basic_properties::class_id);
+        w.short_uint(0);  // weight
+        w.longlong_uint(body.size());
+        w.bytes(content.encoded_properties());
+    });
+    // As protocol::encode_content: frames of at most frame_max, none for an empty body.
+    const std::size_t chunk = frame_max_ > proto::frame_overhead ? frame_max_ - proto::frame_overhead
+                                                                 : std::max<std::size_t>(body.size(), 1);
+    for (std::size_t at = 0; at < body.size(); at += chunk) {
+        const auto piece = proto::as_bytes(body.substr(at, std::min(chunk, body.size() - at)));
+        proto::encode_frame_with(output_, proto::frame_type::body, channel,
+                                 [piece](proto::byte_buffer& payload) { payload.append(piece); });
+    }
+}
+
+void server_connection::send_delivery(std::uint16_t channel, std::string_view consumer_tag,
+                                      std::uint64_t delivery_tag, bool redelivered,
+                                      const message_content& content)
+{
+    const bool was_empty = output_.empty();
+    // The arguments of basic.deliver in order, as protocol::encode_frame would write them.
+    proto::encode_frame_with(output_, proto::frame_type::method, channel, [&](proto::byte_buffer& payload) {
+        proto::writer w(payload);
+        w.short_uint(proto::basic_deliver::key.class_id);
+        w.short_uint(proto::basic_deliver::key.method_id);
+        w.shortstr(consumer_tag);
+        w.longlong_uint(delivery_tag);
+        w.octet(redelivered ? 1 : 0);
+        w.shortstr(content.exchange());
+        w.shortstr(content.routing_key());
+    });
+    append_content(channel, content);
+    if (tracing_) {
+        trace_sent(channel, proto::basic_deliver{std::string(consumer_tag), delivery_tag, redelivered,
+                                                 std::string(content.exchange()),
+                                                 std::string(content.routing_key())});
+    }
+    if (was_empty) notify_output();
 }
 
 void server_connection::trace_sent(std::uint16_t channel, const proto::method& m)

@@ -15,6 +15,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 
 namespace amqp::fakebroker {
 
@@ -58,24 +59,30 @@ public:
     fakebroker::vhost& vhost() noexcept { return *vhost_; }
     std::uint32_t frame_max() const noexcept { return frame_max_; }
 
-    // Used by channels.
+    // Used by channels. Tracing is checked first so that, when it is off (always, on
+    // the hot path), no method value is built for it.
     template <class Method>
     void send(std::uint16_t channel, const Method& m)
     {
         const bool was_empty = output_.empty();
         protocol::encode_frame(output_, channel, m);
-        trace_sent(channel, protocol::method{m});
+        if (tracing_) trace_sent(channel, protocol::method{m});
         if (was_empty) notify_output();
     }
+    // A content-carrying method with the message's header and body frames.
     template <class Method>
     void send_message(std::uint16_t channel, const Method& m, const message_content& content)
     {
         const bool was_empty = output_.empty();
-        protocol::encode_message(output_, channel, m, content.properties,
-                                 protocol::as_bytes(content.body), frame_max_);
-        trace_sent(channel, protocol::method{m});
+        protocol::encode_frame(output_, channel, m);
+        append_content(channel, content);
+        if (tracing_) trace_sent(channel, protocol::method{m});
         if (was_empty) notify_output();
     }
+    // basic.deliver for a message, encoded straight from the stored message: the
+    // per-delivery path, which copies no strings.
+    void send_delivery(std::uint16_t channel, std::string_view consumer_tag, std::uint64_t delivery_tag,
+                       bool redelivered, const message_content& content);
     void channel_error(std::uint16_t channel, const error& e);
     void connection_error(const error& e);
 
@@ -91,6 +98,7 @@ private:
     void release();
     void finish();
     void notify_output();
+    void append_content(std::uint16_t channel, const message_content& content);
     void trace_sent(std::uint16_t channel, const protocol::method& m);
     void trace_received(std::uint16_t channel, const protocol::method& m);
 
@@ -103,6 +111,7 @@ private:
     protocol::frame_reader reader_;
     protocol::byte_buffer output_;
     std::function<void()> output_listener_;
+    bool tracing_;
 
     std::string user_;
     fakebroker::vhost* vhost_ = nullptr;

@@ -113,28 +113,12 @@ public:
     // its patterns match. Values already in `out` are left alone.
     void match(std::string_view routing_key, std::vector<T>& out) const
     {
-        std::vector<std::string_view> words;
-        detail::split_topic_key(routing_key, words);
-
-        // A breadth-first walk over the words: `active` holds the distinct nodes that
-        // the first i words lead to. Keeping states distinct per position bounds the
-        // work by nodes x words, however many "#" a pattern repeats.
-        std::vector<const node*> active{&root_};
-        std::vector<const node*> next;
-        for (std::size_t i = 0;; ++i) {
-            add_zero_word_hashes(active);
-            if (i == words.size()) break;
-            next.clear();
-            for (const node* n : active) {
-                if (n->is_hash) next.push_back(n);  // its "#" takes one more word
-                if (auto it = n->literal.find(words[i]); it != n->literal.end())
-                    next.push_back(it->second.get());
-                if (n->star) next.push_back(n->star.get());
-            }
-            if (next.empty()) return;
-            std::swap(active, next);
-        }
-        append_values(active, out);
+        // Per-thread scratch: routing a message allocates nothing once it has grown.
+        // Taken rather than borrowed, so a nested call could not clobber it.
+        thread_local match_scratch kept;
+        match_scratch scratch = std::move(kept);
+        match(routing_key, scratch, out);
+        kept = std::move(scratch);
     }
 
     std::size_t size() const noexcept { return size_; }
@@ -156,6 +140,39 @@ private:
             return values.empty() && literal.empty() && !star && !hash;
         }
     };
+
+    struct match_scratch {
+        std::vector<std::string_view> words;
+        std::vector<const node*> active;
+        std::vector<const node*> next;
+    };
+
+    void match(std::string_view routing_key, match_scratch& scratch, std::vector<T>& out) const
+    {
+        auto& words = scratch.words;
+        detail::split_topic_key(routing_key, words);
+
+        // A breadth-first walk over the words: `active` holds the distinct nodes that
+        // the first i words lead to. Keeping states distinct per position bounds the
+        // work by nodes x words, however many "#" a pattern repeats.
+        auto& active = scratch.active;
+        auto& next = scratch.next;
+        active.assign({&root_});
+        for (std::size_t i = 0;; ++i) {
+            add_zero_word_hashes(active);
+            if (i == words.size()) break;
+            next.clear();
+            for (const node* n : active) {
+                if (n->is_hash) next.push_back(n);  // its "#" takes one more word
+                if (auto it = n->literal.find(words[i]); it != n->literal.end())
+                    next.push_back(it->second.get());
+                if (n->star) next.push_back(n->star.get());
+            }
+            if (next.empty()) return;
+            std::swap(active, next);
+        }
+        append_values(active, out);
+    }
 
     node* child_for_insert(node& parent, std::string_view word)
     {

@@ -3,7 +3,6 @@
 #include "broker_state.hpp"
 
 #include <algorithm>
-#include <unordered_set>
 
 namespace amqp::fakebroker {
 
@@ -98,34 +97,45 @@ void vhost::delete_if_unused_auto_delete(const std::string& exchange_name)
     if (e && e->auto_delete() && e->binding_count() == 0) delete_exchange(exchange_name);
 }
 
-route_result vhost::route(exchange& source, std::string_view routing_key,
-                          const protocol::field_table* headers)
+queue* vhost::lookup_queue(std::string_view name) const
 {
-    route_result result;
-    std::unordered_set<const queue*> seen_queues;
-    std::unordered_set<const exchange*> seen_exchanges;
-    std::vector<const binding*> matched;
+    auto it = queues_.find(name);
+    return it == queues_.end() ? nullptr : it->second.get();
+}
 
-    // Breadth-first over exchange-to-exchange bindings; `seen` breaks cycles.
-    std::vector<exchange*> pending{&source};
-    seen_exchanges.insert(&source);
+void vhost::route(exchange& source, std::string_view routing_key, const protocol::field_table* headers,
+                  std::vector<queue*>& out)
+{
+    const std::size_t first = out.size();
+    // A pass number marks what this call has visited: no per-call sets.
+    const std::uint64_t pass = ++route_pass_;
+    auto reach = [&](queue* q) {
+        if (q && q->mark_routed(pass)) out.push_back(q);
+    };
+    if (source.name().empty()) {
+        // The default exchange binds every queue by its name, and has no alternate.
+        reach(lookup_queue(routing_key));
+        return;
+    }
+
+    std::vector<exchange*> pending = std::move(pending_scratch_);
+    std::vector<binding*> matched = std::move(matched_scratch_);
+    pending.clear();
+
+    // Breadth-first over exchange-to-exchange bindings; the marks break cycles.
+    pending.push_back(&source);
+    source.mark_routed(pass);
     auto visit = [&](exchange& e) {
         if (e.name().empty()) {
-            // The default exchange binds every queue by its name.
-            if (auto q = find_queue(routing_key); q && seen_queues.insert(q.get()).second) {
-                result.queues.push_back(std::move(q));
-            }
+            reach(lookup_queue(routing_key));
             return;
         }
         matched.clear();
         e.route(routing_key, headers, matched);
         for (const binding* b : matched) {
             if (b->to_queue) {
-                if (auto q = find_queue(b->destination); q && seen_queues.insert(q.get()).second) {
-                    result.queues.push_back(std::move(q));
-                }
-            } else if (exchange* next = find_exchange(b->destination);
-                       next && seen_exchanges.insert(next).second) {
+                reach(lookup_queue(b->destination));
+            } else if (exchange* next = find_exchange(b->destination); next && next->mark_routed(pass)) {
                 pending.push_back(next);
             }
         }
@@ -135,15 +145,16 @@ route_result vhost::route(exchange& source, std::string_view routing_key,
     // Unroutable through an exchange with an alternate-exchange: try that one (and its
     // own alternate), as RabbitMQ does.
     exchange* current = &source;
-    while (result.queues.empty()) {
+    while (out.size() == first) {
         const std::string* alternate = current->alternate_exchange();
         exchange* next = alternate ? find_exchange(*alternate) : nullptr;
-        if (!next || !seen_exchanges.insert(next).second) break;
+        if (!next || !next->mark_routed(pass)) break;
         pending.assign({next});
         for (std::size_t i = 0; i < pending.size(); ++i) visit(*pending[i]);
         current = next;
     }
-    return result;
+    pending_scratch_ = std::move(pending);
+    matched_scratch_ = std::move(matched);
 }
 
 void vhost::dead_letter(queue& from, const queued_message& message, const char* reason,
@@ -153,8 +164,9 @@ void vhost::dead_letter(queue& from, const queued_message& message, const char* 
     exchange* target = find_exchange(*limits.dead_letter_exchange);
     if (!target) return;  // RabbitMQ drops the message when the DLX does not exist.
 
-    auto content = std::make_shared<message_content>(*message.content);
-    protocol::basic_properties& p = content->properties;
+    // Rare enough to decode the properties, rewrite them and build a new message.
+    const message_content& original = *message.content;
+    protocol::basic_properties p = original.properties();
     protocol::field_table headers = p.headers.value_or(protocol::field_table{});
 
     // x-death: one table per (queue, reason), most recent first, with a count.
@@ -164,7 +176,7 @@ void vhost::dead_letter(queue& from, const queued_message& message, const char* 
     }
     const protocol::timestamp when = std::chrono::time_point_cast<std::chrono::seconds>(
         broker_.wall_clock());
-    protocol::field_array routing_keys{std::string(message.content->routing_key)};
+    protocol::field_array routing_keys{std::string(original.routing_key())};
     std::int64_t count = 1;
     for (auto it = deaths.begin(); it != deaths.end(); ++it) {
         const auto* t = it->get_if<protocol::field_table>();
@@ -185,7 +197,7 @@ void vhost::dead_letter(queue& from, const queued_message& message, const char* 
         {"reason", std::string(reason)},
         {"queue", from.name()},
         {"time", when},
-        {"exchange", message.content->exchange},
+        {"exchange", std::string(original.exchange())},
         {"routing-keys", routing_keys},
     };
     if (p.expiration) death.append("original-expiration", *p.expiration);
@@ -194,21 +206,24 @@ void vhost::dead_letter(queue& from, const queued_message& message, const char* 
     if (!headers.contains("x-first-death-reason")) {
         headers.set("x-first-death-reason", std::string(reason));
         headers.set("x-first-death-queue", from.name());
-        headers.set("x-first-death-exchange", message.content->exchange);
+        headers.set("x-first-death-exchange", std::string(original.exchange()));
     }
     p.headers = std::move(headers);
     // The per-message TTL is removed so the message does not expire again at once.
     p.expiration.reset();
 
-    if (limits.dead_letter_routing_key) content->routing_key = *limits.dead_letter_routing_key;
-    content->exchange = *limits.dead_letter_exchange;
-    const route_result routed = route(*target, content->routing_key, &*p.headers);
-    std::shared_ptr<const message_content> shared = std::move(content);
-    for (const auto& q : routed.queues) {
+    const std::string_view routing_key =
+        limits.dead_letter_routing_key ? std::string_view(*limits.dead_letter_routing_key)
+                                       : original.routing_key();
+    const message_ref content =
+        message_content::make(*limits.dead_letter_exchange, routing_key, p, original.body());
+    std::vector<queue*> routed;
+    route(*target, routing_key, &*p.headers, routed);
+    for (queue* q : routed) {
         // A queue that dead-letters to itself with the same reason would loop; RabbitMQ
         // drops such cycles except for rejections.
-        if (q.get() == &from && std::string_view(reason) != "rejected") continue;
-        q->enqueue(shared, now);
+        if (q == &from && std::string_view(reason) != "rejected") continue;
+        q->enqueue(content, now);
         q->dispatch(now);
     }
 }

@@ -18,11 +18,6 @@ class broker_state;
 
 using error = protocol::protocol_error;
 
-// What a publish reached.
-struct route_result {
-    std::vector<std::shared_ptr<queue>> queues;
-};
-
 // A virtual host: its exchanges and queues, and the routing between them.
 class vhost {
 public:
@@ -50,9 +45,10 @@ public:
     std::size_t delete_queue(std::string_view name);
 
     // Routes through the exchange, exchange-to-exchange bindings and alternate
-    // exchanges; each queue at most once.
-    route_result route(exchange& source, std::string_view routing_key,
-                       const protocol::field_table* headers);
+    // exchanges; appends each queue reached once to `out`. The pointers are valid
+    // until a queue is deleted. Allocates nothing once its scratch space has grown.
+    void route(exchange& source, std::string_view routing_key, const protocol::field_table* headers,
+               std::vector<queue*>& out);
 
     void dead_letter(queue& from, const queued_message& message, const char* reason,
                      clock::time_point now);
@@ -71,11 +67,17 @@ public:
 
 private:
     void delete_if_unused_auto_delete(const std::string& exchange_name);
+    queue* lookup_queue(std::string_view name) const;
 
     broker_state& broker_;
     std::string name_;
     std::map<std::string, std::unique_ptr<exchange>, std::less<>> exchanges_;
     std::map<std::string, std::shared_ptr<queue>, std::less<>> queues_;
+    // Routing scratch, kept between calls so routing does not allocate. Taken by
+    // route() while it runs (moved out and back), so a nested call stays correct.
+    std::uint64_t route_pass_ = 0;
+    std::vector<exchange*> pending_scratch_;
+    std::vector<binding*> matched_scratch_;
 };
 
 }  // namespace amqp::fakebroker
