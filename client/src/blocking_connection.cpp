@@ -168,6 +168,11 @@ public:
     R run(Start start, std::optional<std::chrono::milliseconds> bound, on_expiry expiry = on_expiry::abort_and_fail)
     {
         check_thread();
+        {
+            std::unique_lock lock(sync_->mutex);
+            while (run_one_callback(lock)) {
+            }
+        }
         fulfil<R> done{sync_, std::make_shared<outcome<R>>()};
         if (!post([start = std::move(start), done]() mutable {
                 try {
@@ -482,12 +487,19 @@ public:
     blocking_channel_state& operator=(const blocking_channel_state&) = delete;
 
     // Runs an operation of the channel (on the I/O thread) and waits for it.
+    // A channel closed with its connection reports the connection's close.
     template <class R, class Start>
     R run(Start start)
     {
-        return core->run<R>([handle = handle, start = std::move(start)](const fulfil<R>& done) mutable {
-            start(handle, done);
-        }, core->operation_timeout());
+        try {
+            return core->run<R>([handle = handle, start = std::move(start)](const fulfil<R>& done) mutable {
+                start(handle, done);
+            }, core->operation_timeout());
+        } catch (const channel_closed_error&) {
+            if (!core->is_open())
+                std::rethrow_exception(core->closed_error());
+            throw;
+        }
     }
 
     std::exception_ptr closed_error() const
@@ -879,24 +891,37 @@ consume_range blocking_channel::consume(const std::string& queue,
                                                      }
                                                      sync->notify();
                                                  },
-                                                 [sync, weak](const detail::failure& why) {
-                                                     auto box = weak.lock();
-                                                     if (!box)
-                                                         return;
-                                                     {
-                                                         std::lock_guard lock(sync->mutex);
-                                                         if (!box->ended) {
-                                                             box->ended = true;
-                                                             box->end_reason = why;
+                                                 [sync, weak, executor = ch.get_executor()](
+                                                     const detail::failure& why) {
+                                                     // Posted, as the library's completions are: when the
+                                                     // connection closed, its close handlers ran by then.
+                                                     asio::post(executor, [sync, weak, why] {
+                                                         auto box = weak.lock();
+                                                         if (!box)
+                                                             return;
+                                                         {
+                                                             std::lock_guard lock(sync->mutex);
+                                                             if (!box->ended) {
+                                                                 box->ended = true;
+                                                                 box->end_reason = why;
+                                                             }
                                                          }
-                                                     }
-                                                     sync->notify();
+                                                         sync->notify();
+                                                     });
                                                  }};
             ch.state()->consume(queue, with, std::move(callbacks),
                                 [done](const detail::failure& f, std::string tag) { done.complete(f, std::move(tag)); });
         });
     state.consumer = box;
     return consume_range(state_, box->tag, inactivity_timeout);
+}
+
+std::size_t blocking_channel::get_waiting_message_count() const
+{
+    if (!state_ || !state_->consumer)
+        return 0;
+    std::lock_guard lock(state_->core->sync()->mutex);
+    return state_->consumer->buffer.size();
 }
 
 std::size_t blocking_channel::cancel()

@@ -1,6 +1,7 @@
 #pragma once
 
 // The whole client library.
+#include <amqp/client/blocking_connection.hpp>
 #include <amqp/client/channel.hpp>
 #include <amqp/client/connection.hpp>
 #include <amqp/client/error.hpp>

@@ -221,6 +221,9 @@ public:
     consume_range consume(const std::string& queue,
                           std::optional<std::chrono::milliseconds> inactivity_timeout = std::nullopt,
                           bool no_ack = false, const consume_options& options = {});
+    // How many deliveries the consume() consumer received and has not yielded yet
+    // (they are yielded without waiting).
+    std::size_t get_waiting_message_count() const;
     // Cancels the consume() consumer (basic.cancel); the messages it received but did
     // not yield go back to the queue (basic.reject with requeue; a no_ack consumer's
     // are dropped). Returns how many were requeued; 0 without a consumer.
