@@ -160,6 +160,29 @@ void channel::start_tx(int which, detail::completion<> done) const
         state_->call(protocol::tx_rollback{}, {protocol::tx_rollback_ok::key}, std::move(finish));
 }
 
+void channel::start_transaction(detail::completion<client::transaction> done) const
+{
+    start_tx(0, [self = *this, done = std::move(done)](const detail::failure& f) mutable {
+        done(f, f ? client::transaction{} : client::transaction{self});
+    });
+}
+
+transaction::~transaction()
+{
+    if (active_ && channel_.is_open())
+        channel_.start_tx(2, [](const detail::failure&) {});
+}
+
+transaction& transaction::operator=(transaction&& other) noexcept
+{
+    if (this != &other) {
+        transaction dropped(std::move(*this));
+        channel_ = std::move(other.channel_);
+        active_ = std::exchange(other.active_, false);
+    }
+    return *this;
+}
+
 void channel::start_close(detail::completion<> done) const
 {
     state_->close(200, "Normal shutdown", std::move(done));

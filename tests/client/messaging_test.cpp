@@ -288,6 +288,32 @@ TEST_F(client_test, transactions_commit_and_roll_back)
     });
 }
 
+TEST_F(client_test, transaction_guard_commits_and_rolls_back_when_dropped)
+{
+    run([&]() -> asio::awaitable<void> {
+        auto conn = co_await connect();
+        auto ch = co_await conn.channel();
+        auto q = co_await ch.declare_queue(queue_name());
+        {
+            auto tx = co_await ch.transaction();
+            co_await ch.default_exchange().publish(client::message("kept"), q.name());
+            co_await tx.commit();
+            EXPECT_FALSE(tx.active());
+        }
+        {
+            auto tx = co_await ch.transaction();
+            co_await ch.default_exchange().publish(client::message("dropped"), q.name());
+            // Leaving the scope without commit rolls back.
+        }
+        // The rollback went out first; this reply comes after it.
+        EXPECT_EQ((co_await ch.get_queue(q.name())).declared_message_count(), 1u);
+        auto m = co_await q.get(true);
+        CO_ASSERT_TRUE(m.has_value());
+        EXPECT_EQ(m->body, "kept");
+        co_await conn.close();
+    });
+}
+
 TEST_F(client_test, topic_routing_through_an_exchange_to_exchange_binding)
 {
     run([&]() -> asio::awaitable<void> {

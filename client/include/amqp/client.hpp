@@ -12,5 +12,6 @@
 #include <amqp/client/queue.hpp>
 #include <amqp/client/queue_iterator.hpp>
 #include <amqp/client/rpc_client.hpp>
+#include <amqp/client/transaction.hpp>
 #include <amqp/client/url.hpp>
 #include <amqp/client/use_awaitable.hpp>

@@ -205,12 +205,12 @@ void broker::start()
         i.tls_port = i.tls_acceptor->local_endpoint().port();
     }
     i.running = true;
-    // The first accept and timer are posted so they start on the broker's thread.
-    asio::post(i.io, [&i] {
-        i.accept();
-        if (i.tls_acceptor) i.accept_tls();
-        i.arm_timer();
-    });
+    // Started here, not posted: a posted start would outlive a broker destroyed before
+    // its io_context ran. The broker's own thread does not exist yet, and a caller's
+    // io_context is driven by the thread calling start().
+    i.accept();
+    if (i.tls_acceptor) i.accept_tls();
+    i.arm_timer();
     if (i.owned_io) {
         i.owned_io->restart();
         i.work.emplace(i.owned_io->get_executor());

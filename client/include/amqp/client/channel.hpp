@@ -243,6 +243,15 @@ public:
         return run<>(std::forward<Token>(token), [self = *this](auto done) { self.start_tx(2, std::move(done)); });
     }
 
+    // tx.select, then a guard that commits or rolls back (see transaction.hpp).
+    // Completion: void(std::error_code, transaction).
+    template <class Token = use_awaitable_t>
+    auto transaction(Token&& token = {})
+    {
+        return run<client::transaction>(std::forward<Token>(token),
+                                        [self = *this](auto done) { self.start_transaction(std::move(done)); });
+    }
+
     // channel.close with 200; pending operations fail with errc::channel_closed.
     // Completion: void(std::error_code).
     template <class Token = use_awaitable_t>
@@ -290,6 +299,8 @@ private:
     void start_get(const std::string& queue, bool no_ack, detail::completion<std::optional<incoming_message>> done) const;
     void start_recover(bool requeue, detail::completion<> done) const;
     void start_tx(int which, detail::completion<> done) const;
+    void start_transaction(detail::completion<client::transaction> done) const;
+    friend class client::transaction;
     void start_close(detail::completion<> done) const;
 
     std::shared_ptr<detail::channel_state> state_;
@@ -299,3 +310,4 @@ private:
 
 #include <amqp/client/exchange.hpp>
 #include <amqp/client/queue.hpp>
+#include <amqp/client/transaction.hpp>
