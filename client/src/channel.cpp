@@ -145,8 +145,7 @@ void channel::start_get(const std::string& queue, bool no_ack,
 
 void channel::start_recover(bool requeue, detail::completion<> done) const
 {
-    state_->call(protocol::basic_recover{requeue}, {protocol::basic_recover_ok::key},
-                 [done = std::move(done)](const detail::failure& f, protocol::command) mutable { done(f); });
+    state_->recover(requeue, std::move(done));
 }
 
 void channel::start_tx(int which, detail::completion<> done) const

@@ -158,6 +158,14 @@ void channel_state::get(const std::string& queue, bool no_ack, completion<std::o
          });
 }
 
+void channel_state::recover(bool requeue, completion<> done)
+{
+    if (state_ == state::open)
+        deliveries_.clear();
+    call(protocol::basic_recover{requeue}, {protocol::basic_recover_ok::key},
+         [done = std::move(done)](const failure& f, protocol::command) mutable { done(f); });
+}
+
 std::error_code channel_state::settle(std::uint64_t generation, std::uint64_t tag, settlement how, bool multiple,
                                       bool requeue)
 {

@@ -54,6 +54,10 @@ public:
     void cancel(const std::string& consumer_tag, completion<> done);
     void get(const std::string& queue, bool no_ack, completion<std::optional<incoming_message>> done);
 
+    // basic.recover: the broker redelivers every unacked message with a new tag, so the
+    // old tags are no longer ours to settle.
+    void recover(bool requeue, completion<> done);
+
     enum class settlement { ack, nack, reject };
     std::error_code settle(std::uint64_t generation, std::uint64_t tag, settlement how, bool multiple,
                            bool requeue);

@@ -341,6 +341,47 @@ TEST_F(client_test, topic_routing_through_an_exchange_to_exchange_binding)
     });
 }
 
+TEST_F(client_test, recover_redelivers_unacked_messages)
+{
+    run([&]() -> asio::awaitable<void> {
+        auto conn = co_await connect();
+        auto ch = co_await conn.channel();
+        auto q = co_await ch.declare_queue(queue_name());
+        co_await ch.default_exchange().publish(client::message("again"), q.name());
+        auto it = q.iterator();
+        auto first = co_await it.next(std::chrono::seconds(5));
+        CO_ASSERT_TRUE(first.has_value());
+        EXPECT_FALSE(first->redelivered);
+        co_await ch.basic_recover();
+        auto second = co_await it.next(std::chrono::seconds(5));
+        CO_ASSERT_TRUE(second.has_value());
+        EXPECT_TRUE(second->redelivered);
+        EXPECT_EQ(second->body, "again");
+        // The first delivery's tag died with the recover: settling it fails here, not
+        // with a 406 from the broker.
+        EXPECT_EQ(first->ack(), client::errc::already_settled);
+        EXPECT_FALSE(second->ack());
+        co_await conn.close();
+    });
+}
+
+TEST_F(client_test, unbinding_stops_the_routing)
+{
+    run([&]() -> asio::awaitable<void> {
+        auto conn = co_await connect();
+        auto ch = co_await conn.channel();
+        auto x = co_await ch.declare_exchange(exchange_name(), client::exchange_type::direct);
+        auto q = co_await ch.declare_queue(queue_name());
+        co_await q.bind(x.name(), "k");
+        co_await x.publish(client::message("routed"), "k");
+        co_await q.unbind(x.name(), "k");
+        co_await x.publish(client::message("not routed"), "k");
+        EXPECT_EQ((co_await ch.get_queue(q.name())).declared_message_count(), 1u);
+        co_await x.remove();
+        co_await conn.close();
+    });
+}
+
 TEST_F(client_test, server_named_exclusive_queue_and_purge)
 {
     run([&]() -> asio::awaitable<void> {
