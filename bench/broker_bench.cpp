@@ -9,6 +9,7 @@
 //
 // items_per_second counts messages published and complete (delivered, and confirmed
 // when confirming); fanout benchmarks also report deliveries per second.
+#include "report_format.hpp"
 #include "bench_connection.hpp"
 #include "bench_flow.hpp"
 
@@ -31,6 +32,9 @@
 #include <unistd.h>
 
 namespace {
+
+using amqp::bench::median;
+using amqp::bench::with_commas;
 
 using namespace amqp::bench;
 namespace proto = amqp::protocol;
@@ -500,26 +504,6 @@ void bm_memory(benchmark::State& state, std::size_t queues, std::size_t messages
         g_memory.push_back({"memory/" + std::to_string(queues) + "_queues", rss, heap, queues});
         publisher.close(deadline + setup_timeout);
     });
-}
-
-std::string with_commas(double value)
-{
-    // Built front to back rather than with insert(): g++ 12 -O3 warns (-Wrestrict,
-    // falsely) on string::insert here.
-    const std::string digits = std::to_string(static_cast<long long>(value + 0.5));
-    std::string out;
-    for (std::size_t i = 0; i < digits.size(); ++i) {
-        if (i > 0 && (digits.size() - i) % 3 == 0 && digits[i - 1] != '-') out += ',';
-        out += digits[i];
-    }
-    return out;
-}
-
-double median(std::vector<double> values)
-{
-    std::sort(values.begin(), values.end());
-    const std::size_t m = values.size() / 2;
-    return values.size() % 2 ? values[m] : (values[m - 1] + values[m]) / 2;
 }
 
 void print_summary()
