@@ -91,7 +91,9 @@ struct fulfil {
             if (result->done)
                 return;
             result->done = true;
-            result->error = error;
+            // Moved, not copied: the caller's thread must hold the only reference, so the
+            // exception is freed there (TSan cannot see libstdc++'s own refcounting).
+            result->error = std::move(error);
             if (!error) {
                 if constexpr (std::is_void_v<R>)
                     result->value.emplace();
@@ -395,8 +397,8 @@ private:
                     throw_error(errc::timeout, "no answer from the broker");  // not reached
             }
         }
-        if (result.error)
-            std::rethrow_exception(result.error);
+        if (auto error = std::exchange(result.error, nullptr))
+            std::rethrow_exception(error);
         if constexpr (!std::is_void_v<R>)
             return std::move(*result.value);
     }

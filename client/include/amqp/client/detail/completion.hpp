@@ -73,7 +73,7 @@ completion<T...> make_completion(Handler handler, const asio::any_io_executor& i
                 std::exception_ptr error;
                 if (f.ec)
                     error = make_exception(f.ec, f.info.get(), f.returned);
-                std::move(handler.inner)(error, std::move(values)...);
+                std::move(handler.inner)(std::move(error), std::move(values)...);
             } else {
                 std::move(handler)(f.ec, std::move(values)...);
             }
