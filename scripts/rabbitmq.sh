@@ -7,7 +7,9 @@ set -euo pipefail
 export RABBITMQ_NODENAME=rabbit@localhost
 export RABBITMQ_NODE_IP_ADDRESS=127.0.0.1
 log=${TMPDIR:-/tmp}/rabbitmq-server.log
-tls=$(cd "$(dirname "$0")/../tests/tls" && pwd)
+# RabbitMQ runs as its own user: give it copies it can surely read, whatever the
+# permissions of the directories above this checkout.
+tls=${TMPDIR:-/tmp}/amqp-fake-tls
 config=${TMPDIR:-/tmp}/amqp-fake-rabbitmq.conf
 
 case "${1:-}" in
@@ -16,6 +18,10 @@ start)
         echo "RabbitMQ already running"
         exit 0
     fi
+    mkdir -p "$tls"
+    cp "$(dirname "$0")"/../tests/tls/{ca,server,server-key}.pem "$tls/"
+    chmod 755 "$tls"
+    chmod 644 "$tls"/*.pem
     cat > "$config" <<CONF
 listeners.tcp.default = 5672
 listeners.ssl.default = 5671
