@@ -64,6 +64,11 @@ private:
     std::exception_ptr failure_;
 };
 
+// A log subscriber of tutorials 4 and 5: prints each log, checks that exactly the
+// `expected` routing keys arrived, in order, and nothing after them.
+asio::awaitable<void> receive_logs(const context& ctx, std::string name, client::queue_iterator messages,
+                                   std::vector<std::string> expected);
+
 struct scenario {
     std::string_view name;
     std::string_view title;

@@ -8,27 +8,6 @@
 #include <algorithm>
 
 namespace amqp::scenarios {
-namespace {
-
-asio::awaitable<void> receive_logs(const context& ctx, std::string name, client::queue_iterator messages,
-                                   std::vector<std::string> expected)
-{
-    std::vector<std::string> got;
-    while (got.size() < expected.size()) {
-        auto log = co_await messages.next(message_timeout);
-        expect(log.has_value(), name + " missed a log");
-        ctx.say(name, " [x] " + log->routing_key + ":" + log->body);
-        got.push_back(log->routing_key);
-    }
-    expect(got == expected, name + " got other logs than its patterns match");
-    // Nothing more may come: the patterns matched exactly these.
-    auto [ec, extra] = co_await messages.next(std::chrono::milliseconds(20),
-                                              as_tuple);
-    expect(ec == client::errc::timeout, name + " got a log its patterns do not match");
-    co_await messages.close();
-}
-
-}  // namespace
 
 asio::awaitable<void> topics(const context& ctx)
 {
