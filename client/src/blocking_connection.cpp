@@ -177,11 +177,15 @@ public:
         }
         fulfil<R> done{sync_, std::make_shared<outcome<R>>()};
         if (!post([start = std::move(start), done]() mutable {
+                // Handed over after the catch ends, so this thread keeps no reference.
+                std::exception_ptr error;
                 try {
                     start(done);
                 } catch (...) {
-                    done(std::current_exception());
+                    error = std::current_exception();
                 }
+                if (error)
+                    done(std::move(error));
             }))
             throw_closed();
         return wait<R>(*done.result, bound, expiry);
@@ -721,7 +725,9 @@ void blocking_channel::exchange_declare(const std::string& exchange, const std::
 {
     checked(state_).run<void>([exchange, type, options](client::channel& ch, const fulfil<void>& done) {
         ch.declare_exchange(exchange, type, options,
-                            detail::exception_token{[done](std::exception_ptr e, const client::exchange&) { done(e); }});
+                            detail::exception_token{[done](std::exception_ptr e, const client::exchange&) {
+                                done(std::move(e));
+                            }});
     });
 }
 
@@ -756,8 +762,8 @@ queue_declare_result blocking_channel::queue_declare(const std::string& queue, c
         [queue, options](client::channel& ch, const fulfil<queue_declare_result>& done) {
             ch.declare_queue(queue, options,
                              detail::exception_token{[done](std::exception_ptr e, const client::queue& q) {
-                                 done(e, queue_declare_result{q.name(), q.declared_message_count(),
-                                                              q.declared_consumer_count()});
+                                 done(std::move(e), queue_declare_result{q.name(), q.declared_message_count(),
+                                                                         q.declared_consumer_count()});
                              }});
         });
 }
