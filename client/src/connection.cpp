@@ -28,9 +28,9 @@ connection& connection::operator=(connection&& other) noexcept
 }
 
 void connection::start_connect(asio::any_io_executor executor, connection_options options,
-                               detail::completion<connection> done)
+                               client::environment env, detail::completion<connection> done)
 {
-    detail::connect(std::move(executor), std::move(options),
+    detail::connect(std::move(executor), std::move(options), std::move(env),
                     [done = std::move(done)](const detail::failure& f,
                                              std::shared_ptr<detail::connection_state> state) mutable {
                         done(f, f ? connection{} : connection{std::move(state)});
@@ -38,7 +38,7 @@ void connection::start_connect(asio::any_io_executor executor, connection_option
 }
 
 void connection::start_connect_url(asio::any_io_executor executor, const std::string& url,
-                                   detail::completion<connection> done)
+                                   client::environment env, detail::completion<connection> done)
 {
     auto parsed = parse_url(url);
     if (auto* error = std::get_if<url_error>(&parsed)) {
@@ -48,7 +48,8 @@ void connection::start_connect_url(asio::any_io_executor executor, const std::st
              connection{});
         return;
     }
-    start_connect(std::move(executor), std::get<connection_options>(std::move(parsed)), std::move(done));
+    start_connect(std::move(executor), std::get<connection_options>(std::move(parsed)), std::move(env),
+                  std::move(done));
 }
 
 void connection::start_channel(const std::shared_ptr<detail::connection_state>& state, channel_options options,
@@ -58,7 +59,7 @@ void connection::start_channel(const std::shared_ptr<detail::connection_state>& 
         done(detail::failure{errc::connection_closed, nullptr, nullptr}, client::channel{});
         return;
     }
-    state->open_channel(options.publisher_confirms,
+    state->open_channel(options.publisher_confirms, options.number,
                         [done = std::move(done)](const detail::failure& f,
                                                  std::shared_ptr<detail::channel_state> channel) mutable {
                             done(f, f ? client::channel{} : client::channel{std::move(channel)});
@@ -79,6 +80,8 @@ bool connection::is_open() const noexcept { return state_ && state_->is_open(); 
 asio::any_io_executor connection::get_executor() const { return state_->executor(); }
 
 const connection_options& connection::options() const { return state_->options(); }
+
+const client::environment& connection::environment() const { return state_->env(); }
 
 connection_tuning connection::tuning() const
 {

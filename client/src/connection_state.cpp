@@ -20,11 +20,13 @@ close_info info_from(const protocol::connection_close& close)
 
 }  // namespace
 
-connection_state::connection_state(asio::any_io_executor executor, connection_options options)
+connection_state::connection_state(asio::any_io_executor executor, connection_options options,
+                                   client::environment env)
     : executor_(std::move(executor)),
       options_(std::move(options)),
+      env_(std::move(env)),
       reader_(protocol::frame_min_size),
-      heartbeat_timer_(executor_)
+      heartbeat_timer_(env_.clock->make_timer(executor_))
 {
 }
 
@@ -43,7 +45,7 @@ void connection_state::start(std::unique_ptr<transport> t, completion<> done)
     handshake_.emplace(options_);
     handshake_done_ = std::move(done);
     output_.append(protocol::protocol_header);
-    last_read_ = last_write_ = std::chrono::steady_clock::now();
+    last_read_ = last_write_ = clock().now();
     flush();
     read_some();
 }
@@ -71,7 +73,7 @@ void connection_state::on_read(std::error_code ec, std::size_t n)
         return;
     }
     reader_.commit(n);
-    last_read_ = std::chrono::steady_clock::now();
+    last_read_ = clock().now();
     for (;;) {
         auto decoded = reader_.next();
         if (decoded.error) {
@@ -204,7 +206,7 @@ void connection_state::write_some()
     std::swap(writing_, output_);
     output_.clear();
     write_in_progress_ = true;
-    last_write_ = std::chrono::steady_clock::now();
+    last_write_ = clock().now();
     const auto bytes = writing_.data();
     transport_->async_write(asio::buffer(bytes.data(), bytes.size()),
                             [self = shared_from_this()](std::error_code ec, std::size_t) { self->on_written(ec); });
@@ -251,11 +253,31 @@ void connection_state::release_writers()
     }
 }
 
-void connection_state::open_channel(bool publisher_confirms, completion<std::shared_ptr<channel_state>> done)
+void connection_state::open_channel(bool publisher_confirms, std::uint16_t number,
+                                    completion<std::shared_ptr<channel_state>> done)
 {
     if (state_ != state::open) {
         done(closed_failure(), nullptr);
         return;
+    }
+    auto refuse = [&done](std::string text) {
+        done(failure{errc::invalid_argument, std::make_shared<const close_info>(close_info{0, std::move(text)}), nullptr},
+             nullptr);
+    };
+    auto open_as = [&](std::uint16_t id) {
+        auto channel = std::make_shared<channel_state>(shared_from_this(), id);
+        channels_[id] = channel;
+        channel->open(publisher_confirms, [channel, done = std::move(done)](const failure& f) mutable {
+            done(f, f ? nullptr : channel);
+        });
+    };
+    if (number != 0) {
+        if (number >= channels_.size())
+            return refuse("channel " + std::to_string(number) + " is above channel_max " +
+                          std::to_string(tuning_.channel_max));
+        if (channels_[number])
+            return refuse("channel " + std::to_string(number) + " is in use");
+        return open_as(number);
     }
     // Numbers are handed out round-robin, so a number just released is not reused at
     // once (its close-ok may still be on the way).
@@ -263,20 +285,10 @@ void connection_state::open_channel(bool publisher_confirms, completion<std::sha
     for (std::size_t tried = 0; tried < slots; ++tried) {
         const std::uint16_t id = next_channel_;
         next_channel_ = static_cast<std::uint16_t>(next_channel_ % slots + 1);
-        if (channels_[id])
-            continue;
-        auto channel = std::make_shared<channel_state>(shared_from_this(), id);
-        channels_[id] = channel;
-        channel->open(publisher_confirms, [channel, done = std::move(done)](const failure& f) mutable {
-            done(f, f ? nullptr : channel);
-        });
-        return;
+        if (!channels_[id])
+            return open_as(id);
     }
-    done(failure{errc::invalid_argument,
-                 std::make_shared<const close_info>(close_info{0, "no free channel number (channel_max " +
-                                                                      std::to_string(tuning_.channel_max) + ")"}),
-                 nullptr},
-         nullptr);
+    refuse("no free channel number (channel_max " + std::to_string(tuning_.channel_max) + ")");
 }
 
 void connection_state::release_channel(std::uint16_t id)
@@ -331,7 +343,7 @@ void connection_state::finish(const failure& why, const close_info& reason)
     closed_failure_ = why;
     if (!closed_failure_.info)
         closed_failure_.info = std::make_shared<const close_info>(reason);
-    heartbeat_timer_.cancel();
+    heartbeat_timer_->cancel();
     if (transport_ && !(close_after_write_ && write_in_progress_))
         transport_->close();
 
@@ -375,10 +387,10 @@ void connection_state::start_heartbeats()
 {
     if (tuning_.heartbeat == 0)
         return;
-    // Ticks twice per interval: sends a heartbeat when we were quiet for an interval,
+    // Ticks twice per interval: sends a heartbeat when we were quiet for half an interval,
     // gives up when the broker was silent for two.
-    heartbeat_timer_.expires_after(std::chrono::milliseconds(tuning_.heartbeat * 500));
-    heartbeat_timer_.async_wait([weak = weak_from_this()](std::error_code ec) {
+    const auto half_interval = std::chrono::milliseconds(tuning_.heartbeat * 500);
+    heartbeat_timer_->wait_until(clock().now() + half_interval, [weak = weak_from_this()](std::error_code ec) {
         if (auto self = weak.lock(); self && !ec)
             self->on_heartbeat_tick();
     });
@@ -388,7 +400,7 @@ void connection_state::on_heartbeat_tick()
 {
     if (state_ != state::open && state_ != state::closing)
         return;
-    const auto now = std::chrono::steady_clock::now();
+    const auto now = clock().now();
     const auto interval = std::chrono::seconds(tuning_.heartbeat);
     if (now - last_read_ >= 2 * interval) {
         close_info reason{0, "no heartbeat or other traffic from the broker for " +

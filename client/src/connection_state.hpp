@@ -4,14 +4,14 @@
 
 #include <amqp/client/connection_options.hpp>
 #include <amqp/client/detail/completion.hpp>
+#include <amqp/client/environment.hpp>
 #include <amqp/client/transport.hpp>
 #include <amqp/protocol/byte_buffer.hpp>
 #include <amqp/protocol/content.hpp>
 #include <amqp/protocol/frame.hpp>
 
-#include <asio/steady_timer.hpp>
+#include <amqp/runtime/clock.hpp>
 
-#include <chrono>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -26,10 +26,11 @@ class channel_state;
 // One AMQP connection: the handshake, the read loop that splits frames and hands
 // them to channels, write batching (everything appended during one turn of the
 // executor goes out in one write), heartbeats and the close handshake. Touched only
-// from its executor.
+// from its executor. Its time comes from the environment's clock, which its channels,
+// rpc_clients and queue_iterators use as well.
 class connection_state : public std::enable_shared_from_this<connection_state> {
 public:
-    connection_state(asio::any_io_executor executor, connection_options options);
+    connection_state(asio::any_io_executor executor, connection_options options, client::environment env);
     ~connection_state();
     connection_state(const connection_state&) = delete;
     connection_state& operator=(const connection_state&) = delete;
@@ -40,6 +41,8 @@ public:
 
     const asio::any_io_executor& executor() const noexcept { return executor_; }
     const connection_options& options() const noexcept { return options_; }
+    const client::environment& env() const noexcept { return env_; }
+    runtime::clock& clock() const noexcept { return *env_.clock; }
     const tuning& negotiated() const noexcept { return tuning_; }
     const protocol::field_table& server_properties() const noexcept { return server_properties_; }
     bool is_open() const noexcept { return state_ == state::open; }
@@ -47,7 +50,8 @@ public:
     // Why operations fail now that the connection is closed.
     failure closed_failure() const;
 
-    void open_channel(bool publisher_confirms, completion<std::shared_ptr<channel_state>> done);
+    // number 0: the next free one.
+    void open_channel(bool publisher_confirms, std::uint16_t number, completion<std::shared_ptr<channel_state>> done);
     void release_channel(std::uint16_t id);
 
     // The output buffer: append frames, then flush().
@@ -88,6 +92,7 @@ private:
 
     asio::any_io_executor executor_;
     connection_options options_;
+    client::environment env_;
     std::unique_ptr<transport> transport_;
     state state_ = state::handshake;
     std::optional<handshake> handshake_;
@@ -112,9 +117,9 @@ private:
     std::vector<std::function<void(const close_info&)>> close_handlers_;
     std::vector<std::function<void(bool, const std::string&)>> blocked_handlers_;
 
-    asio::steady_timer heartbeat_timer_;
-    std::chrono::steady_clock::time_point last_read_;
-    std::chrono::steady_clock::time_point last_write_;
+    std::unique_ptr<runtime::timer> heartbeat_timer_;
+    runtime::time_point last_read_;
+    runtime::time_point last_write_;
 };
 
 }  // namespace amqp::client::detail

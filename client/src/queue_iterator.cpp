@@ -2,9 +2,11 @@
 #include <amqp/client/queue_iterator.hpp>
 
 #include "channel_state.hpp"
+#include "connection_state.hpp"
 
-#include <asio/steady_timer.hpp>
+#include <amqp/runtime/clock.hpp>
 
+#include <cstdint>
 #include <deque>
 
 namespace amqp::client {
@@ -16,14 +18,14 @@ class iterator_state : public std::enable_shared_from_this<iterator_state> {
 public:
     iterator_state(std::shared_ptr<channel_state> channel, std::string queue, consume_options options)
         : channel_(std::move(channel)), queue_(std::move(queue)), options_(std::move(options)),
-          timer_(channel_->executor())
+          timer_(channel_->connection().clock().make_timer(channel_->executor()))
     {
     }
 
     void on_message(incoming_message m)
     {
         if (waiter_) {
-            timer_.cancel();
+            timer_->cancel();
             std::exchange(waiter_, {})(failure{}, std::move(m));
             return;
         }
@@ -37,7 +39,7 @@ public:
         ended_ = true;
         end_reason_ = why;
         if (waiter_) {
-            timer_.cancel();
+            timer_->cancel();
             std::exchange(waiter_, {})(why, std::nullopt);
         }
     }
@@ -65,11 +67,13 @@ public:
             return;
         }
         waiter_ = std::move(done);
+        ++wait_;
         if (timeout > std::chrono::milliseconds::zero()) {
-            timer_.expires_after(timeout);
-            timer_.async_wait([weak = weak_from_this()](std::error_code ec) {
+            // A deadline that fell just as a message completed this wait must not end the next one.
+            const auto deadline = channel_->connection().clock().now() + timeout;
+            timer_->wait_until(deadline, [weak = weak_from_this(), wait = wait_](std::error_code ec) {
                 auto self = weak.lock();
-                if (ec || !self || !self->waiter_)
+                if (ec || !self || !self->waiter_ || self->wait_ != wait)
                     return;
                 std::exchange(self->waiter_, {})(failure{errc::timeout, nullptr, nullptr}, std::nullopt);
             });
@@ -92,7 +96,7 @@ public:
                 (void)m.reject(true);
             self->buffered_.clear();
             if (self->waiter_) {
-                self->timer_.cancel();
+                self->timer_->cancel();
                 std::exchange(self->waiter_, {})(failure{}, std::nullopt);
             }
             done(f);
@@ -135,7 +139,8 @@ private:
     std::string queue_;
     consume_options options_;
     bool started_ = false;
-    asio::steady_timer timer_;
+    std::unique_ptr<runtime::timer> timer_;
+    std::uint64_t wait_ = 0;  // which next() the timer is for
     std::deque<incoming_message> buffered_;
     completion<std::optional<incoming_message>> waiter_;
     bool ended_ = false;

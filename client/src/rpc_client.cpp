@@ -1,8 +1,9 @@
 #include <amqp/client/rpc_client.hpp>
 
 #include "channel_state.hpp"
+#include "connection_state.hpp"
 
-#include <asio/steady_timer.hpp>
+#include <amqp/runtime/clock.hpp>
 
 #include <map>
 
@@ -49,8 +50,9 @@ public:
         const std::string id = reply_queue + "." + std::to_string(++sequence_);
         request.reply_to = reply_queue;
         request.correlation_id = id;
-        auto timer = std::make_unique<asio::steady_timer>(channel_->executor(), options_.timeout);
-        timer->async_wait([weak = weak_from_this(), id](std::error_code ec) {
+        runtime::clock& clock = channel_->connection().clock();
+        auto timer = clock.make_timer(channel_->executor());
+        timer->wait_until(clock.now() + options_.timeout, [weak = weak_from_this(), id](std::error_code ec) {
             auto self = weak.lock();
             if (ec || !self)
                 return;
@@ -91,7 +93,7 @@ public:
 private:
     struct pending_call {
         completion<incoming_message> done;
-        std::unique_ptr<asio::steady_timer> timer;
+        std::unique_ptr<runtime::timer> timer;
     };
 
     std::map<std::string, pending_call> pending_;

@@ -2,10 +2,16 @@
 //
 //   fakebroker [--address 127.0.0.1] [--port 5672] [--user NAME:PASSWORD[:VHOST,...]]...
 //              [--vhost NAME]... [--http-port 15672 | --no-http] [-v]
+//              [--faults FILE] [--chaos ACTION=P]... [--seed N] [--chaos-hooks H,...]
+//
+// Fault injection (docs/faults.md): --faults loads rules (and chaos options) from a
+// JSON file; --chaos turns on seeded random faults; every fired fault is printed as a
+// "fault #..." line, and the chaos seed as "fault chaos: seed N".
 //
 // Once listening it prints "fakebroker listening on amqp://..." and, unless disabled,
 // "management API on http://.../", so a script can start it with port 0 and read
 // the ports from its output.
+#include "fault_json.hpp"
 #include "management_api.hpp"
 
 #include <amqp/fakebroker/broker.hpp>
@@ -14,8 +20,11 @@
 #include <asio/io_context.hpp>
 #include <asio/signal_set.hpp>
 
+#include <chrono>
+#include <fstream>
 #include <iostream>
 #include <optional>
+#include <sstream>
 
 namespace {
 
@@ -39,6 +48,56 @@ amqp::fakebroker::user parse_user(const std::string& spec, const std::vector<std
         }
     }
     return u;
+}
+
+// "drop=0.01" into chaos_options' drop, and so on.
+void set_chaos_odds(amqp::fakebroker::chaos_options& chaos, const std::string& spec)
+{
+    const auto eq = spec.find('=');
+    const std::string name = spec.substr(0, eq);
+    double p = -1;
+    try {
+        if (eq != std::string::npos) p = std::stod(spec.substr(eq + 1));
+    } catch (const std::exception&) {
+    }
+    if (eq == std::string::npos || p < 0 || p > 1) {
+        throw CLI::ValidationError("--chaos", "expected ACTION=PROBABILITY with a probability from 0 to 1, got '" +
+                                                  spec + "'");
+    }
+    const std::pair<const char*, double*> odds[] = {
+        {"drop", &chaos.drop},
+        {"reset", &chaos.reset},
+        {"stall", &chaos.stall},
+        {"close_channel", &chaos.close_channel},
+        {"close_connection", &chaos.close_connection},
+        {"swallow", &chaos.swallow},
+        {"delay", &chaos.delay},
+        {"split_writes", &chaos.split_writes},
+        {"block", &chaos.block},
+        {"cancel_consumer", &chaos.cancel_consumer},
+        {"refuse_connections", &chaos.refuse_connections},
+        {"restart", &chaos.restart},
+    };
+    for (const auto& [known, field] : odds) {
+        if (name == known) {
+            *field = p;
+            return;
+        }
+    }
+    throw CLI::ValidationError("--chaos", "unknown action '" + name + "'");
+}
+
+amqp::fakebroker::fault_script load_faults(const std::string& path)
+{
+    std::ifstream in(path);
+    if (!in) throw std::runtime_error("cannot read the fault file '" + path + "'");
+    std::ostringstream text;
+    text << in.rdbuf();
+    try {
+        return amqp::fakebroker::fault_script_from_json(amqp::fakebroker::parse_fault_json(text.str()));
+    } catch (const amqp::fakebroker::fault_json_error& e) {
+        throw std::runtime_error(path + ": " + e.what());
+    }
 }
 
 }  // namespace
@@ -73,6 +132,18 @@ int main(int argc, char** argv)
     app.add_option("--tls-ca", tls.cafile, "CA certificates (PEM) that sign client certificates");
     app.add_flag("--tls-verify-peer", tls.verify_peer, "Ask clients for a certificate and verify it when sent");
     app.add_flag("--tls-require-peer-cert", tls.require_peer_certificate, "Refuse clients without a certificate");
+    std::string faults_file;
+    std::vector<std::string> chaos_odds;
+    std::optional<std::uint64_t> seed;
+    std::vector<std::string> chaos_hooks;
+    std::int64_t chaos_max_delay = -1;
+    std::uint64_t chaos_max_faults = 0;
+    app.add_option("--faults", faults_file, "JSON fault rules: a rule, a list, or {\"rules\": [...], \"chaos\": {...}}");
+    app.add_option("--chaos", chaos_odds, "ACTION=PROBABILITY of a seeded random fault at each hook event, e.g. drop=0.01");
+    app.add_option("--seed", seed, "The chaos seed (default: from the clock, printed)");
+    app.add_option("--chaos-hooks", chaos_hooks, "Hooks where chaos strikes (default: all)")->delimiter(',');
+    app.add_option("--chaos-max-delay", chaos_max_delay, "Longest random delay, stall or block, in ms (default 1000)");
+    app.add_option("--chaos-max-faults", chaos_max_faults, "Stop chaos after this many faults (0: never)");
     CLI11_PARSE(app, argc, argv);
     if (tls_port > 65535 || (tls_port >= 0 && (tls.certfile.empty() || tls.keyfile.empty()))) {
         std::cerr << "fakebroker: --tls-port needs a port number, --tls-cert and --tls-key\n";
@@ -98,6 +169,30 @@ int main(int argc, char** argv)
         if (verbosity > 0) {
             options.trace = [](std::string_view line) { std::cout << line << '\n'; };
         }
+        options.fault_log = [](std::string_view line) { std::cout << line << std::endl; };
+        amqp::fakebroker::fault_script script;
+        if (!faults_file.empty()) script = load_faults(faults_file);
+        if (!chaos_odds.empty() || !chaos_hooks.empty() || chaos_max_delay >= 0 || chaos_max_faults != 0) {
+            auto chaos = script.chaos.value_or(amqp::fakebroker::chaos_options{});
+            for (const auto& spec : chaos_odds) set_chaos_odds(chaos, spec);
+            for (const auto& name : chaos_hooks) {
+                const auto h = amqp::fakebroker::parse_hook(name);
+                if (!h) throw CLI::ValidationError("--chaos-hooks", "unknown hook '" + name + "'");
+                chaos.hooks.push_back(*h);
+            }
+            if (chaos_max_delay >= 0) chaos.max_delay = std::chrono::milliseconds(chaos_max_delay);
+            if (chaos_max_faults != 0) chaos.max_faults = chaos_max_faults;
+            if (!script.chaos && !seed) {
+                // Not std::random_device: the seed is printed so that the run can be replayed.
+                seed = std::uint64_t(std::chrono::system_clock::now().time_since_epoch().count());
+            }
+            script.chaos = chaos;
+        }
+        if (script.chaos && seed) script.chaos->seed = *seed;
+        if (script.chaos) {
+            if (auto problem = script.chaos->problem()) throw std::runtime_error("chaos: " + *problem);
+            options.chaos = script.chaos;
+        }
 
         // Handlers first: a signal sent as soon as the URLs are printed must not kill
         // the process before it can stop cleanly.
@@ -107,6 +202,11 @@ int main(int argc, char** argv)
 
         // The broker and the API run on their own threads; this one waits for a signal.
         amqp::fakebroker::broker broker(options);
+        for (auto& rule : script.rules) {
+            const auto description = rule.describe();
+            const auto id = broker.add_fault(std::move(rule));
+            std::cout << "fault rule " << id << ": " << description << std::endl;
+        }
         broker.start();
         std::cout << "fakebroker listening on " << broker.url() << std::endl;
         if (options.tls) {

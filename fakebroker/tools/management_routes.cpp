@@ -82,6 +82,12 @@ management_routes::management_routes(broker& b, std::string http_address, std::u
           {"GET", {"connections", "*"}, &management_routes::show_connection},
           {"DELETE", {"connections", "*"}, &management_routes::close_connection},
           {"GET", {"channels"}, &management_routes::list_channels},
+          {"GET", {"faults"}, &management_routes::list_faults},
+          {"POST", {"faults"}, &management_routes::add_faults},
+          {"DELETE", {"faults"}, &management_routes::clear_faults},
+          {"PUT", {"faults", "chaos"}, &management_routes::set_chaos},
+          {"DELETE", {"faults", "chaos"}, &management_routes::stop_chaos},
+          {"DELETE", {"faults", "*"}, &management_routes::remove_fault},
       }
 {
 }

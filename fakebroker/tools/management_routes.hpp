@@ -66,6 +66,13 @@ private:
     management_reply show_connection(const management_request&, const params&) const;
     management_reply close_connection(const management_request&, const params&) const;
     management_reply list_channels(const management_request&, const params&) const;
+    // Fault injection (not in RabbitMQ): rules, the fired log, chaos mode.
+    management_reply list_faults(const management_request&, const params&) const;
+    management_reply add_faults(const management_request&, const params&) const;
+    management_reply clear_faults(const management_request&, const params&) const;
+    management_reply remove_fault(const management_request&, const params&) const;
+    management_reply set_chaos(const management_request&, const params&) const;
+    management_reply stop_chaos(const management_request&, const params&) const;
 
     // The vhosts a listing covers: every one, or the one named first in `p`;
     // nullopt when that one does not exist.

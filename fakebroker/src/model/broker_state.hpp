@@ -1,5 +1,6 @@
 #pragma once
 
+#include "faults/fault_engine.hpp"
 #include "message.hpp"
 #include "vhost.hpp"
 
@@ -12,6 +13,7 @@
 #include <memory>
 #include <random>
 #include <string>
+#include <vector>
 
 namespace amqp::fakebroker {
 
@@ -67,6 +69,24 @@ public:
     // Runs the timers of every vhost; the next time something is due.
     std::optional<clock::time_point> on_timer();
 
+    // Fault injection: the rules, and the one flag every hook checks first.
+    fault_engine& faults() noexcept { return faults_; }
+    bool faults_active() const noexcept { return faults_.active(); }
+    // Runs `f` later, at a safe point (nothing of the model on the stack): for faults
+    // that strike inside a channel's code. The server posts run_deferred() when told
+    // by the listener; model tests call it themselves.
+    void defer(std::function<void()> f);
+    void run_deferred();
+    void set_defer_listener(std::function<void()> listener) { defer_listener_ = std::move(listener); }
+    // A fault asked for broker::restart(); the server posts it.
+    void request_restart()
+    {
+        if (restart_handler_) restart_handler_();
+    }
+    void set_restart_handler(std::function<void()> handler) { restart_handler_ = std::move(handler); }
+    // Reseeds server-generated names, so that a seeded run repeats name for name.
+    void seed_names(std::uint64_t seed) { names_.seed(seed); }
+
 private:
     broker_options options_;
     std::function<clock::time_point()> now_;
@@ -75,6 +95,10 @@ private:
     std::map<std::string, server_channel*, std::less<>> reply_consumers_;
     std::uint64_t next_connection_id_ = 1;
     std::mt19937_64 names_;
+    fault_engine faults_;
+    std::vector<std::function<void()>> deferred_;
+    std::function<void()> defer_listener_;
+    std::function<void()> restart_handler_;
 };
 
 }  // namespace amqp::fakebroker

@@ -92,6 +92,7 @@ void server_channel::route_and_enqueue(const proto::basic_publish& m, const mess
     bool rejected = false;
     for (queue* q : routed) {
         if (q->enqueue(content, now) == enqueue_result::rejected) rejected = true;
+        else connection_.enqueued(number_);
     }
     if (confirm_mode_) {
         if (rejected) {

@@ -177,6 +177,15 @@ void server_channel::cancelled_by_server(consumer& c)
     remove_consumer(tag);
 }
 
+bool server_channel::cancel_consumer_by_broker(std::string_view tag)
+{
+    auto it = std::find_if(consumers_.begin(), consumers_.end(),
+                           [tag](const consumer& c) { return tag.empty() || c.tag == tag; });
+    if (it == consumers_.end()) return false;
+    cancelled_by_server(*it);
+    return true;
+}
+
 std::optional<error> server_channel::consume(const proto::basic_consume& m)
 {
     if (m.queue == reply_to_queue) return consume_replies(m);

@@ -40,6 +40,9 @@ public:
     bool can_deliver(const consumer& c) const noexcept;
     void deliver(consumer& c, queue& from, queued_message message);
     void cancelled_by_server(consumer& c);
+    // A fault: cancels the consumer with `tag` (empty: the oldest) as the broker does
+    // when its queue goes (basic.cancel to the client). False when there is none.
+    bool cancel_consumer_by_broker(std::string_view tag);
     // Direct reply-to: a reply published to "amq.rabbitmq.reply-to.<our token>".
     void deliver_reply(const protocol::basic_publish& m, const message_content& content);
 

@@ -81,6 +81,7 @@ server_connection::server_connection(broker_state& broker, std::string peer)
       name_(peer_),
       reader_(proto::frame_min_size),
       tracing_(static_cast<bool>(broker.options().trace)),
+      faults_active_(broker.faults().active_flag()),
       channel_max_(broker.options().channel_max),
       frame_max_(broker.options().frame_max),
       last_received_(broker.now()),
@@ -91,7 +92,23 @@ server_connection::server_connection(broker_state& broker, std::string peer)
 server_connection::~server_connection()
 {
     release();
+    while (faults_.holds > 0) give_hold();
     broker_.unregister_connection(id_);
+}
+
+void server_connection::take_output(proto::byte_buffer& into, std::size_t n)
+{
+    if (n == output_.size()) {
+        // The usual case: everything goes, buffers swap rather than copy.
+        std::swap(into, output_);
+        output_.clear();
+    } else {
+        into.clear();
+        into.append(output_.data().first(n));
+        output_.consume(n);
+    }
+    if (faults_.output_hold) *faults_.output_hold -= std::min(n, *faults_.output_hold);
+    if (faults_.output_end) *faults_.output_end -= std::min(n, *faults_.output_end);
 }
 
 void server_connection::notify_output()
@@ -123,6 +140,10 @@ void server_connection::send_delivery(std::uint16_t channel, std::string_view co
                                       std::uint64_t delivery_tag, bool redelivered,
                                       const message_content& content)
 {
+    const bool hooked = faults_active_;
+    if (hooked) [[unlikely]] {
+        if (before_send(channel, proto::basic_deliver::key) == verdict::skip) return;
+    }
     const bool was_empty = output_.empty();
     // The arguments of basic.deliver in order, as protocol::encode_frame would write them.
     proto::encode_frame_with(output_, proto::frame_type::method, channel, [&](proto::byte_buffer& payload) {
@@ -140,6 +161,11 @@ void server_connection::send_delivery(std::uint16_t channel, std::string_view co
         trace_sent(channel, proto::basic_deliver{std::string(consumer_tag), delivery_tag, redelivered,
                                                  std::string(content.exchange()),
                                                  std::string(content.routing_key())});
+    }
+    if (hooked) [[unlikely]] {
+        after_send(channel, proto::basic_deliver::key);
+        delivered(channel, proto::basic_deliver::key, consumer_tag);
+        return;
     }
     if (was_empty) notify_output();
 }
@@ -164,6 +190,13 @@ void server_connection::receive(std::span<const std::byte> bytes)
 {
     if (state_ == state::finished) return;
     last_received_ = broker_.now();
+    if (faults_active_) [[unlikely]] {
+        if (faults_.input_paused) {
+            // In order, once the delay or stall is over.
+            faults_.paused_input.append(bytes);
+            return;
+        }
+    }
     if (state_ == state::header) {
         const std::size_t take = std::min(bytes.size(), proto::protocol_header.size() - header_bytes_.size());
         header_bytes_.append(bytes.first(take));
@@ -186,12 +219,28 @@ void server_connection::receive(std::span<const std::byte> bytes)
         }
     }
     reader_.feed(bytes);
-    for (proto::decoded_frame f = reader_.next(); !f.need_more() && state_ != state::finished;
-         f = reader_.next()) {
+    process_frames();
+}
+
+void server_connection::process_frames()
+{
+    // Checked before taking a frame: a paused connection leaves the rest in the reader.
+    while (state_ != state::finished && !faults_.input_paused) {
+        proto::decoded_frame f = reader_.next();
+        if (f.need_more()) break;
         if (f.error) {
             connection_error({f.error->code, frame_error_text(reader_.pending(), reader_.frame_max())});
             finish();
             return;
+        }
+        if (faults_active_) [[unlikely]] {
+            const verdict v = frame_hook(*f.frame);
+            if (v == verdict::skip) continue;
+            if (v == verdict::hold) {
+                faults_.held = held_frame{f.frame->type, f.frame->channel,
+                                          {f.frame->payload.begin(), f.frame->payload.end()}};
+                break;
+            }
         }
         handle_frame(*f.frame);
     }
@@ -215,10 +264,26 @@ void server_connection::handle_frame(const proto::frame_view& frame)
             return;
         }
         trace_received(0, *m);
+        if (faults_active_) [[unlikely]] {
+            proto::command c{std::move(*m), std::nullopt, {}};
+            const verdict v = method_hook(0, c);
+            if (v == verdict::skip) return;
+            if (v == verdict::hold) {
+                faults_.held = held_command{0, std::move(c)};
+                return;
+            }
+            dispatch(0, c);
+            return;
+        }
         handle_connection_method(*m);
         return;
     }
     if (state_ == state::closing) return;
+    // RabbitMQ ignores what arrives on a channel it is closing, content frames included.
+    if (!closing_channels_.empty() && closing_channels_.count(frame.channel)) {
+        ignore_on_closing_channel(frame);
+        return;
+    }
     if (state_ != state::running) {
         connection_error({reply_code::unexpected_frame, "frame on channel " + std::to_string(frame.channel) +
                                                             " before the connection is open"});
@@ -235,6 +300,33 @@ void server_connection::handle_frame(const proto::frame_view& frame)
     if (!assembler.complete()) return;
     proto::command c = assembler.take();
     trace_received(frame.channel, c.method);
+    if (faults_active_) [[unlikely]] {
+        const verdict v = method_hook(frame.channel, c);
+        if (v == verdict::skip) return;
+        if (v == verdict::hold) {
+            faults_.held = held_command{frame.channel, std::move(c)};
+            return;
+        }
+        dispatch(frame.channel, c);
+        return;
+    }
+    handle_channel_command(frame.channel, c);
+}
+
+void server_connection::dispatch(std::uint16_t channel, proto::command& c)
+{
+    const proto::method_key key = proto::key_of(c.method);
+    if (channel == 0) handle_connection_method(c.method);
+    else handle_channel_command(channel, c);
+    handled_hook(channel, key);
+}
+
+void server_connection::ignore_on_closing_channel(const proto::frame_view& frame)
+{
+    if (frame.type != proto::frame_type::method) return;
+    auto m = proto::decode_method(frame.payload);
+    if (!m) return;
+    proto::command c{std::move(*m), std::nullopt, {}};
     handle_channel_command(frame.channel, c);
 }
 
@@ -427,21 +519,30 @@ void server_connection::handle_channel_command(std::uint16_t number, proto::comm
 
 void server_connection::channel_error(std::uint16_t number, const error& e)
 {
+    close_channel_with(number, static_cast<std::uint16_t>(e.code), e.reply_text(), {e.class_id, e.method_id});
+}
+
+void server_connection::close_channel_with(std::uint16_t number, std::uint16_t code, const std::string& text,
+                                           proto::method_key key)
+{
     if (auto it = channels_.find(number); it != channels_.end()) {
         it->second->shutdown();
         channels_.erase(it);
     }
     assemblers_.erase(number);
     closing_channels_[number] = true;
-    send(number, proto::channel_close{static_cast<std::uint16_t>(e.code), e.reply_text(), e.class_id,
-                                      e.method_id});
+    send(number, proto::channel_close{code, text, key.class_id, key.method_id});
 }
 
 void server_connection::connection_error(const error& e)
 {
+    close_connection_with(static_cast<std::uint16_t>(e.code), e.reply_text(), {e.class_id, e.method_id});
+}
+
+void server_connection::close_connection_with(std::uint16_t code, const std::string& text, proto::method_key key)
+{
     if (state_ == state::closing || state_ == state::finished) return;
-    send(0, proto::connection_close{static_cast<std::uint16_t>(e.code), e.reply_text(), e.class_id,
-                                    e.method_id});
+    send(0, proto::connection_close{code, text, key.class_id, key.method_id});
     release();
     state_ = state::closing;
 }
@@ -454,6 +555,10 @@ void server_connection::close(proto::reply_code code, std::string text)
 std::optional<clock::time_point> server_connection::tick(clock::time_point now)
 {
     if (heartbeat_ == 0 || state_ == state::finished) return std::nullopt;
+    if (faults_active_) [[unlikely]] {
+        tick_hook();
+        if (state_ == state::finished) return std::nullopt;
+    }
     // In milliseconds: half of a 1 s interval must not round down to zero.
     const auto interval = std::chrono::milliseconds(std::chrono::seconds(heartbeat_));
     if (now - last_sent_ >= interval / 2 && output_.empty()) {

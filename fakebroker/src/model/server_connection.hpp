@@ -1,8 +1,10 @@
 #pragma once
 
+#include "fault_transport.hpp"
 #include "message.hpp"
 #include "server_channel.hpp"
 
+#include <amqp/fakebroker/faults.hpp>
 #include <amqp/fakebroker/inspection.hpp>
 #include <amqp/protocol/byte_buffer.hpp>
 #include <amqp/protocol/command_assembler.hpp>
@@ -13,9 +15,12 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
 #include <string_view>
+#include <variant>
+#include <vector>
 
 namespace amqp::fakebroker {
 
@@ -39,6 +44,23 @@ public:
     // No more input will be read; close the socket once the output is written.
     bool finished() const noexcept { return state_ == state::finished; }
 
+    // How much of output() may be written now: a delay fault holds the rest back for
+    // a while, a drop fault for good. Without faults, all of it.
+    std::size_t writable() const noexcept
+    {
+        std::size_t n = output_.size();
+        if (faults_.output_hold && *faults_.output_hold < n) n = *faults_.output_hold;
+        if (faults_.output_end && *faults_.output_end < n) n = *faults_.output_end;
+        return n;
+    }
+    // Moves the first n (<= writable()) bytes of the output into `into`, replacing its content.
+    void take_output(protocol::byte_buffer& into, std::size_t n);
+
+    // Faults: the transport that performs what the model cannot, and the
+    // connection_accepted hook (which may refuse the connection at once).
+    void set_fault_transport(fault_transport* transport) noexcept { transport_ = transport; }
+    void accepted();
+
     // Heartbeats: sends one when the connection has been quiet, finishes it when the
     // peer has been silent for two intervals. Returns when to tick next.
     std::optional<clock::time_point> tick(clock::time_point now);
@@ -61,9 +83,17 @@ public:
 
     // Used by channels. Tracing is checked first so that, when it is off (always, on
     // the hot path), no method value is built for it.
+    // With faults on, one branch leads to the hooks (server_connection_faults.cpp).
     template <class Method>
     void send(std::uint16_t channel, const Method& m)
     {
+        if (faults_active_) [[unlikely]] {
+            if (before_send(channel, Method::key) == verdict::skip) return;
+            protocol::encode_frame(output_, channel, m);
+            if (tracing_) trace_sent(channel, protocol::method{m});
+            after_send(channel, Method::key);
+            return;
+        }
         const bool was_empty = output_.empty();
         protocol::encode_frame(output_, channel, m);
         if (tracing_) trace_sent(channel, protocol::method{m});
@@ -73,6 +103,19 @@ public:
     template <class Method>
     void send_message(std::uint16_t channel, const Method& m, const message_content& content)
     {
+        if (faults_active_) [[unlikely]] {
+            if (before_send(channel, Method::key) == verdict::skip) return;
+            protocol::encode_frame(output_, channel, m);
+            append_content(channel, content);
+            if (tracing_) trace_sent(channel, protocol::method{m});
+            after_send(channel, Method::key);
+            if constexpr (std::is_same_v<Method, protocol::basic_deliver>) {
+                delivered(channel, Method::key, m.consumer_tag);
+            } else if constexpr (std::is_same_v<Method, protocol::basic_get_ok>) {
+                delivered(channel, Method::key, {});
+            }
+            return;
+        }
         const bool was_empty = output_.empty();
         protocol::encode_frame(output_, channel, m);
         append_content(channel, content);
@@ -86,12 +129,76 @@ public:
     void channel_error(std::uint16_t channel, const error& e);
     void connection_error(const error& e);
 
+    // The message_enqueued hook, called by channels once per queue a publish entered.
+    void enqueued(std::uint16_t channel)
+    {
+        if (faults_active_) [[unlikely]] enqueued_slow(channel);
+    }
+
 private:
     enum class state { header, start_ok, tune_ok, open, running, closing, finished };
+    // What a hook tells the code around it to do with the frame or method at hand.
+    enum class verdict { proceed, skip, hold };
 
+    // A frame or method a delay or stall fault holds back, and the input after it.
+    struct held_frame {
+        protocol::frame_type type;
+        std::uint16_t channel;
+        std::vector<std::byte> payload;
+    };
+    struct held_command {
+        std::uint16_t channel;
+        protocol::command command;
+    };
+    // A connection's fault state; all of it empty unless a fault struck.
+    struct fault_state {
+        std::optional<std::size_t> output_hold;  // delay: bytes past it wait
+        clock::time_point output_hold_until;
+        std::optional<std::size_t> output_end;   // drop: bytes past it never go
+        bool input_paused = false;
+        clock::time_point input_paused_until;
+        clock::time_point stalled_until;
+        bool stalled = false;
+        std::variant<std::monostate, held_frame, held_command> held;
+        protocol::byte_buffer paused_input;       // received while paused
+        std::set<std::uint16_t> silenced_channels;  // a close is pending: nothing more goes out
+        bool silenced = false;                    // the same for the whole connection
+        bool applying = false;                    // a fault's own frames pass no hooks
+        std::optional<refusal> refusing;          // refuse in the handshake
+        std::string_view consumer_tag;            // message_delivered: whose delivery
+        std::uint32_t holds = 0;                  // taken on the engine, given back at the end
+    };
+
+    void process_frames();
     void handle_frame(const protocol::frame_view& frame);
+    void dispatch(std::uint16_t channel, protocol::command& c);
     void handle_connection_method(protocol::method& m);
     void handle_channel_command(std::uint16_t channel, protocol::command& c);
+    void ignore_on_closing_channel(const protocol::frame_view& frame);
+    void close_channel_with(std::uint16_t channel, std::uint16_t code, const std::string& text,
+                            protocol::method_key key);
+    void close_connection_with(std::uint16_t code, const std::string& text, protocol::method_key key);
+
+    // Fault hooks and actions (server_connection_faults.cpp).
+    verdict run_hook(hook point, std::uint16_t channel, protocol::method_key key);
+    verdict apply(const fault& f, hook point, std::uint16_t channel, protocol::method_key key);
+    verdict frame_hook(const protocol::frame_view& frame);
+    verdict method_hook(std::uint16_t channel, protocol::command& c);
+    void handled_hook(std::uint16_t channel, protocol::method_key key);
+    verdict before_send(std::uint16_t channel, protocol::method_key key);
+    void after_send(std::uint16_t channel, protocol::method_key key);
+    void delivered(std::uint16_t channel, protocol::method_key key, std::string_view consumer_tag);
+    void enqueued_slow(std::uint16_t channel);
+    void tick_hook();
+    bool refuse_in_handshake(const protocol::method& m);
+    void pause_input(clock::time_point until);
+    void resume_input();
+    void hold_output(clock::time_point until);
+    void release_output();
+    void stall(hook point, std::chrono::milliseconds d);
+    void cancel_consumer(std::uint16_t channel, const std::string& tag);
+    void take_hold();
+    void give_hold();
     void start_ok(const protocol::connection_start_ok& m);
     void tune_ok(const protocol::connection_tune_ok& m);
     void open(const protocol::connection_open& m);
@@ -112,6 +219,9 @@ private:
     protocol::byte_buffer output_;
     std::function<void()> output_listener_;
     bool tracing_;
+    const bool& faults_active_;  // the fault engine's flag: one load and a branch per hook
+    fault_transport* transport_ = nullptr;
+    fault_state faults_;
 
     std::string user_;
     fakebroker::vhost* vhost_ = nullptr;

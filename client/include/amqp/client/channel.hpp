@@ -25,6 +25,7 @@ class channel_state;
 class exchange;
 class queue;
 class transaction;
+class robust_channel;
 
 // A channel (aio-pika's Channel, with pika's basic_* methods as well). A handle:
 // copies refer to the same channel. Synchronous AMQP methods complete when the
@@ -301,6 +302,7 @@ private:
     void start_tx(int which, detail::completion<> done) const;
     void start_transaction(detail::completion<client::transaction> done) const;
     friend class client::transaction;
+    friend class robust_channel;
     void start_close(detail::completion<> done) const;
 
     std::shared_ptr<detail::channel_state> state_;

@@ -3,6 +3,7 @@
 #include <amqp/client/channel.hpp>
 #include <amqp/client/connection_options.hpp>
 #include <amqp/client/detail/initiate.hpp>
+#include <amqp/client/environment.hpp>
 #include <amqp/client/error.hpp>
 #include <amqp/client/options.hpp>
 #include <amqp/client/use_awaitable.hpp>
@@ -14,6 +15,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 namespace amqp::client {
 
@@ -44,27 +46,48 @@ public:
     // options.connection_attempts rounds. Completion: void(std::error_code, connection).
     // Errors: errc::authentication_refused, errc::vhost_refused (with the broker's
     // text), errc::connection_timeout, errc::handshake_failed, or the socket's error.
+    // Over TCP (TLS for amqps) on the steady clock; see the overload with an environment.
     template <class Token = use_awaitable_t>
+        requires(!std::is_same_v<std::decay_t<Token>, client::environment>)
     static auto connect(asio::any_io_executor executor, connection_options options, Token&& token = {})
+    {
+        return connect(std::move(executor), std::move(options), client::environment{}, std::forward<Token>(token));
+    }
+
+    // The same over the environment's transport and clock (environment.hpp): what a
+    // simulation uses. The connection, and everything made from it, keeps the environment.
+    template <class Token = use_awaitable_t>
+    static auto connect(asio::any_io_executor executor, connection_options options, client::environment env,
+                        Token&& token = {})
     {
         auto ex = executor;
         return detail::initiate<connection>(
             std::forward<Token>(token), ex,
-            [executor = std::move(executor), options = std::move(options)](detail::completion<connection> done) mutable {
-                start_connect(std::move(executor), std::move(options), std::move(done));
+            [executor = std::move(executor), options = std::move(options),
+             env = std::move(env)](detail::completion<connection> done) mutable {
+                start_connect(std::move(executor), std::move(options), std::move(env), std::move(done));
             });
     }
 
     // The same from an AMQP URL (see parse_url); a bad URL fails with
     // errc::invalid_argument and the parser's message as close_info text.
     template <class Token = use_awaitable_t>
+        requires(!std::is_same_v<std::decay_t<Token>, client::environment>)
     static auto connect(asio::any_io_executor executor, std::string_view url, Token&& token = {})
+    {
+        return connect(std::move(executor), url, client::environment{}, std::forward<Token>(token));
+    }
+
+    template <class Token = use_awaitable_t>
+    static auto connect(asio::any_io_executor executor, std::string_view url, client::environment env,
+                        Token&& token = {})
     {
         auto ex = executor;
         return detail::initiate<connection>(
             std::forward<Token>(token), ex,
-            [executor = std::move(executor), url = std::string(url)](detail::completion<connection> done) mutable {
-                start_connect_url(std::move(executor), url, std::move(done));
+            [executor = std::move(executor), url = std::string(url),
+             env = std::move(env)](detail::completion<connection> done) mutable {
+                start_connect_url(std::move(executor), url, std::move(env), std::move(done));
             });
     }
 
@@ -93,6 +116,8 @@ public:
     bool is_open() const noexcept;
     asio::any_io_executor get_executor() const;
     const connection_options& options() const;
+    // The transport opener and clock it was connected with (to reconnect the same way).
+    const client::environment& environment() const;
     connection_tuning tuning() const;
     // connection.start's server_properties (product, version, capabilities, ...).
     const field_table& server_properties() const;
@@ -107,9 +132,9 @@ public:
 private:
     explicit connection(std::shared_ptr<detail::connection_state> state);
 
-    static void start_connect(asio::any_io_executor executor, connection_options options,
+    static void start_connect(asio::any_io_executor executor, connection_options options, client::environment env,
                               detail::completion<connection> done);
-    static void start_connect_url(asio::any_io_executor executor, const std::string& url,
+    static void start_connect_url(asio::any_io_executor executor, const std::string& url, client::environment env,
                                   detail::completion<connection> done);
     static void start_channel(const std::shared_ptr<detail::connection_state>& state, channel_options options,
                               detail::completion<client::channel> done);
@@ -118,11 +143,24 @@ private:
     std::shared_ptr<detail::connection_state> state_;
 };
 
-// connect(executor, url or options): shorthand for connection::connect.
+// connect(executor, url or options[, environment]): shorthand for connection::connect.
 template <class Token = use_awaitable_t>
+    requires(!std::is_same_v<std::decay_t<Token>, environment>)
 auto connect(asio::any_io_executor executor, std::string_view url, Token&& token = {})
 {
     return connection::connect(std::move(executor), url, std::forward<Token>(token));
+}
+
+template <class Token = use_awaitable_t>
+auto connect(asio::any_io_executor executor, std::string_view url, environment env, Token&& token = {})
+{
+    return connection::connect(std::move(executor), url, std::move(env), std::forward<Token>(token));
+}
+
+template <class Token = use_awaitable_t>
+auto connect(asio::any_io_executor executor, connection_options options, environment env, Token&& token = {})
+{
+    return connection::connect(std::move(executor), std::move(options), std::move(env), std::forward<Token>(token));
 }
 
 }  // namespace amqp::client

@@ -2,6 +2,7 @@
 
 #include <amqp/client/message.hpp>
 
+#include <cstdint>
 #include <string>
 
 namespace amqp::client {
@@ -17,6 +18,9 @@ inline constexpr const char* headers = "headers";
 struct channel_options {
     // confirm.select on open: every publish then completes when the broker confirmed it.
     bool publisher_confirms = false;
+    // The channel number to open; 0: the next free one. A number in use fails with
+    // errc::invalid_argument.
+    std::uint16_t number = 0;
 };
 
 // The option structs below declare their constructor so that they are not aggregates:

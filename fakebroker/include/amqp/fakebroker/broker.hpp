@@ -1,5 +1,6 @@
 #pragma once
 
+#include <amqp/fakebroker/faults.hpp>
 #include <amqp/fakebroker/inspection.hpp>
 
 #include <chrono>
@@ -14,6 +15,11 @@
 namespace asio {
 class io_context;
 }
+
+namespace amqp::runtime {
+class clock;
+class pipe_end;
+}  // namespace amqp::runtime
 
 namespace amqp::fakebroker {
 
@@ -50,6 +56,17 @@ struct broker_options {
     std::optional<tls_listener_options> tls;
     // Called with one readable line per frame sent or received, when set.
     std::function<void(std::string_view line)> trace;
+    // Where time comes from for heartbeats, close deadlines, TTLs and expiry: nullptr
+    // is runtime::system_clock(). A simulation passes a runtime::virtual_clock (which
+    // must outlive the broker) and runs the broker on its own io_context.
+    runtime::clock* clock = nullptr;
+    // false: start() opens no TCP or TLS listener; connections come only through attach().
+    bool listen = true;
+    // Seeded random faults from the start (see faults.hpp); also seeds server-generated
+    // names, so that a run repeats name for name.
+    std::optional<chaos_options> chaos;
+    // One line per fired fault (and the chaos seed); when unset, the lines go to trace.
+    std::function<void(std::string_view line)> fault_log;
 };
 
 // A RabbitMQ-compatible AMQP 0-9-1 broker in the process.
@@ -66,13 +83,21 @@ public:
     broker(const broker&) = delete;
     broker& operator=(const broker&) = delete;
 
-    // Binds and listens. Throws std::system_error when the address cannot be bound or
-    // the TLS certificate or key cannot be loaded.
+    // Binds and listens (unless options.listen is false). Throws std::system_error when
+    // the address cannot be bound or the TLS certificate or key cannot be loaded.
     void start();
     // Closes every connection (connection.close 320 CONNECTION_FORCED, then the
     // socket) and frees all state but the durable entities.
     void stop();
 
+    // Serves one AMQP connection over an in-memory pipe end, exactly as an accepted TCP
+    // connection (same session, heartbeats, faults). `peer` names it in connection
+    // listings (default "pipe:N"). With an owned thread this posts to it and returns at
+    // once; on a caller's io_context, call it from the thread running that io_context.
+    // A broker that is not running closes the end at once.
+    void attach(std::shared_ptr<runtime::pipe_end> end, std::string peer = "");
+
+    // 0 when not listening.
     std::uint16_t port() const;
     // The amqps listener's port; 0 without one.
     std::uint16_t tls_port() const;
@@ -111,6 +136,25 @@ public:
     // Closes the connections whose client-provided name (or, failing that, peer
     // address "127.0.0.1:port") is `name`, with 320 CONNECTION_FORCED; the count closed.
     std::size_t close_connection(std::string_view name, std::string_view reason = "Closed via management plugin");
+
+    // Fault injection (faults.hpp, docs/faults.md). With an owned thread these may be
+    // called from any thread; with a caller's io_context, from the thread running it.
+    //
+    // Adds a rule; its id. Throws std::invalid_argument saying why a rule cannot work.
+    std::uint64_t add_fault(fault_rule rule);
+    // False when there is no such rule.
+    bool remove_fault(std::uint64_t id);
+    // Forgets every rule, pending refusals and the fired log (chaos mode stays).
+    void clear_faults();
+    std::vector<fault_rule_status> fault_rules() const;
+    // Every fault fired so far, in order.
+    std::vector<fired_fault> fired_faults() const;
+    // Wait (bounded) until at least `count` faults have fired; false on timeout.
+    bool wait_for_faults(std::size_t count, std::chrono::milliseconds timeout) const;
+    // Starts chaos mode with these options (nullopt ends it); reseeds server-generated
+    // names too. Throws std::invalid_argument for options that cannot work.
+    void set_chaos(std::optional<chaos_options> chaos);
+    std::optional<chaos_options> chaos() const;
 
 private:
     struct impl;

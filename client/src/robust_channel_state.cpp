@@ -1,0 +1,135 @@
+#include "robust_state.hpp"
+
+#include <amqp/runtime/clock.hpp>
+
+namespace amqp::client::detail {
+
+robust_channel_state::robust_channel_state(std::weak_ptr<robust_connection_state> owner,
+                                           asio::any_io_executor executor, channel_options options)
+    : owner_(std::move(owner)), executor_(std::move(executor)), options_(options)
+{
+}
+
+void robust_channel_state::when_ready(ready_handler op)
+{
+    // The underlying channel may be closing under us (its close handlers not yet run):
+    // wait for whatever comes next, reopened or closed for good.
+    if (status_ == status::ready && !current_.is_open())
+        status_ = status::recovering;
+    if (status_ == status::ready) {
+        op(failure{}, &current_);
+        return;
+    }
+    if (status_ == status::closed) {
+        op(failure{errc::channel_closed, nullptr, nullptr}, nullptr);
+        return;
+    }
+    auto owner = owner_.lock();
+    if (!owner || owner->is_closed()) {
+        op(failure{errc::connection_closed, nullptr, nullptr}, nullptr);
+        return;
+    }
+    const auto& recovery = owner->recovery();
+    if (recovery.while_disconnected == while_disconnected::fail) {
+        op(failure{errc::connection_closed,
+                   std::make_shared<const close_info>(close_info{0, "the connection is recovering"}), nullptr},
+           nullptr);
+        return;
+    }
+    const std::uint64_t id = next_waiting_++;
+    auto deadline = owner->clock().make_timer(executor_);
+    deadline->wait_until(owner->clock().now() + recovery.operation_timeout,
+                         [weak = weak_from_this(), id](std::error_code ec) {
+                             if (auto self = weak.lock(); self && !ec)
+                                 self->expire(id);
+                         });
+    waiting_.emplace(id, waiting_op{std::move(op), std::move(deadline)});
+}
+
+void robust_channel_state::expire(std::uint64_t id)
+{
+    const auto it = waiting_.find(id);
+    if (it == waiting_.end())
+        return;
+    auto op = std::move(it->second.op);
+    waiting_.erase(it);
+    op(failure{errc::timeout,
+               std::make_shared<const close_info>(close_info{0, "the connection did not recover in time"}), nullptr},
+       nullptr);
+}
+
+void robust_channel_state::attach(client::channel underlying)
+{
+    current_ = std::move(underlying);
+    options_.number = current_.number();
+    std::weak_ptr<robust_channel_state> weak = shared_from_this();
+    const void* identity = current_.state().get();
+    current_.on_close([weak, identity](const close_info& why) {
+        auto self = weak.lock();
+        if (!self || self->current_.state().get() != identity)
+            return;  // an earlier underlying channel
+        if (self->status_ == status::closed || self->app_closing_)
+            return;
+        auto owner = self->owner_.lock();
+        if (!owner)
+            return;
+        if (owner->current().is_open())
+            owner->channel_closed_by_broker(self, why);
+        else
+            self->set_recovering();  // the connection went: its recovery restores this
+    });
+    current_.on_return([weak](const returned_message& m) {
+        if (auto self = weak.lock()) {
+            auto handlers = self->return_handlers_;
+            for (auto& h : handlers)
+                h(m);
+        }
+    });
+}
+
+void robust_channel_state::set_recovering()
+{
+    if (status_ == status::ready)
+        status_ = status::recovering;
+}
+
+void robust_channel_state::set_ready()
+{
+    if (status_ == status::closed)
+        return;
+    status_ = status::ready;
+    // In the order they were asked for; each may find the channel gone again.
+    auto waiting = std::exchange(waiting_, {});
+    for (auto& [id, w] : waiting) {
+        w.deadline.reset();
+        when_ready(std::move(w.op));
+    }
+}
+
+void robust_channel_state::close_for_good(const close_info& why, const failure& waiting_failure)
+{
+    if (status_ == status::closed)
+        return;
+    status_ = status::closed;
+    auto waiting = std::exchange(waiting_, {});
+    for (auto& [id, w] : waiting) {
+        w.deadline.reset();
+        w.op(waiting_failure, nullptr);
+    }
+    return_handlers_.clear();
+    auto handlers = std::exchange(close_handlers_, {});
+    for (auto& h : handlers)
+        h(why);
+}
+
+void robust_channel_state::add_close_handler(std::function<void(const close_info&)> handler)
+{
+    close_handlers_.push_back(std::move(handler));
+}
+
+void robust_channel_state::add_return_handler(std::function<void(const returned_message&)> handler)
+{
+    return_handlers_.push_back(std::move(handler));
+}
+
+}  // namespace amqp::client::detail

@@ -1,0 +1,77 @@
+#pragma once
+
+// Protocol steps for a raw_peer, each sent and then waited for (bounded), against any
+// world that offers run_until(condition, limit): the simulation or real TCP.
+
+#include "raw_peer.hpp"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <string>
+
+namespace amqp::fakebroker::test {
+
+inline constexpr std::chrono::seconds step_limit{5};
+
+// Runs the world until `p` has received `n` commands of type M (or ended).
+template <class M, class World>
+::testing::AssertionResult receive(World& w, raw_peer& p, std::size_t n = 1)
+{
+    w.run_until([&] { return p.count<M>() >= n || p.ended(); }, step_limit);
+    if (p.count<M>() >= n) return ::testing::AssertionSuccess();
+    return ::testing::AssertionFailure() << "expected " << n << " x " << M::name << ", got:\n" << p.transcript();
+}
+
+template <class World>
+::testing::AssertionResult open(World& w, raw_peer& p, std::string_view name = "app", std::uint16_t heartbeat = 0)
+{
+    p.send_protocol_header();
+    if (auto r = receive<protocol::connection_start>(w, p); !r) return r;
+    p.send_handshake(name, heartbeat);
+    return receive<protocol::connection_open_ok>(w, p);
+}
+
+template <class World>
+::testing::AssertionResult open_channel(World& w, raw_peer& p, std::uint16_t channel)
+{
+    const auto before = p.count<protocol::channel_open_ok>();
+    p.send(channel, protocol::channel_open{});
+    return receive<protocol::channel_open_ok>(w, p, before + 1);
+}
+
+inline protocol::queue_declare queue_declare(std::string name, bool durable = false)
+{
+    protocol::queue_declare m;
+    m.queue = std::move(name);
+    m.durable = durable;
+    return m;
+}
+
+template <class World>
+::testing::AssertionResult declare(World& w, raw_peer& p, std::uint16_t channel, std::string queue,
+                                   bool durable = false)
+{
+    const auto before = p.count<protocol::queue_declare_ok>();
+    p.send(channel, queue_declare(std::move(queue), durable));
+    return receive<protocol::queue_declare_ok>(w, p, before + 1);
+}
+
+inline protocol::basic_consume consume_method(std::string queue, bool no_ack = false)
+{
+    protocol::basic_consume m;
+    m.queue = std::move(queue);
+    m.no_ack = no_ack;
+    return m;
+}
+
+template <class World>
+::testing::AssertionResult consume(World& w, raw_peer& p, std::uint16_t channel, std::string queue,
+                                   bool no_ack = false)
+{
+    const auto before = p.count<protocol::basic_consume_ok>();
+    p.send(channel, consume_method(std::move(queue), no_ack));
+    return receive<protocol::basic_consume_ok>(w, p, before + 1);
+}
+
+}  // namespace amqp::fakebroker::test
