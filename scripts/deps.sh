@@ -7,7 +7,7 @@ packages=(
     cmake ninja-build g++ python3
     libgtest-dev libgmock-dev libbenchmark-dev
     libasio-dev libssl-dev nlohmann-json3-dev libcli11-dev libcpp-httplib-dev
-    python3-pika amqp-tools     # third-party clients the tests drive the broker with
+    python3-pika python3-aio-pika amqp-tools   # third-party clients the tests drive the broker with
     clang libclang-rt-14-dev   # libFuzzer targets
     "$@"
 )
