@@ -447,6 +447,64 @@ TEST_P(recovery_test, closing_stops_recovery_and_fails_what_waits)
     });
 }
 
+TEST_P(recovery_test, the_first_connection_fails_fast_or_is_retried_as_asked)
+{
+    using fakebroker::fault;
+    using fakebroker::fault_rule;
+    using fakebroker::hook;
+    run([&]() -> asio::awaitable<void> {
+        auto executor = co_await asio::this_coro::executor;
+        for (const bool fail_fast : {true, false}) {
+            broker().clear_faults();
+            // The next two connections are turned away as they are accepted.
+            broker().add_fault(
+                fault_rule::on(hook::connection_accepted).nth(1).then(fault::refuse_connections(2)));
+            auto o = options();
+            o.fail_fast = fail_fast;
+            bool failed = false;
+            try {
+                auto conn = co_await client::robust_connection::connect(executor, o, {}, environment());
+                EXPECT_TRUE(conn.is_connected());
+                EXPECT_EQ(conn.reconnects(), 0u);
+                co_await conn.close();
+            } catch (const client::amqp_error&) {
+                failed = true;
+            }
+            EXPECT_EQ(failed, fail_fast);
+            EXPECT_EQ(broker().fired_faults().size(), 1u);
+        }
+    });
+}
+
+TEST_P(recovery_test, reconnect_pauses_grow_with_backoff)
+{
+    using fakebroker::fault;
+    using fakebroker::fault_rule;
+    using fakebroker::hook;
+    if (!simulated())
+        GTEST_SKIP() << "pauses are measured on the virtual clock";
+    run([&]() -> asio::awaitable<void> {
+        client::recovery_options recovery;
+        recovery.backoff_multiplier = 2;
+        recovery.max_interval = std::chrono::milliseconds(100);
+        auto conn = co_await connect_robust(recovery);
+        runtime::time_point lost, back;
+        conn.on_connection_lost([&](const client::close_info&) { lost = clock().now(); });
+        conn.on_reconnected([&] { back = clock().now(); });
+        // Four attempts are turned away: pauses 20, 40, 80, 100 (capped), then 100 ms.
+        broker().add_fault(fault_rule::on(hook::method_received)
+                               .method("queue.declare")
+                               .then(fault::refuse_connections(4))
+                               .then(fault::drop()));
+        auto ch = co_await conn.channel();
+        std::error_code ignored;
+        co_await ch.declare_queue("trigger", client::queue_options{}, asio::redirect_error(asio::use_awaitable, ignored));
+        CO_ASSERT_TRUE(co_await until([&] { return conn.reconnects() == 1; }));
+        EXPECT_EQ(std::chrono::duration_cast<std::chrono::milliseconds>(back - lost).count(), 20 + 40 + 80 + 100 + 100);
+        co_await conn.close();
+    });
+}
+
 INSTANTIATE_TEST_SUITE_P(, recovery_test, testing::Values(transport_mode::tcp, transport_mode::simulation),
                          [](const auto& info) { return info.param == transport_mode::tcp ? "tcp" : "simulation"; });
 
