@@ -13,7 +13,9 @@ class broker;
 // /api/connections, /api/channels (with the per-vhost and per-object forms), purge
 // (DELETE /api/queues/{vhost}/{name}/contents), get messages without consuming them
 // (POST /api/queues/{vhost}/{name}/get with a requeueing ackmode) and closing a
-// connection (DELETE /api/connections/{name}, 320 CONNECTION_FORCED).
+// connection (DELETE /api/connections/{name}, 320 CONNECTION_FORCED). Beyond RabbitMQ,
+// /api/faults adds, lists and removes fault rules and starts chaos mode (fault_routes.cpp,
+// docs/faults.md).
 //
 // Every request needs HTTP basic auth as any configured broker user; every user is
 // treated as an administrator. Path segments are percent-encoded ("%2F" is the

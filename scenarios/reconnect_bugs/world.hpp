@@ -36,6 +36,7 @@ public:
     world_mode mode() const noexcept { return mode_; }
     fakebroker::broker& broker() noexcept { return *broker_; }
     runtime::clock& clock() noexcept { return *environment_.clock; }
+    const client::environment& environment() const noexcept { return environment_; }
 
     // Options for a connection named `name` (what fault rules match), with a short
     // reconnect interval.

@@ -129,6 +129,41 @@ TEST(fault_stall, a_timed_stall_resumes_in_order)
     EXPECT_GE(p->commands()[declared].at - sent, 3s);
 }
 
+TEST(fault_stall, from_a_frame_to_send_holds_it_until_the_stall_ends)
+{
+    sim_broker sim;
+    auto p = sim.connect();
+    ASSERT_TRUE(open(sim, *p, "app", 10));
+    ASSERT_TRUE(open_channel(sim, *p, 1));
+    sim.broker().add_fault(fault_rule::on(hook::before_method_sent).method("queue.declare-ok").then(fault::stall(20s)));
+    const auto sent = sim.clock.now();
+    const auto from = p->commands().size();
+    p->send(1, queue_declare("a"));
+    sim.run_for(19s);
+    EXPECT_EQ(p->count<proto::queue_declare_ok>(), 0u);
+    const auto beats = p->heartbeats();
+    ASSERT_TRUE(receive<proto::queue_declare_ok>(sim, *p));
+    EXPECT_EQ(p->commands()[p->find<proto::queue_declare_ok>(from)].at - sent, 20s);
+    // Heartbeats flow again afterwards; the client's silence during the stall was
+    // shorter than three intervals, so the connection lives.
+    p->send_heartbeat();
+    sim.run_for(12s);
+    EXPECT_GT(p->heartbeats(), beats);
+    EXPECT_FALSE(p->ended());
+}
+
+TEST(fault_delay, a_delayed_close_ok_still_goes_out_before_the_socket_closes)
+{
+    sim_broker sim;
+    auto p = ready_peer(sim);
+    sim.broker().add_fault(
+        fault_rule::on(hook::before_method_sent).method("connection.close-ok").then(fault::delay(1s)));
+    p->send(0, proto::connection_close{200, "bye", 0, 0});
+    ASSERT_TRUE(sim.run_until([&] { return p->ended(); }, 5s));
+    EXPECT_EQ(p->count<proto::connection_close_ok>(), 1u);
+    EXPECT_EQ(p->end_reason(), asio::error::eof);
+}
+
 TEST(fault_close_channel, on_the_third_ack_with_the_method_that_caused_it)
 {
     sim_broker sim;
@@ -277,6 +312,21 @@ TEST(fault_block, blocked_then_unblocked_after_the_duration)
     const auto blocked_at = p->commands()[p->find<proto::connection_blocked>()].at;
     ASSERT_TRUE(receive<proto::connection_unblocked>(sim, *p));
     EXPECT_EQ(p->commands()[p->find<proto::connection_unblocked>()].at - blocked_at, 1s);
+}
+
+TEST(fault_block, until_another_rule_unblocks)
+{
+    sim_broker sim;
+    auto p = ready_peer(sim);
+    sim.broker().add_fault(fault_rule::on(hook::method_handled).method("queue.declare").then(fault::block()));
+    sim.broker().add_fault(fault_rule::on(hook::method_handled).method("queue.declare").nth(2).then(fault::unblock()));
+    p->send(1, queue_declare("a"));
+    ASSERT_TRUE(receive<proto::connection_blocked>(sim, *p));
+    EXPECT_EQ(p->last<proto::connection_blocked>()->reason, "low on memory");
+    sim.run_for(10s);
+    EXPECT_EQ(p->count<proto::connection_unblocked>(), 0u);
+    p->send(1, queue_declare("b"));
+    ASSERT_TRUE(receive<proto::connection_unblocked>(sim, *p));
 }
 
 TEST(fault_cancel_consumer, at_the_second_delivery_as_when_its_queue_goes)

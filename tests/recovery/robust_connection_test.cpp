@@ -327,7 +327,7 @@ TEST_P(recovery_test, an_operation_waiting_for_recovery_times_out)
     run([&]() -> asio::awaitable<void> {
         auto executor = co_await asio::this_coro::executor;
         client::recovery_options recovery;
-        recovery.operation_timeout = 1ms;  // shorter than the 20 ms reconnect pause
+        recovery.operation_timeout = 1ms;  // far shorter than the reconnect pause
         auto conn = co_await connect_robust(recovery);
         auto ch = co_await conn.channel();
         std::optional<std::error_code> outcome;
@@ -486,12 +486,13 @@ TEST_P(recovery_test, reconnect_pauses_grow_with_backoff)
     run([&]() -> asio::awaitable<void> {
         client::recovery_options recovery;
         recovery.backoff_multiplier = 2;
-        recovery.max_interval = std::chrono::milliseconds(100);
+        const auto first = options().reconnect_interval;
+        recovery.max_interval = 5 * first;
         auto conn = co_await connect_robust(recovery);
         runtime::time_point lost, back;
         conn.on_connection_lost([&](const client::close_info&) { lost = clock().now(); });
         conn.on_reconnected([&] { back = clock().now(); });
-        // Four attempts are turned away: pauses 20, 40, 80, 100 (capped), then 100 ms.
+        // Four attempts are turned away: pauses 1, 2, 4, 5 (capped) and 5 times the first.
         broker().add_fault(fault_rule::on(hook::method_received)
                                .method("queue.declare")
                                .then(fault::refuse_connections(4))
@@ -500,7 +501,7 @@ TEST_P(recovery_test, reconnect_pauses_grow_with_backoff)
         std::error_code ignored;
         co_await ch.declare_queue("trigger", client::queue_options{}, asio::redirect_error(asio::use_awaitable, ignored));
         CO_ASSERT_TRUE(co_await until([&] { return conn.reconnects() == 1; }));
-        EXPECT_EQ(std::chrono::duration_cast<std::chrono::milliseconds>(back - lost).count(), 20 + 40 + 80 + 100 + 100);
+        EXPECT_EQ(std::chrono::duration_cast<std::chrono::milliseconds>(back - lost), (1 + 2 + 4 + 5 + 5) * first);
         co_await conn.close();
     });
 }

@@ -53,6 +53,12 @@ public:
         if (faults_.output_end && *faults_.output_end < n) n = *faults_.output_end;
         return n;
     }
+    // Nothing will ever be written any more: a finished connection may close its socket.
+    // After a drop, what a delay still holds back is lost with the connection.
+    bool nothing_to_write() const noexcept
+    {
+        return writable() == 0 && (!faults_.output_hold || faults_.output_end);
+    }
     // Moves the first n (<= writable()) bytes of the output into `into`, replacing its content.
     void take_output(protocol::byte_buffer& into, std::size_t n);
 

@@ -72,7 +72,7 @@ void session::handle_read(std::error_code ec, std::size_t n)
 void session::after_input()
 {
     if (on_input_) on_input_();
-    if (connection_.finished() && connection_.writable() == 0 && !write_in_flight_ && !dropping_) close_stream();
+    if (connection_.finished() && connection_.nothing_to_write() && !write_in_flight_ && !dropping_) close_stream();
 }
 
 void session::write()
@@ -80,7 +80,7 @@ void session::write()
     if (closed_ || write_in_flight_ || stalled_) return;
     std::size_t n = connection_.writable();
     if (n == 0) {
-        if (connection_.finished()) close_stream();
+        if (connection_.finished() && connection_.nothing_to_write()) close_stream();
         return;
     }
     if (write_chunk_ != 0) n = std::min(n, write_chunk_);
@@ -112,7 +112,7 @@ void session::arm_heartbeat()
                                heartbeat_waiting_ = false;
                                if (ec || closed_ || stalled_) return;
                                if (connection_.finished()) {
-                                   if (connection_.writable() == 0 && !write_in_flight_ && !dropping_) {
+                                   if (connection_.nothing_to_write() && !write_in_flight_ && !dropping_) {
                                        close_stream();
                                    }
                                    return;
