@@ -56,7 +56,12 @@ def resolve_type(arg, domains):
 
 
 def cpp_default(kind, value):
-    if value is None or kind == "table":
+    if kind in ("table", "shortstr", "longstr") and value is None:
+        return ""
+    if value is None:
+        # Scalars start at zero: a method built field by field never sends garbage.
+        return " = false" if kind == "bit" else " = 0"
+    if kind == "table":
         return ""
     if kind == "bit":
         return " = true" if value else " = false"

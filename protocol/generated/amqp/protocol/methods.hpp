@@ -227,10 +227,10 @@ struct connection_close {
     static constexpr bool synchronous = true;
     static constexpr bool has_content = false;
 
-    std::uint16_t reply_code;
+    std::uint16_t reply_code = 0;
     std::string reply_text;
-    std::uint16_t class_id;
-    std::uint16_t method_id;
+    std::uint16_t class_id = 0;
+    std::uint16_t method_id = 0;
 
     bool operator==(const connection_close&) const = default;
 
@@ -400,7 +400,7 @@ struct channel_flow {
     static constexpr bool synchronous = true;
     static constexpr bool has_content = false;
 
-    bool active;
+    bool active = false;
 
     bool operator==(const channel_flow&) const = default;
 
@@ -421,7 +421,7 @@ struct channel_flow_ok {
     static constexpr bool synchronous = false;
     static constexpr bool has_content = false;
 
-    bool active;
+    bool active = false;
 
     bool operator==(const channel_flow_ok&) const = default;
 
@@ -442,10 +442,10 @@ struct channel_close {
     static constexpr bool synchronous = true;
     static constexpr bool has_content = false;
 
-    std::uint16_t reply_code;
+    std::uint16_t reply_code = 0;
     std::string reply_text;
-    std::uint16_t class_id;
-    std::uint16_t method_id;
+    std::uint16_t class_id = 0;
+    std::uint16_t method_id = 0;
 
     bool operator==(const channel_close&) const = default;
 
@@ -783,8 +783,8 @@ struct queue_declare_ok {
     static constexpr bool has_content = false;
 
     std::string queue;
-    std::uint32_t message_count;
-    std::uint32_t consumer_count;
+    std::uint32_t message_count = 0;
+    std::uint32_t consumer_count = 0;
 
     bool operator==(const queue_declare_ok&) const = default;
 
@@ -883,7 +883,7 @@ struct queue_purge_ok {
     static constexpr bool synchronous = false;
     static constexpr bool has_content = false;
 
-    std::uint32_t message_count;
+    std::uint32_t message_count = 0;
 
     bool operator==(const queue_purge_ok&) const = default;
 
@@ -933,7 +933,7 @@ struct queue_delete_ok {
     static constexpr bool synchronous = false;
     static constexpr bool has_content = false;
 
-    std::uint32_t message_count;
+    std::uint32_t message_count = 0;
 
     bool operator==(const queue_delete_ok&) const = default;
 
@@ -1177,7 +1177,7 @@ struct basic_return {
     static constexpr bool synchronous = false;
     static constexpr bool has_content = true;
 
-    std::uint16_t reply_code;
+    std::uint16_t reply_code = 0;
     std::string reply_text;
     std::string exchange;
     std::string routing_key;
@@ -1205,7 +1205,7 @@ struct basic_deliver {
     static constexpr bool has_content = true;
 
     std::string consumer_tag;
-    std::uint64_t delivery_tag;
+    std::uint64_t delivery_tag = 0;
     bool redelivered = false;
     std::string exchange;
     std::string routing_key;
@@ -1258,11 +1258,11 @@ struct basic_get_ok {
     static constexpr bool synchronous = false;
     static constexpr bool has_content = true;
 
-    std::uint64_t delivery_tag;
+    std::uint64_t delivery_tag = 0;
     bool redelivered = false;
     std::string exchange;
     std::string routing_key;
-    std::uint32_t message_count;
+    std::uint32_t message_count = 0;
 
     bool operator==(const basic_get_ok&) const = default;
 
@@ -1331,7 +1331,7 @@ struct basic_reject {
     static constexpr bool synchronous = false;
     static constexpr bool has_content = false;
 
-    std::uint64_t delivery_tag;
+    std::uint64_t delivery_tag = 0;
     bool requeue = true;
 
     bool operator==(const basic_reject&) const = default;
