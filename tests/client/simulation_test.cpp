@@ -21,13 +21,13 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <random>
-#include <regex>
 #include <span>
 #include <string>
 #include <string_view>
@@ -502,6 +502,34 @@ TEST(client_simulation, the_same_run_twice_gives_the_same_trace)
 }
 
 // The embedded broker on the world's clock, serving connections only through attach().
+// `line` with the random part of amq.ctag-... and amq.gen-... names replaced by '*'.
+// (Written out: std::regex trips a false -Wmaybe-uninitialized in GCC 12 under ASan.)
+std::string without_generated_names(std::string_view line)
+{
+    std::string out;
+    std::size_t at = 0;
+    while (at < line.size()) {
+        std::size_t prefix = 0;
+        for (std::string_view p : {std::string_view("amq.ctag-"), std::string_view("amq.gen-")}) {
+            if (line.substr(at, p.size()) == p)
+                prefix = p.size();
+        }
+        if (prefix == 0) {
+            out += line[at++];
+            continue;
+        }
+        out.append(line.substr(at, prefix));
+        at += prefix;
+        const auto random = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-'; };
+        if (at < line.size() && random(line[at])) {
+            out += '*';
+            while (at < line.size() && random(line[at]))
+                ++at;
+        }
+    }
+    return out;
+}
+
 std::unique_ptr<fakebroker::broker> sim_broker(world& w, bool trace = false)
 {
     fakebroker::broker_options options;
@@ -511,8 +539,7 @@ std::unique_ptr<fakebroker::broker> sim_broker(world& w, bool trace = false)
         options.trace = [&w](std::string_view line) {
             // Server-generated names (amq.ctag-..., amq.gen-...) are random: the broker
             // seeds them from std::random_device, with no option to fix the seed.
-            static const std::regex generated(R"((amq\.(ctag|gen)-)[A-Za-z0-9_-]+)");
-            w.log("broker: " + std::regex_replace(std::string(line), generated, "$1*"));
+            w.log("broker: " + without_generated_names(line));
         };
     }
     auto broker = std::make_unique<fakebroker::broker>(w.io, std::move(options));
