@@ -2,6 +2,8 @@
 
 #include <amqp/runtime/clock.hpp>
 
+#include <asio/post.hpp>
+
 namespace amqp::client::detail {
 
 robust_channel_state::robust_channel_state(std::weak_ptr<robust_connection_state> owner,
@@ -58,26 +60,25 @@ void robust_channel_state::expire(std::uint64_t id)
        nullptr);
 }
 
-void robust_channel_state::attach(client::channel underlying)
+void robust_channel_state::attach(client::channel underlying, std::uint64_t incarnation, std::uint64_t generation)
 {
     current_ = std::move(underlying);
+    incarnation_ = incarnation;
+    generation_ = generation;
     options_.number = current_.number();
     std::weak_ptr<robust_channel_state> weak = shared_from_this();
-    const void* identity = current_.state().get();
-    current_.on_close([weak, identity](const close_info& why) {
-        auto self = weak.lock();
-        if (!self || self->current_.state().get() != identity)
-            return;  // an earlier underlying channel
-        if (self->status_ == status::closed || self->app_closing_)
-            return;
-        auto owner = self->owner_.lock();
-        if (!owner)
-            return;
-        if (owner->current().is_open())
-            owner->channel_closed_by_broker(self, why);
-        else
-            self->set_recovering();  // the connection went: its recovery restores this
+    current_.on_close([weak, incarnation](const close_info& why) {
+        if (auto self = weak.lock())
+            self->underlying_closed(incarnation, why);
     });
+    if (!current_.is_open()) {
+        // Closed before anyone listened (the open's completion was posted): its close
+        // handlers have run already, so tell ourselves.
+        asio::post(executor_, [weak, incarnation] {
+            if (auto self = weak.lock())
+                self->underlying_closed(incarnation, self->underlying_close_reason());
+        });
+    }
     current_.on_return([weak](const returned_message& m) {
         if (auto self = weak.lock()) {
             auto handlers = self->return_handlers_;
@@ -85,6 +86,20 @@ void robust_channel_state::attach(client::channel underlying)
                 h(m);
         }
     });
+}
+
+close_info robust_channel_state::underlying_close_reason() const
+{
+    return current_.state() ? current_.close_reason() : close_info{};
+}
+
+void robust_channel_state::underlying_closed(std::uint64_t incarnation, const close_info& why)
+{
+    if (incarnation != incarnation_ || status_ == status::closed || app_closing_)
+        return;  // an earlier underlying channel, or a close we asked for
+    set_recovering();
+    if (auto owner = owner_.lock())
+        owner->channel_closed_by_broker(shared_from_this(), why);
 }
 
 void robust_channel_state::set_recovering()

@@ -315,9 +315,13 @@ void robust_channel::start_consume(const std::string& queue, std::function<void(
         auto owner = ch->owner();
         if (!owner)
             return done(failure{errc::connection_closed, nullptr, nullptr}, {});
-        owner->consume(*under, c, [ch, c, done = std::move(done)](const failure& f, std::string tag) mutable {
-            if (!f)
+        const std::uint64_t incarnation = ch->incarnation();
+        owner->consume(*under, c, incarnation, [ch, c, incarnation, done = std::move(done)](const failure& f,
+                                                                                          std::string tag) mutable {
+            if (!f) {
+                c.live_on = incarnation;
                 with_topology(ch, [&](detail::topology& t, auto&) { t.add_consumer(c); });
+            }
             done(f, std::move(tag));
         });
     });

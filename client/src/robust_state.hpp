@@ -35,12 +35,18 @@ public:
     bool is_open() const noexcept { return status_ != status::closed; }
     bool is_ready() const noexcept { return status_ == status::ready; }
     const client::channel& current() const noexcept { return current_; }
+    bool underlying_open() const noexcept { return current_.is_open(); }
+    close_info underlying_close_reason() const;
+    // Which underlying channel this is, unique over the connection's life, and which
+    // connection (its generation) it was opened on.
+    std::uint64_t incarnation() const noexcept { return incarnation_; }
+    std::uint64_t generation() const noexcept { return generation_; }
     std::shared_ptr<robust_connection_state> owner() const { return owner_.lock(); }
 
     void when_ready(ready_handler op);
 
     // Recovery's side: a new underlying channel, usable once set_ready() is called.
-    void attach(client::channel underlying);
+    void attach(client::channel underlying, std::uint64_t incarnation, std::uint64_t generation);
     void set_recovering();
     void set_ready();
     // Closed for good: waiting operations fail, close handlers run once.
@@ -55,6 +61,8 @@ public:
     };
     std::optional<qos_settings> qos;
     bool transactional = false;
+    // The channel recovery task under way (see spawn_channel_recovery), or 0.
+    std::uint64_t restorer = 0;
 
     void add_close_handler(std::function<void(const close_info&)> handler);
     void add_return_handler(std::function<void(const returned_message&)> handler);
@@ -66,7 +74,7 @@ private:
         std::unique_ptr<runtime::timer> deadline;
     };
 
-    void on_underlying_closed(const client::channel& underlying, const close_info& why);
+    void underlying_closed(std::uint64_t incarnation, const close_info& why);
     void expire(std::uint64_t id);
 
     std::weak_ptr<robust_connection_state> owner_;
@@ -75,6 +83,8 @@ private:
     status status_ = status::recovering;
     bool app_closing_ = false;
     client::channel current_;
+    std::uint64_t incarnation_ = 0;
+    std::uint64_t generation_ = 0;
     std::map<std::uint64_t, waiting_op> waiting_;
     std::uint64_t next_waiting_ = 0;
     std::vector<std::function<void(const close_info&)>> close_handlers_;
@@ -92,6 +102,7 @@ public:
     const recovery_options& recovery() const noexcept { return recovery_; }
     runtime::clock& clock() const noexcept { return *env_.clock; }
     detail::topology& topology() noexcept { return topology_; }
+    std::uint64_t next_incarnation() noexcept { return ++incarnations_; }
     const connection& current() const noexcept { return current_; }
     bool is_connected() const noexcept { return status_ == status::connected; }
     bool is_closed() const noexcept { return status_ == status::closed; }
@@ -107,8 +118,9 @@ public:
     void channel_closed_by_broker(const std::shared_ptr<robust_channel_state>& channel, const close_info& why);
     void channel_closed_for_good(std::uint16_t number);
     std::string make_consumer_tag();
-    // Starts a recorded consumer on its channel's underlying channel.
-    void consume(client::channel& underlying, const recorded_consumer& c, completion<std::string> done);
+    // Starts a recorded consumer on its channel's underlying channel (of `incarnation`).
+    void consume(const client::channel& underlying, const recorded_consumer& c, std::uint64_t incarnation,
+                 completion<std::string> done);
     // A queue was declared: consumers the broker cancelled on it come back.
     void queue_declared(const std::string& name);
 
@@ -134,8 +146,18 @@ private:
     asio::awaitable<void> pause();
     asio::awaitable<void> restore();
     asio::awaitable<void> restore_topology();
-    asio::awaitable<void> restore_consumers();
-    asio::awaitable<void> reopen(std::shared_ptr<robust_channel_state> channel);
+    asio::awaitable<void> declare_again(client::channel& scratch, const std::string& what,
+                                        const std::function<asio::awaitable<void>(client::channel&)>& declare);
+    // Throws connection_closed_error once the connection of `generation` is gone.
+    void expect_generation(std::uint64_t generation) const;
+    void spawn_channel_recovery(const std::shared_ptr<robust_channel_state>& channel);
+    asio::awaitable<bool> recover_channel(std::shared_ptr<robust_channel_state> channel, std::uint64_t generation,
+                                          bool with_consumers);
+    asio::awaitable<void> reopen(std::shared_ptr<robust_channel_state> channel, std::uint64_t generation);
+    asio::awaitable<bool> restore_consumers_of(std::shared_ptr<robust_channel_state> channel,
+                                               std::uint64_t generation, std::map<std::string, unsigned>& refusals);
+    void give_up_channel(const std::shared_ptr<robust_channel_state>& channel, std::error_code ec,
+                         const close_info& why);
 
     asio::any_io_executor executor_;
     connection_options options_;
@@ -149,6 +171,9 @@ private:
     std::map<std::uint16_t, std::shared_ptr<robust_channel_state>> channels_;
     std::unique_ptr<runtime::timer> pause_timer_;
     std::uint64_t reconnects_ = 0;
+    std::uint64_t generation_ = 0;   // one per connection adopted
+    std::uint64_t incarnations_ = 0; // one per underlying channel attached
+    std::uint64_t restorers_ = 0;    // one per channel recovery task
     std::uint64_t consumer_tags_ = 0;
 };
 

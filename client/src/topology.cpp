@@ -129,6 +129,14 @@ void topology::mark_cancelled_by_broker(const std::string& tag, bool cancelled)
     }
 }
 
+void topology::set_live_on(const std::string& tag, std::uint64_t incarnation)
+{
+    for (auto& c : consumers_) {
+        if (c.tag == tag)
+            c.live_on = incarnation;
+    }
+}
+
 void topology::rename_queue(const std::string& old_name, const std::string& new_name)
 {
     if (old_name == new_name)

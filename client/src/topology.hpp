@@ -48,6 +48,9 @@ struct recorded_consumer {
     std::uint16_t channel = 0;
     // The broker cancelled it (its queue was deleted): back once the queue is.
     bool cancelled_by_broker = false;
+    // The underlying channel (its incarnation) it consumes on, or is being started on;
+    // 0 when none. Recovery starts only the consumers not live on the channel of the moment.
+    std::uint64_t live_on = 0;
 };
 
 // What the application declared through a robust connection, kept so that it can be
@@ -71,6 +74,7 @@ public:
     // left without consumers goes with them, as above).
     void remove_channel(std::uint16_t channel);
     void mark_cancelled_by_broker(const std::string& tag, bool cancelled);
+    void set_live_on(const std::string& tag, std::uint64_t incarnation);
 
     // A server-named queue was declared again under `new_name`: bindings and consumers follow.
     void rename_queue(const std::string& old_name, const std::string& new_name);

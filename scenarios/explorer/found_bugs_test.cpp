@@ -1,9 +1,6 @@
-// Minimal reproductions of the bugs the chaos explorer found, each as scripted fault
-// rules in a simulation (broker and robust client on one io_context, virtual clock,
-// memory pipes). They fail today, so they are DISABLED_: run them with
-//   build/bin/found_bugs_test --gtest_also_run_disabled_tests
-// and enable each once its bug is fixed (and widen the explorer's CI chaos again; see
-// scenarios/explorer/CMakeLists.txt). The seed that found each is in its comment.
+// The bugs the chaos explorer found, each reduced to scripted fault rules in a
+// simulation (broker and robust client on one io_context, virtual clock, memory
+// pipes), so that each stays fixed. The seeds that found each are in its comment.
 #include <amqp/client.hpp>
 #include <amqp/fakebroker/broker.hpp>
 #include <amqp/runtime/memory_pipe.hpp>
@@ -23,6 +20,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace amqp::scenarios::explorer {
 namespace {
@@ -106,14 +104,12 @@ private:
     int pipes_ = 0;
 };
 
-// Bug 1 (explorer seeds 488, 26; robust_connection_state::queue_declared and
-// restore_consumers). The broker cancels a consumer; the application declares its
-// queue again, as the robust client documents, and queue_declared() consumes again.
-// When the connection drops before that consume completes (or before the declare's
-// completion runs, seed 26), the consumer is marked cancelled_by_broker for good:
-// recovery skips it, no second on_consumer_cancelled tells the application, and it
-// never comes back although its queue exists and was declared again.
-TEST(found_bugs, DISABLED_a_consumer_restored_by_a_redeclare_survives_a_reconnect_during_that_consume)
+// Bug 1 (explorer seeds 488, 26). The broker cancels a consumer; the application
+// declares its queue again, which brings the consumer back, and the connection drops
+// before that consume completed. The consumer used to stay marked as cancelled for
+// good: recovery skipped it and it never came back. Now a declared queue clears the
+// mark at once, and recovery starts every consumer not live on the new channel.
+TEST(found_bugs, a_consumer_restored_by_a_redeclare_survives_a_reconnect_during_that_consume)
 {
     world w;
     w.broker().add_fault(fault_rule::on(hook::after_method_sent).method("basic.consume-ok").nth(1)
@@ -138,13 +134,11 @@ TEST(found_bugs, DISABLED_a_consumer_restored_by_a_redeclare_survives_a_reconnec
     });
 }
 
-// Bug 2 (explorer seed 33; robust_channel_state::attach's close handler and
-// channel_closed_by_broker). With reopen_closed_channels, a channel the broker closes
-// while it is being reopened is reopened twice at once: the reopen that failed closes
-// the robust channel for good (forgetting its consumers), while a second reopen,
-// started by the new underlying channel's close handler, opens the channel again and
-// leaves it open on the broker with nobody owning it.
-TEST(found_bugs, DISABLED_a_channel_closed_again_while_being_reopened_is_not_leaked)
+// Bug 2 (explorer seed 33). With reopen_closed_channels, a channel the broker closed
+// again while it was being reopened used to be reopened twice at once: the reopen
+// that failed closed the robust channel for good, the other left a channel open on
+// the broker that nobody owned. Now one recovery task per channel retries.
+TEST(found_bugs, a_channel_closed_again_while_being_reopened_is_not_leaked)
 {
     world w;
     w.broker().add_fault(fault_rule::on(hook::method_received).method("queue.declare").nth(2)
@@ -169,14 +163,12 @@ TEST(found_bugs, DISABLED_a_channel_closed_again_while_being_reopened_is_not_lea
     });
 }
 
-// Bug 3 (explorer seeds 353, 739, 978). A channel error while recovery restores a
-// consumer after a reconnect: restore_consumers() reopens the channel, and so does
-// the channel close handler (channel_closed_by_broker). The loser fails with
-// "channel N is in use", restore() throws, and the reconnect loop connects again; the
-// old connection's channels then close, their handlers see a new connection that is
-// open and reopen them on it, racing the next restore... The connection reconnects
-// every backoff interval, forever, and never reports on_reconnected.
-TEST(found_bugs, DISABLED_a_channel_error_while_restoring_a_consumer_does_not_stall_recovery)
+// Bug 3 (explorer seeds 353, 739, 978). A channel error while recovery restored a
+// consumer after a reconnect: the recovery and the channel's close handler both
+// reopened the channel, the loser failed with "channel N is in use", and the
+// connection reconnected every backoff interval, forever. Now the connection's
+// recovery alone restores a channel closed while it runs.
+TEST(found_bugs, a_channel_error_while_restoring_a_consumer_does_not_stall_recovery)
 {
     world w;
     w.broker().add_fault(fault_rule::on(hook::method_received).method("basic.consume").nth(2)
@@ -198,14 +190,12 @@ TEST(found_bugs, DISABLED_a_channel_error_while_restoring_a_consumer_does_not_st
     });
 }
 
-// Bug 4 (explorer seeds 74, 104, 218, 257, 267 and most "never completed" seeds;
-// robust_connection_state::open_channel and reopen). A channel the broker closes right
-// after channel.open-ok is closed before the robust channel attaches to it (the open's
-// completion is posted; on_close registered on an already closed channel never runs).
-// The robust channel then counts as ready with a closed underlying channel, nothing
-// ever reopens it, and every operation on it waits for recovery until
-// operation_timeout, again and again.
-TEST(found_bugs, DISABLED_a_channel_closed_right_after_it_opened_is_reopened)
+// Bug 4 (explorer seeds 74, 104, 218, 257, 267). A channel the broker closed right
+// after channel.open-ok was closed before the robust channel listened for its close
+// (the open's completion is posted): the robust channel counted as ready with a
+// closed channel under it, and every operation waited until operation_timeout. Now
+// attaching to a closed channel counts as its close.
+TEST(found_bugs, a_channel_closed_right_after_it_opened_is_reopened)
 {
     world w;
     w.broker().add_fault(fault_rule::on(hook::after_method_sent).method("channel.open-ok").nth(1)
@@ -223,13 +213,12 @@ TEST(found_bugs, DISABLED_a_channel_closed_right_after_it_opened_is_reopened)
     });
 }
 
-// Bug 5, in the broker's fault code (explorer seeds 578, 980 and, with the CI chaos,
-// 100532, 102778, 102939, 107693). A connection dropped during the handshake (after
-// connection.start or connection.tune) keeps reading: the client's next handshake
-// method arrives, and a second drop or a reset fired there leaves the connection
-// listed by broker::connections() for good (either fault alone cleans up). The client,
-// which never saw the end of the stream, waits for its connection_timeout.
-TEST(found_bugs, DISABLED_a_drop_after_connection_start_ends_the_connection)
+// Bug 5, in the broker's fault code (explorer seeds 578, 980, 100532). A drop fired
+// while the broker sent connection.start or connection.tune was undone when the
+// handshake moved on to its next state: the connection kept reading, and a second
+// fault left it listed by broker::connections() for good while the client waited for
+// its connection_timeout. Now the state moves before the send.
+TEST(found_bugs, a_drop_after_connection_start_ends_the_connection)
 {
     world w;
     w.broker().add_fault(fault_rule::on(hook::after_method_sent).method("connection.start").nth(1)
@@ -241,6 +230,32 @@ TEST(found_bugs, DISABLED_a_drop_after_connection_start_ends_the_connection)
         co_await w.pause(1s);
         EXPECT_TRUE(conn.is_connected());
         EXPECT_EQ(w.broker().connections().size(), 1u) << "the dropped connection is still listed";
+    });
+}
+
+// Bug 6 (explorer seeds 109006, 109893, 115898). Recovery declares a queue again and
+// the broker refuses it once (a channel error other than 404): the queue used to be
+// reported as lost at once, and its consumer then failed with 404 and waited for a
+// declare that never came. Now a refused declaration is tried again a few times.
+TEST(found_bugs, a_queue_refused_once_during_recovery_is_declared_again)
+{
+    world w;
+    w.broker().add_fault(fault_rule::on(hook::method_received).method("queue.declare").nth(2)
+                             .then(fault::close_channel(406)));
+    w.run([&]() -> asio::awaitable<void> {
+        auto conn = co_await w.connect();
+        std::vector<std::string> failures;
+        conn.on_recovery_failed([&](const client::recovery_failure& f) { failures.push_back(f.what); });
+        auto ch = co_await conn.channel();
+        const std::string queue = "q";
+        co_await ch.declare_queue(queue);
+        co_await ch.basic_consume(queue, [](client::incoming_message) {});
+        w.broker().close_connection("app");
+        co_await w.pause(5s);
+        EXPECT_EQ(conn.reconnects(), 1u);
+        EXPECT_TRUE(failures.empty()) << failures.front();
+        const auto restored = w.broker().queue(queue);
+        EXPECT_TRUE(restored && restored->consumers == 1u) << "the queue or its consumer was not restored";
     });
 }
 

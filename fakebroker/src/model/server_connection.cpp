@@ -213,8 +213,9 @@ void server_connection::receive(std::span<const std::byte> bytes)
             return;
         }
         case proto::header_check::match:
-            send(0, proto::connection_start{0, 9, server_properties(), "AMQPLAIN PLAIN", "en_US"});
+            // The state moves first: a fault fired by the send may finish the connection.
             state_ = state::start_ok;
+            send(0, proto::connection_start{0, 9, server_properties(), "AMQPLAIN PLAIN", "en_US"});
             break;
         }
     }
@@ -410,9 +411,9 @@ void server_connection::start_ok(const proto::connection_start_ok& m)
         return;
     }
     user_ = login;
+    state_ = state::tune_ok;
     send(0, proto::connection_tune{broker_.options().channel_max, broker_.options().frame_max,
                                    broker_.options().heartbeat});
-    state_ = state::tune_ok;
 }
 
 void server_connection::tune_ok(const proto::connection_tune_ok& m)
@@ -459,8 +460,8 @@ void server_connection::open(const proto::connection_open& m)
         return;
     }
     vhost_ = v;
-    send(0, proto::connection_open_ok{});
     state_ = state::running;
+    send(0, proto::connection_open_ok{});
 }
 
 void server_connection::handle_channel_command(std::uint16_t number, proto::command& c)
@@ -542,9 +543,9 @@ void server_connection::connection_error(const error& e)
 void server_connection::close_connection_with(std::uint16_t code, const std::string& text, proto::method_key key)
 {
     if (state_ == state::closing || state_ == state::finished) return;
+    state_ = state::closing;
     send(0, proto::connection_close{code, text, key.class_id, key.method_id});
     release();
-    state_ = state::closing;
 }
 
 void server_connection::close(proto::reply_code code, std::string text)
