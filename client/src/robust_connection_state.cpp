@@ -324,6 +324,11 @@ asio::awaitable<void> robust_connection_state::restore_topology()
     }
     const auto queues = topology_.queues();
     for (const auto& q : queues) {
+        // A server-named queue that outlives its connection may still be there, with
+        // its messages: keep it. (Its name cannot be declared anew: amq.* is reserved.)
+        if (q.server_named() && !q.options.exclusive && !q.options.auto_delete &&
+            co_await still_declared(scratch, q.name))
+            continue;
         co_await declare_again(scratch, "queue '" + q.name + "'", [this, &q](client::channel& ch) -> asio::awaitable<void> {
             client::queue declared = co_await ch.declare_queue(q.requested, q.options);
             if (declared.name() != q.name) {
@@ -348,6 +353,23 @@ asio::awaitable<void> robust_connection_state::restore_topology()
     }
     if (scratch.is_open())
         co_await scratch.close(asio::experimental::as_tuple(asio::use_awaitable));
+}
+
+// Whether the queue exists, by a passive declare on the scratch channel.
+asio::awaitable<bool> robust_connection_state::still_declared(client::channel& scratch, const std::string& queue)
+{
+    try {
+        if (!scratch.is_open())
+            scratch = co_await current_.channel();
+        queue_options passive;
+        passive.passive = true;
+        co_await scratch.declare_queue(queue, passive);
+        co_return true;
+    } catch (const channel_closed_error&) {
+        if (!current_.is_open())
+            throw;
+    }
+    co_return false;
 }
 
 // One declaration on the scratch channel. A refusal closes that channel: the next try

@@ -146,6 +146,7 @@ private:
     asio::awaitable<void> pause();
     asio::awaitable<void> restore();
     asio::awaitable<void> restore_topology();
+    asio::awaitable<bool> still_declared(client::channel& scratch, const std::string& queue);
     asio::awaitable<void> declare_again(client::channel& scratch, const std::string& what,
                                         const std::function<asio::awaitable<void>(client::channel&)>& declare);
     // Throws connection_closed_error once the connection of `generation` is gone.

@@ -3,6 +3,8 @@
 // flight.
 #include "recovery_fixture.hpp"
 
+#include <amqp/runtime/virtual_clock.hpp>
+
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
 #include <asio/redirect_error.hpp>
@@ -431,6 +433,50 @@ TEST_P(recovery_test, a_hundred_reconnects_leave_one_channel_and_one_consumer)
         EXPECT_TRUE(conn.is_closed());
         CO_ASSERT_TRUE(co_await until([&] { return broker().connections().empty(); }));
     });
+}
+
+TEST_P(recovery_test, two_thousand_reconnects_leave_no_timer_channel_or_name_behind)
+{
+    if (!simulated())
+        GTEST_SKIP() << "thousands of reconnects take minutes in real time";
+    auto& timers = dynamic_cast<runtime::virtual_clock&>(clock());
+    run(
+        [&]() -> asio::awaitable<void> {
+            auto conn = co_await connect_robust();
+            auto ch = co_await conn.channel();
+            co_await ch.set_qos(10);
+            co_await ch.declare_exchange("logs", client::exchange_type::fanout);
+            // A server-named queue gets a new name at each recovery; the old ones go.
+            const std::string first_name = co_await ch.declare_queue("", client::queue_options{});
+            co_await ch.queue_bind(first_name, "logs");
+            co_await ch.basic_consume(first_name, [](client::incoming_message) {});
+            auto reconnect = [&](std::uint64_t n) -> asio::awaitable<bool> {
+                for (std::uint64_t i = conn.reconnects(); i < n; ++i) {
+                    if (broker().close_connection("app") != 1)
+                        co_return false;
+                    if (!co_await until([&] { return conn.reconnects() == i + 1; }))
+                        co_return false;
+                }
+                co_return true;
+            };
+            CO_ASSERT_TRUE(co_await reconnect(10));
+            const std::size_t timers_after_ten = timers.waiting();
+            CO_ASSERT_TRUE(co_await reconnect(2000));
+            EXPECT_EQ(timers.waiting(), timers_after_ten);
+            EXPECT_EQ(broker().connections().size(), 1u);
+            EXPECT_EQ(broker().channels().size(), 1u);
+            EXPECT_EQ(broker().queues().size(), 1u);
+            auto bound_to_logs = [&] {
+                const auto all = broker().bindings();
+                return std::count_if(all.begin(), all.end(), [](const auto& b) { return b.source == "logs"; });
+            };
+            EXPECT_EQ(bound_to_logs(), 1);
+            // The very first name still leads to the queue of the moment.
+            co_await ch.queue_unbind(first_name, "logs");
+            EXPECT_EQ(bound_to_logs(), 0);
+            co_await conn.close();
+        },
+        std::chrono::hours(1));
 }
 
 TEST_P(recovery_test, closing_stops_recovery_and_fails_what_waits)
