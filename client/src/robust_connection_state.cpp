@@ -63,8 +63,37 @@ void robust_connection_state::start(completion<> done)
 void robust_connection_state::open_channel(channel_options options,
                                            completion<std::shared_ptr<robust_channel_state>> done)
 {
-    if (status_ != status::connected) {
+    if (status_ == status::closed) {
         done(failure{errc::connection_closed, nullptr, nullptr}, nullptr);
+        return;
+    }
+    if (status_ != status::connected) {
+        // The same policy as any other operation while disconnected.
+        if (recovery_.while_disconnected == while_disconnected::fail) {
+            done(failure{errc::connection_closed,
+                         std::make_shared<const close_info>(close_info{0, "the connection is recovering"}), nullptr},
+                 nullptr);
+            return;
+        }
+        const std::uint64_t id = next_waiting_open_++;
+        auto deadline = env_.clock->make_timer(executor_);
+        deadline->wait_until(env_.clock->now() + recovery_.operation_timeout,
+                             [weak = weak_from_this(), id](std::error_code ec) {
+                                 auto self = weak.lock();
+                                 if (!self || ec)
+                                     return;
+                                 const auto it = self->waiting_opens_.find(id);
+                                 if (it == self->waiting_opens_.end())
+                                     return;
+                                 auto late = std::move(it->second.done);
+                                 self->waiting_opens_.erase(it);
+                                 late(failure{errc::timeout,
+                                              std::make_shared<const close_info>(
+                                                  close_info{0, "the connection did not recover in time"}),
+                                              nullptr},
+                                      nullptr);
+                             });
+        waiting_opens_.emplace(id, waiting_open{options, std::move(done), std::move(deadline)});
         return;
     }
     current_.channel(options, [self = shared_from_this(), options, done = std::move(done)](
@@ -82,6 +111,19 @@ void robust_connection_state::open_channel(channel_options options,
     });
 }
 
+// Recovered (why is empty) or closed: the channel() calls that waited go on or fail.
+void robust_connection_state::open_channels_waiting(const failure& why)
+{
+    auto waiting = std::exchange(waiting_opens_, {});
+    for (auto& [id, w] : waiting) {
+        w.deadline.reset();
+        if (why)
+            w.done(why, nullptr);
+        else
+            open_channel(w.options, std::move(w.done));
+    }
+}
+
 void robust_connection_state::close(completion<> done)
 {
     if (status_ == status::closed) {
@@ -95,6 +137,7 @@ void robust_connection_state::close(completion<> done)
     for (auto& [number, channel] : channels) {
         channel->close_for_good(close_info{200, "Normal shutdown"}, failure{errc::connection_closed, nullptr, nullptr});
     }
+    open_channels_waiting(failure{errc::connection_closed, nullptr, nullptr});
     if (!current_.is_open()) {
         done(failure{});
         return;
@@ -112,6 +155,7 @@ void robust_connection_state::abandon()
     auto channels = std::exchange(channels_, {});
     for (auto& [number, channel] : channels)
         channel->close_for_good(close_info{}, failure{errc::connection_closed, nullptr, nullptr});
+    open_channels_waiting(failure{errc::connection_closed, nullptr, nullptr});
     current_ = connection{};
 }
 
@@ -192,6 +236,7 @@ asio::awaitable<void> robust_connection_state::reconnect_loop(completion<> first
             for (auto& [number, channel] : std::map(channels_))
                 notify(on.channel_restored, number);
             notify(on.reconnected);
+            open_channels_waiting(failure{});
             break;
         }
         if (current_.is_open()) {

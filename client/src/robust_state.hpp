@@ -138,6 +138,7 @@ private:
     enum class status { connecting, connected, recovering, closed };
 
     void adopt(connection c);
+    void open_channels_waiting(const failure& why);
     void connection_lost(const close_info& why);
     void consumer_cancelled_by_broker(const std::string& tag);
     void report(std::string what, std::error_code ec, close_info info);
@@ -171,6 +172,14 @@ private:
     detail::topology topology_;
     std::map<std::uint16_t, std::shared_ptr<robust_channel_state>> channels_;
     std::unique_ptr<runtime::timer> pause_timer_;
+    // channel() calls made while disconnected, waiting for recovery (while_disconnected::wait).
+    struct waiting_open {
+        channel_options options;
+        completion<std::shared_ptr<robust_channel_state>> done;
+        std::unique_ptr<runtime::timer> deadline;
+    };
+    std::map<std::uint64_t, waiting_open> waiting_opens_;
+    std::uint64_t next_waiting_open_ = 0;
     std::uint64_t reconnects_ = 0;
     std::uint64_t generation_ = 0;   // one per connection adopted
     std::uint64_t incarnations_ = 0; // one per underlying channel attached

@@ -286,7 +286,7 @@ TEST_P(recovery_test, without_the_reopen_policy_a_broker_closed_channel_stays_cl
     });
 }
 
-TEST_P(recovery_test, publishing_while_disconnected_follows_the_policy)
+TEST_P(recovery_test, publishing_or_opening_a_channel_while_disconnected_follows_the_policy)
 {
     run([&]() -> asio::awaitable<void> {
         auto executor = co_await asio::this_coro::executor;
@@ -297,7 +297,9 @@ TEST_P(recovery_test, publishing_while_disconnected_follows_the_policy)
             auto ch = co_await conn.channel(client::channel_options{.publisher_confirms = true});
             co_await ch.declare_queue("outbox");
             std::optional<std::error_code> outcome;
-            // Published from the moment the drop is seen: the connection is down.
+            std::optional<std::error_code> opened;
+            client::robust_channel late;
+            // Published and opened from the moment the drop is seen: the connection is down.
             conn.on_connection_lost([&](const client::close_info&) {
                 asio::co_spawn(
                     executor,
@@ -308,14 +310,28 @@ TEST_P(recovery_test, publishing_while_disconnected_follows_the_policy)
                         outcome = ec;
                     },
                     asio::detached);
+                asio::co_spawn(
+                    executor,
+                    [&]() -> asio::awaitable<void> {
+                        std::error_code ec;
+                        late = co_await conn.channel(client::channel_options{},
+                                                     asio::redirect_error(asio::use_awaitable, ec));
+                        opened = ec;
+                    },
+                    asio::detached);
             });
             CO_ASSERT_TRUE(broker().close_connection("app") == 1);
-            CO_ASSERT_TRUE(co_await until([&] { return outcome.has_value(); }));
+            CO_ASSERT_TRUE(co_await until([&] { return outcome.has_value() && opened.has_value(); }));
             CO_ASSERT_TRUE(co_await until([&] { return conn.is_connected(); }));
             if (policy == client::while_disconnected::fail) {
                 EXPECT_EQ(*outcome, client::errc::connection_closed);
+                EXPECT_EQ(*opened, client::errc::connection_closed);
+                EXPECT_FALSE(late.is_open());
             } else {
                 EXPECT_FALSE(*outcome) << outcome->message();
+                EXPECT_FALSE(*opened) << opened->message();
+                EXPECT_TRUE(late.is_open());
+                EXPECT_EQ(broker().channels().size(), 2u);
                 EXPECT_EQ(conn.reconnects(), 1u);
             }
             co_await ch.queue_delete("outbox");
