@@ -50,43 +50,6 @@ amqp::fakebroker::user parse_user(const std::string& spec, const std::vector<std
     return u;
 }
 
-// "drop=0.01" into chaos_options' drop, and so on.
-void set_chaos_odds(amqp::fakebroker::chaos_options& chaos, const std::string& spec)
-{
-    const auto eq = spec.find('=');
-    const std::string name = spec.substr(0, eq);
-    double p = -1;
-    try {
-        if (eq != std::string::npos) p = std::stod(spec.substr(eq + 1));
-    } catch (const std::exception&) {
-    }
-    if (eq == std::string::npos || p < 0 || p > 1) {
-        throw CLI::ValidationError("--chaos", "expected ACTION=PROBABILITY with a probability from 0 to 1, got '" +
-                                                  spec + "'");
-    }
-    const std::pair<const char*, double*> odds[] = {
-        {"drop", &chaos.drop},
-        {"reset", &chaos.reset},
-        {"stall", &chaos.stall},
-        {"close_channel", &chaos.close_channel},
-        {"close_connection", &chaos.close_connection},
-        {"swallow", &chaos.swallow},
-        {"delay", &chaos.delay},
-        {"split_writes", &chaos.split_writes},
-        {"block", &chaos.block},
-        {"cancel_consumer", &chaos.cancel_consumer},
-        {"refuse_connections", &chaos.refuse_connections},
-        {"restart", &chaos.restart},
-    };
-    for (const auto& [known, field] : odds) {
-        if (name == known) {
-            *field = p;
-            return;
-        }
-    }
-    throw CLI::ValidationError("--chaos", "unknown action '" + name + "'");
-}
-
 amqp::fakebroker::fault_script load_faults(const std::string& path)
 {
     std::ifstream in(path);
@@ -174,7 +137,9 @@ int main(int argc, char** argv)
         if (!faults_file.empty()) script = load_faults(faults_file);
         if (!chaos_odds.empty() || !chaos_hooks.empty() || chaos_max_delay >= 0 || chaos_max_faults != 0) {
             auto chaos = script.chaos.value_or(amqp::fakebroker::chaos_options{});
-            for (const auto& spec : chaos_odds) set_chaos_odds(chaos, spec);
+            for (const auto& spec : chaos_odds) {
+                if (auto problem = chaos.set_odds(spec)) throw CLI::ValidationError("--chaos", *problem);
+            }
             for (const auto& name : chaos_hooks) {
                 const auto h = amqp::fakebroker::parse_hook(name);
                 if (!h) throw CLI::ValidationError("--chaos-hooks", "unknown hook '" + name + "'");

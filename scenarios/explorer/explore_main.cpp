@@ -26,42 +26,6 @@ namespace {
 
 using namespace amqp::scenarios::explorer;
 
-// "drop=0.01" into chaos_options' drop, and so on (as fakebroker --chaos).
-void set_chaos_odds(amqp::fakebroker::chaos_options& chaos, const std::string& spec)
-{
-    const auto eq = spec.find('=');
-    const std::string name = spec.substr(0, eq);
-    double p = -1;
-    try {
-        if (eq != std::string::npos)
-            p = std::stod(spec.substr(eq + 1));
-    } catch (const std::exception&) {
-    }
-    if (eq == std::string::npos || p < 0 || p > 1)
-        throw CLI::ValidationError("--chaos", "expected ACTION=PROBABILITY from 0 to 1, got '" + spec + "'");
-    const std::pair<const char*, double*> odds[] = {
-        {"drop", &chaos.drop},
-        {"reset", &chaos.reset},
-        {"stall", &chaos.stall},
-        {"close_channel", &chaos.close_channel},
-        {"close_connection", &chaos.close_connection},
-        {"swallow", &chaos.swallow},
-        {"delay", &chaos.delay},
-        {"split_writes", &chaos.split_writes},
-        {"block", &chaos.block},
-        {"cancel_consumer", &chaos.cancel_consumer},
-        {"refuse_connections", &chaos.refuse_connections},
-        {"restart", &chaos.restart},
-    };
-    for (const auto& [known, field] : odds) {
-        if (name == known) {
-            *field = p;
-            return;
-        }
-    }
-    throw CLI::ValidationError("--chaos", "unknown action '" + name + "'");
-}
-
 void print_violations(const run_report& report, const std::string& replay)
 {
     std::cout << "VIOLATION " << summary(report) << '\n';
@@ -112,7 +76,8 @@ int main(int argc, char** argv)
         replay_options += " --rpc-calls " + std::to_string(options.rpc_calls);
     try {
         for (const auto& spec : chaos_odds) {
-            set_chaos_odds(options.chaos, spec);
+            if (auto problem = options.chaos.set_odds(spec))
+                throw CLI::ValidationError("--chaos", *problem);
             replay_options += " --chaos " + spec;
         }
     } catch (const CLI::Error& e) {

@@ -156,5 +156,19 @@ TEST(chaos, can_be_switched_on_and_off_at_run_time)
     EXPECT_THROW(sim.broker().set_chaos(c), std::invalid_argument);
 }
 
+TEST(chaos, odds_are_set_from_action_equals_probability_and_bad_specs_say_why)
+{
+    chaos_options c;
+    EXPECT_EQ(c.set_odds("drop=0.25"), std::nullopt);
+    EXPECT_EQ(c.set_odds("close_channel=1"), std::nullopt);
+    EXPECT_EQ(c.drop, 0.25);
+    EXPECT_EQ(c.close_channel, 1.0);
+    EXPECT_THAT(c.set_odds("explode=0.1").value_or(""), HasSubstr("unknown action 'explode'"));
+    EXPECT_THAT(c.set_odds("drop").value_or(""), HasSubstr("ACTION=PROBABILITY"));
+    EXPECT_THAT(c.set_odds("drop=1.5").value_or(""), HasSubstr("from 0 to 1"));
+    EXPECT_THAT(c.set_odds("drop=often").value_or(""), HasSubstr("got 'drop=often'"));
+    EXPECT_EQ(c.drop, 0.25);  // untouched by the refusals
+}
+
 }  // namespace
 }  // namespace amqp::fakebroker::test

@@ -365,30 +365,57 @@ std::string fired_fault::describe() const
     return os.str();
 }
 
+namespace {
+
+// Each chaos action's probability, by the name --chaos and the JSON use.
+constexpr std::array<std::pair<std::string_view, double chaos_options::*>, 12> chaos_odds{{
+    {"drop", &chaos_options::drop},
+    {"reset", &chaos_options::reset},
+    {"stall", &chaos_options::stall},
+    {"close_channel", &chaos_options::close_channel},
+    {"close_connection", &chaos_options::close_connection},
+    {"swallow", &chaos_options::swallow},
+    {"delay", &chaos_options::delay},
+    {"split_writes", &chaos_options::split_writes},
+    {"block", &chaos_options::block},
+    {"cancel_consumer", &chaos_options::cancel_consumer},
+    {"refuse_connections", &chaos_options::refuse_connections},
+    {"restart", &chaos_options::restart},
+}};
+
+}  // namespace
+
 std::optional<std::string> chaos_options::problem() const
 {
-    const std::array<std::pair<const char*, double>, 12> odds{{
-        {"drop", drop},
-        {"reset", reset},
-        {"stall", stall},
-        {"close_channel", close_channel},
-        {"close_connection", close_connection},
-        {"swallow", swallow},
-        {"delay", delay},
-        {"split_writes", split_writes},
-        {"block", block},
-        {"cancel_consumer", cancel_consumer},
-        {"refuse_connections", refuse_connections},
-        {"restart", restart},
-    }};
     double sum = 0;
-    for (const auto& [name, p] : odds) {
-        if (!(p >= 0 && p <= 1)) return std::string("the probability of ") + name + " is not between 0 and 1";
+    for (const auto& [name, field] : chaos_odds) {
+        const double p = this->*field;
+        if (!(p >= 0 && p <= 1)) return "the probability of " + std::string(name) + " is not between 0 and 1";
         sum += p;
     }
     if (sum > 1 + 1e-9) return "the probabilities add up to more than 1";
     if (max_delay.count() < 1) return "max_delay must be at least 1 ms";
     return std::nullopt;
+}
+
+std::optional<std::string> chaos_options::set_odds(std::string_view spec)
+{
+    const auto eq = spec.find('=');
+    const std::string_view name = spec.substr(0, eq);
+    double p = -1;
+    try {
+        if (eq != std::string_view::npos) p = std::stod(std::string(spec.substr(eq + 1)));
+    } catch (const std::exception&) {
+    }
+    if (eq == std::string_view::npos || !(p >= 0 && p <= 1))
+        return "expected ACTION=PROBABILITY with a probability from 0 to 1, got '" + std::string(spec) + "'";
+    for (const auto& [known, field] : chaos_odds) {
+        if (name == known) {
+            this->*field = p;
+            return std::nullopt;
+        }
+    }
+    return "unknown action '" + std::string(name) + "'";
 }
 
 }  // namespace amqp::fakebroker

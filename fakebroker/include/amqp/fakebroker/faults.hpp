@@ -245,6 +245,9 @@ struct chaos_options {
 
     // Why the options cannot work (a probability outside [0, 1], a sum over 1...).
     std::optional<std::string> problem() const;
+    // Sets one action's probability from "ACTION=P" ("drop=0.01"), as --chaos takes it;
+    // what is wrong with the spec when it cannot.
+    std::optional<std::string> set_odds(std::string_view spec);
     bool operator==(const chaos_options&) const = default;
 };
 
