@@ -6,6 +6,8 @@
 //                client's io_context runs on the benchmark's thread
 //   fake_io      the embedded broker on the client's io_context (broker(io, options)):
 //                client and broker share one thread, no cross-thread wake-ups
+//   fake_pipe    as fake_io, but connected through in-memory pipes instead of TCP
+//                (environment::open_transport, broker::attach): no system calls
 //   rabbitmq     the broker at AMQP_URL (or --amqp_url=), when given
 //
 //   client_bench [--amqp_url=amqp://guest:guest@127.0.0.1:5672/] [--scale=0.1]
@@ -24,11 +26,13 @@
 //
 // items_per_second counts messages (calls for rpc). Google Benchmark's time is the
 // timed part only (manual time). client_cpu_ns_per_msg is the benchmark thread's CPU
-// time per message (the client, and for fake_io the broker too); broker_cpu_ns_per_msg
+// time per message (the client, and for fake_io and fake_pipe the broker too); broker_cpu_ns_per_msg
 // is the rest of the process's CPU time, the broker's thread, for fake_thread.
 #include "report_format.hpp"
 #include <amqp/client.hpp>
+#include <amqp/client/memory_transport.hpp>
 #include <amqp/fakebroker/broker.hpp>
+#include <amqp/runtime/memory_pipe.hpp>
 
 #include <asio/co_spawn.hpp>
 #include <asio/executor_work_guard.hpp>
@@ -77,13 +81,14 @@ struct bench_options {
     double scale = 1.0;
 } g_options;
 
-enum class broker_kind { fake_thread, fake_io, rabbitmq };
+enum class broker_kind { fake_thread, fake_io, fake_pipe, rabbitmq };
 
 const char* name_of(broker_kind kind)
 {
     switch (kind) {
     case broker_kind::fake_thread: return "fake_thread";
     case broker_kind::fake_io: return "fake_io";
+    case broker_kind::fake_pipe: return "fake_pipe";
     case broker_kind::rabbitmq: return "rabbitmq";
     }
     return "?";
@@ -121,6 +126,20 @@ public:
             broker_->start();
             url_ = broker_->url();
             break;
+        case broker_kind::fake_pipe: {
+            amqp::fakebroker::broker_options options;
+            options.listen = false;
+            broker_.emplace(io_, options);
+            broker_->start();
+            url_ = "amqp://guest:guest@in-process/";
+            client_env_.open_transport = [this](const client::endpoint&, const asio::any_io_executor& executor,
+                                                client::environment::transport_handler done) {
+                auto [client_end, broker_end] = amqp::runtime::make_memory_pipe(executor);
+                broker_->attach(broker_end);
+                done({}, client::make_memory_transport(client_end, "in-process"));
+            };
+            break;
+        }
         case broker_kind::rabbitmq:
             url_ = *g_options.rabbitmq_url;
             break;
@@ -140,6 +159,8 @@ public:
 
     broker_kind kind() const noexcept { return kind_; }
     const std::string& url() const noexcept { return url_; }
+    // How connections reach the broker: TCP, or for fake_pipe the in-memory pipes.
+    const client::environment& client_env() const noexcept { return client_env_; }
     asio::any_io_executor executor() { return io_.get_executor(); }
     amqp::fakebroker::broker* fake() noexcept { return broker_ ? &*broker_ : nullptr; }
 
@@ -193,6 +214,7 @@ private:
     asio::io_context io_;  // before broker_: a broker on it is destroyed first
     std::optional<amqp::fakebroker::broker> broker_;
     std::string url_;
+    client::environment client_env_;
 };
 
 std::string unique_name(std::string_view what)
@@ -205,7 +227,7 @@ client::connection connect(environment& env)
 {
     client::connection out;
     env.run([](environment& env, client::connection& out) -> asio::awaitable<void> {
-        out = co_await client::connect(env.executor(), env.url());
+        out = co_await client::connect(env.executor(), env.url(), env.client_env());
     }(env, out), "connect");
     return out;
 }
@@ -615,11 +637,12 @@ void print_summary()
     };
     std::printf("\nSummary (median of runs): messages/s end to end, calls/s for rpc;\n"
                 "ratio = fake / RabbitMQ\n");
-    std::printf("%-24s %12s %12s %12s %9s %9s\n", "workload", "fake_thread", "fake_io", "rabbitmq", "thr/rmq",
-                "io/rmq");
+    std::printf("%-24s %12s %12s %12s %12s %9s %9s\n", "workload", "fake_thread", "fake_io", "fake_pipe", "rabbitmq",
+                "thr/rmq", "io/rmq");
     for (const auto& w : order) {
         const double thread = cell(w, "fake_thread", &summary_row::rate);
         const double io = cell(w, "fake_io", &summary_row::rate);
+        const double pipe = cell(w, "fake_pipe", &summary_row::rate);
         const double rabbit = cell(w, "rabbitmq", &summary_row::rate);
         auto fmt = [](double v) { return v > 0 ? with_commas(v) : std::string("-"); };
         auto ratio = [&](double v) {
@@ -628,10 +651,10 @@ void print_summary()
                 std::snprintf(buf, sizeof buf, "%.1fx", v / rabbit);
             return std::string(buf);
         };
-        std::printf("%-24s %12s %12s %12s %9s %9s\n", w.c_str(), fmt(thread).c_str(), fmt(io).c_str(),
-                    fmt(rabbit).c_str(), ratio(thread).c_str(), ratio(io).c_str());
+        std::printf("%-24s %12s %12s %12s %12s %9s %9s\n", w.c_str(), fmt(thread).c_str(), fmt(io).c_str(),
+                    fmt(pipe).c_str(), fmt(rabbit).c_str(), ratio(thread).c_str(), ratio(io).c_str());
         if (w == "rpc/round_trip") {
-            for (const auto* target : {"fake_thread", "fake_io", "rabbitmq"}) {
+            for (const auto* target : {"fake_thread", "fake_io", "fake_pipe", "rabbitmq"}) {
                 const double p50 = cell(w, target, &summary_row::p50_us);
                 if (p50 > 0)
                     std::printf("  rpc latency %-11s p50 %.1f us, p99 %.1f us\n", target, p50,
@@ -652,7 +675,7 @@ void add(const target& t, const std::string& workload, const std::function<void(
 
 void register_benchmarks()
 {
-    std::vector<broker_kind> kinds{broker_kind::fake_thread, broker_kind::fake_io};
+    std::vector<broker_kind> kinds{broker_kind::fake_thread, broker_kind::fake_io, broker_kind::fake_pipe};
     if (g_options.rabbitmq_url)
         kinds.push_back(broker_kind::rabbitmq);
     for (const auto kind : kinds) {

@@ -74,6 +74,9 @@ void connection_state::on_read(std::error_code ec, std::size_t n)
     }
     reader_.commit(n);
     last_read_ = clock().now();
+    // What the frames' handlers send (a consumer's reply and ack, a flow-ok) goes out in
+    // one write after the loop, not one write each.
+    handling_input_ = true;
     for (;;) {
         auto decoded = reader_.next();
         if (decoded.error) {
@@ -83,8 +86,10 @@ void connection_state::on_read(std::error_code ec, std::size_t n)
         if (!decoded.frame)
             break;
         if (!handle_frame(*decoded.frame))
-            return;
+            return;  // closed: finish() sent the last words
     }
+    handling_input_ = false;
+    flush();
     if (state_ != state::closed)
         read_some();
 }
@@ -197,7 +202,7 @@ void connection_state::protocol_violation(const protocol::protocol_error& error)
 
 void connection_state::flush()
 {
-    if (!write_in_progress_ && output_.size() > 0 && transport_)
+    if (!write_in_progress_ && !handling_input_ && output_.size() > 0 && transport_)
         write_some();
 }
 
@@ -344,6 +349,9 @@ void connection_state::finish(const failure& why, const close_info& reason)
     if (!closed_failure_.info)
         closed_failure_.info = std::make_shared<const close_info>(reason);
     heartbeat_timer_->cancel();
+    handling_input_ = false;
+    if (close_after_write_)
+        flush();  // the last words (a close or close-ok), held back while handling input
     if (transport_ && !(close_after_write_ && write_in_progress_))
         transport_->close();
 

@@ -104,6 +104,7 @@ private:
     protocol::byte_buffer output_;
     protocol::byte_buffer writing_;
     bool write_in_progress_ = false;
+    bool handling_input_ = false;  // in on_read's frame loop: flush() waits for its end
     bool close_after_write_ = false;
     std::deque<completion<>> waiting_writers_;
 
