@@ -38,26 +38,7 @@ void robust_channel_state::when_ready(ready_handler op)
            nullptr);
         return;
     }
-    const std::uint64_t id = next_waiting_++;
-    auto deadline = owner->clock().make_timer(executor_);
-    deadline->wait_until(owner->clock().now() + recovery.operation_timeout,
-                         [weak = weak_from_this(), id](std::error_code ec) {
-                             if (auto self = weak.lock(); self && !ec)
-                                 self->expire(id);
-                         });
-    waiting_.emplace(id, waiting_op{std::move(op), std::move(deadline)});
-}
-
-void robust_channel_state::expire(std::uint64_t id)
-{
-    const auto it = waiting_.find(id);
-    if (it == waiting_.end())
-        return;
-    auto op = std::move(it->second.op);
-    waiting_.erase(it);
-    op(failure{errc::timeout,
-               std::make_shared<const close_info>(close_info{0, "the connection did not recover in time"}), nullptr},
-       nullptr);
+    waiting_.add(std::move(op), owner->clock(), executor_, recovery.operation_timeout);
 }
 
 void robust_channel_state::attach(client::channel underlying, std::uint64_t incarnation, std::uint64_t generation)
@@ -114,11 +95,8 @@ void robust_channel_state::set_ready()
         return;
     status_ = status::ready;
     // In the order they were asked for; each may find the channel gone again.
-    auto waiting = std::exchange(waiting_, {});
-    for (auto& [id, w] : waiting) {
-        w.deadline.reset();
-        when_ready(std::move(w.op));
-    }
+    for (auto& op : waiting_.take_all())
+        when_ready(std::move(op));
 }
 
 void robust_channel_state::close_for_good(const close_info& why, const failure& waiting_failure)
@@ -126,11 +104,8 @@ void robust_channel_state::close_for_good(const close_info& why, const failure& 
     if (status_ == status::closed)
         return;
     status_ = status::closed;
-    auto waiting = std::exchange(waiting_, {});
-    for (auto& [id, w] : waiting) {
-        w.deadline.reset();
-        w.op(waiting_failure, nullptr);
-    }
+    for (auto& op : waiting_.take_all())
+        op(waiting_failure, nullptr);
     return_handlers_.clear();
     auto handlers = std::exchange(close_handlers_, {});
     for (auto& h : handlers)

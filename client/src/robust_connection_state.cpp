@@ -75,25 +75,8 @@ void robust_connection_state::open_channel(channel_options options,
                  nullptr);
             return;
         }
-        const std::uint64_t id = next_waiting_open_++;
-        auto deadline = env_.clock->make_timer(executor_);
-        deadline->wait_until(env_.clock->now() + recovery_.operation_timeout,
-                             [weak = weak_from_this(), id](std::error_code ec) {
-                                 auto self = weak.lock();
-                                 if (!self || ec)
-                                     return;
-                                 const auto it = self->waiting_opens_.find(id);
-                                 if (it == self->waiting_opens_.end())
-                                     return;
-                                 auto late = std::move(it->second.done);
-                                 self->waiting_opens_.erase(it);
-                                 late(failure{errc::timeout,
-                                              std::make_shared<const close_info>(
-                                                  close_info{0, "the connection did not recover in time"}),
-                                              nullptr},
-                                      nullptr);
-                             });
-        waiting_opens_.emplace(id, waiting_open{options, std::move(done), std::move(deadline)});
+        waiting_opens_.add(waiting_open{options, std::move(done)}, *env_.clock, executor_,
+                           recovery_.operation_timeout);
         return;
     }
     current_.channel(options, [self = shared_from_this(), options, done = std::move(done)](
@@ -114,11 +97,9 @@ void robust_connection_state::open_channel(channel_options options,
 // Recovered (why is empty) or closed: the channel() calls that waited go on or fail.
 void robust_connection_state::open_channels_waiting(const failure& why)
 {
-    auto waiting = std::exchange(waiting_opens_, {});
-    for (auto& [id, w] : waiting) {
-        w.deadline.reset();
+    for (auto& w : waiting_opens_.take_all()) {
         if (why)
-            w.done(why, nullptr);
+            w(why, nullptr);
         else
             open_channel(w.options, std::move(w.done));
     }

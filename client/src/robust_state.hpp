@@ -2,6 +2,7 @@
 
 #include "backoff.hpp"
 #include "topology.hpp"
+#include "waiting_ops.hpp"
 
 #include <amqp/client/robust_connection.hpp>
 
@@ -69,13 +70,8 @@ public:
 
 private:
     enum class status { recovering, ready, closed };
-    struct waiting_op {
-        ready_handler op;
-        std::unique_ptr<runtime::timer> deadline;
-    };
 
     void underlying_closed(std::uint64_t incarnation, const close_info& why);
-    void expire(std::uint64_t id);
 
     std::weak_ptr<robust_connection_state> owner_;
     asio::any_io_executor executor_;
@@ -85,8 +81,7 @@ private:
     client::channel current_;
     std::uint64_t incarnation_ = 0;
     std::uint64_t generation_ = 0;
-    std::map<std::uint64_t, waiting_op> waiting_;
-    std::uint64_t next_waiting_ = 0;
+    waiting_ops<ready_handler> waiting_;
     std::vector<std::function<void(const close_info&)>> close_handlers_;
     std::vector<std::function<void(const returned_message&)>> return_handlers_;
 };
@@ -176,10 +171,9 @@ private:
     struct waiting_open {
         channel_options options;
         completion<std::shared_ptr<robust_channel_state>> done;
-        std::unique_ptr<runtime::timer> deadline;
+        void operator()(const failure& why, std::nullptr_t) { done(why, nullptr); }
     };
-    std::map<std::uint64_t, waiting_open> waiting_opens_;
-    std::uint64_t next_waiting_open_ = 0;
+    waiting_ops<waiting_open> waiting_opens_;
     std::uint64_t reconnects_ = 0;
     std::uint64_t generation_ = 0;   // one per connection adopted
     std::uint64_t incarnations_ = 0; // one per underlying channel attached
