@@ -164,6 +164,39 @@ TEST_F(client_test, blocked_and_unblocked_are_reported)
     });
 }
 
+TEST_F(client_test, a_publisher_is_not_read_from_while_blocked)
+{
+    if (!broker())
+        GTEST_SKIP() << "blocks through the embedded broker";
+    run([&]() -> asio::awaitable<void> {
+        auto conn = co_await connect();
+        client::channel_options confirming;
+        confirming.publisher_confirms = true;
+        auto ch = co_await conn.channel(confirming);
+        const auto q = queue_name();
+        co_await ch.declare_queue(q);
+        broker()->set_blocked(true, "low on memory");
+        // RabbitMQ takes the publish that meets the block, then reads no more.
+        co_await ch.basic_publish("", q, client::message("taken"));
+        bool second_confirmed = false;
+        ch.basic_publish("", q, client::message("held"), false,
+                         [&](std::error_code ec) { second_confirmed = !ec; });
+        // A round trip on another connection: the broker serves it, not the held one.
+        auto other = co_await connect();
+        auto other_ch = co_await other.channel();
+        co_await other_ch.declare_queue(q);
+        EXPECT_EQ(broker()->queue(q)->ready, 1u);
+        EXPECT_FALSE(second_confirmed);
+
+        broker()->set_blocked(false);
+        co_await ch.basic_publish("", q, client::message("after"));
+        EXPECT_TRUE(second_confirmed);
+        EXPECT_EQ(broker()->queue(q)->ready, 3u);
+        co_await other.close();
+        co_await conn.close();
+    });
+}
+
 TEST_F(client_test, future_and_callback_tokens_work_too)
 {
     std::thread runner;

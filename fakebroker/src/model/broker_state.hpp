@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <random>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -84,6 +85,10 @@ public:
         if (restart_handler_) restart_handler_();
     }
     void set_restart_handler(std::function<void()> handler) { restart_handler_ = std::move(handler); }
+    // The resource alarm in effect (its reason), if any: connections opened meanwhile
+    // are blocked from the start, as RabbitMQ blocks them.
+    const std::optional<std::string>& alarm() const noexcept { return alarm_; }
+    void set_alarm(std::optional<std::string> reason) { alarm_ = std::move(reason); }
     // Reseeds server-generated names, so that a seeded run repeats name for name.
     void seed_names(std::uint64_t seed) { names_.seed(seed); }
 
@@ -99,6 +104,7 @@ private:
     std::vector<std::function<void()>> deferred_;
     std::function<void()> defer_listener_;
     std::function<void()> restart_handler_;
+    std::optional<std::string> alarm_;
 };
 
 }  // namespace amqp::fakebroker

@@ -20,6 +20,9 @@ public:
     virtual void split_writes(std::size_t chunk) = 0;
     // Runs `f` after `d` on the broker's clock, unless the stream is closed by then.
     virtual void after(std::chrono::steady_clock::duration d, std::function<void()> f) = 0;
+    // Reading stopped because the connection took no input (wants_input() was false,
+    // a publisher under connection.blocked); read again.
+    virtual void resume_reading() = 0;
 };
 
 }  // namespace amqp::fakebroker

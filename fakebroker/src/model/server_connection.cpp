@@ -226,7 +226,7 @@ void server_connection::receive(std::span<const std::byte> bytes)
 void server_connection::process_frames()
 {
     // Checked before taking a frame: a paused connection leaves the rest in the reader.
-    while (state_ != state::finished && !faults_.input_paused) {
+    while (state_ != state::finished && !faults_.input_paused && !publisher_held_) {
         proto::decoded_frame f = reader_.next();
         if (f.need_more()) break;
         if (f.error) {
@@ -301,6 +301,8 @@ void server_connection::handle_frame(const proto::frame_view& frame)
     if (!assembler.complete()) return;
     proto::command c = assembler.take();
     trace_received(frame.channel, c.method);
+    // Under connection.blocked RabbitMQ takes this publish, then reads no more.
+    if (blocked_ && std::holds_alternative<proto::basic_publish>(c.method)) publisher_held_ = true;
     if (faults_active_) [[unlikely]] {
         const verdict v = method_hook(frame.channel, c);
         if (v == verdict::skip) return;
@@ -462,6 +464,7 @@ void server_connection::open(const proto::connection_open& m)
     vhost_ = v;
     state_ = state::running;
     send(0, proto::connection_open_ok{});
+    if (const auto& alarm = broker_.alarm()) set_blocked(true, *alarm);
 }
 
 void server_connection::handle_channel_command(std::uint16_t number, proto::command& c)
@@ -560,6 +563,9 @@ std::optional<clock::time_point> server_connection::tick(clock::time_point now)
         tick_hook();
         if (state_ == state::finished) return std::nullopt;
     }
+    // We do not read a held publisher, so its silence means nothing (RabbitMQ pauses
+    // the heartbeat monitor of a blocked connection the same way).
+    if (publisher_held_) last_received_ = now;
     // In milliseconds: half of a 1 s interval must not round down to zero.
     const auto interval = std::chrono::milliseconds(std::chrono::seconds(heartbeat_));
     if (now - last_sent_ >= interval / 2 && output_.empty()) {
@@ -580,12 +586,22 @@ std::optional<clock::time_point> server_connection::tick(clock::time_point now)
 void server_connection::set_blocked(bool blocked, const std::string& reason)
 {
     if (state_ != state::running) return;
+    blocked_ = blocked;
+    if (!blocked && publisher_held_) {
+        publisher_held_ = false;
+        if (transport_) transport_->resume_reading();
+    }
     const auto* capabilities = client_properties_.find("capabilities");
     const auto* table = capabilities ? capabilities->get_if<proto::field_table>() : nullptr;
     const auto* flag = table ? table->find("connection.blocked") : nullptr;
     if (!flag || *flag != proto::field_value{true}) return;
     if (blocked) send(0, proto::connection_blocked{reason});
     else send(0, proto::connection_unblocked{});
+}
+
+void server_connection::continue_input()
+{
+    if (state_ != state::finished && !faults_.input_paused && !publisher_held_) process_frames();
 }
 
 void server_connection::transport_closed()

@@ -43,6 +43,12 @@ public:
     void set_output_listener(std::function<void()> listener) { output_listener_ = std::move(listener); }
     // No more input will be read; close the socket once the output is written.
     bool finished() const noexcept { return state_ == state::finished; }
+    // False while the connection is blocked and has published: RabbitMQ stops reading a
+    // publisher's socket under a resource alarm. The transport stops reading until
+    // fault_transport::resume_reading().
+    bool wants_input() const noexcept { return !publisher_held_; }
+    // Handles the input left unread while wants_input() was false.
+    void continue_input();
 
     // How much of output() may be written now: a delay fault holds the rest back for
     // a while, a drop fault for good. Without faults, all of it.
@@ -74,7 +80,9 @@ public:
 
     // Closes from the broker side with the given code (320 from management).
     void close(protocol::reply_code code, std::string text);
-    // connection.blocked / unblocked, sent to clients that announced the capability.
+    // A resource alarm (or a block fault) set or cleared: connection.blocked / unblocked
+    // to clients that announced the capability; while blocked, the first publish stops
+    // the reading of further input until unblocked.
     void set_blocked(bool blocked, const std::string& reason);
     // The socket went away: release everything the connection held.
     void transport_closed();
@@ -225,6 +233,8 @@ private:
     protocol::byte_buffer output_;
     std::function<void()> output_listener_;
     bool tracing_;
+    bool blocked_ = false;          // under connection.blocked
+    bool publisher_held_ = false;   // blocked, and published since: input waits
     const bool& faults_active_;  // the fault engine's flag: one load and a branch per hook
     fault_transport* transport_ = nullptr;
     fault_state faults_;

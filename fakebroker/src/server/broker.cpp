@@ -239,6 +239,7 @@ void broker::restart()
 void broker::set_blocked(bool blocked, std::string_view reason)
 {
     impl_->on_broker([&] {
+        impl_->state->set_alarm(blocked ? std::optional<std::string>(reason) : std::nullopt);
         for (const auto& [id, c] : impl_->state->connections()) c->set_blocked(blocked, std::string(reason));
         return 0;
     });

@@ -66,7 +66,8 @@ void session::handle_read(std::error_code ec, std::size_t n)
     }
     connection_.receive(std::span<const std::byte>(read_buffer_.data(), n));
     after_input();
-    if (!closed_ && !connection_.finished()) read();
+    // A blocked publisher is not read from until resume_reading().
+    if (!closed_ && !connection_.finished() && connection_.wants_input()) read();
 }
 
 void session::after_input()
@@ -183,9 +184,22 @@ void session::stall(bool on)
     if (on) return;
     if (auto stashed = std::exchange(stashed_read_, std::nullopt)) handle_read(stashed->first, stashed->second);
     if (closed_) return;
-    if (!reading_ && !connection_.finished() && !stashed_read_) read();
+    if (!reading_ && !connection_.finished() && !stashed_read_ && connection_.wants_input()) read();
     if (!heartbeat_waiting_) arm_heartbeat();
     write();
+}
+
+void session::resume_reading()
+{
+    // Posted: the connection is inside set_blocked(), maybe inside a fault's action.
+    asio::post(stream_->get_executor(), [this, self = shared_from_this()] {
+        if (closed_ || connection_.finished() || !connection_.wants_input()) return;
+        connection_.continue_input();
+        after_input();
+        if (!closed_ && !connection_.finished() && connection_.wants_input() && !reading_ && !stalled_ &&
+            !stashed_read_)
+            read();
+    });
 }
 
 void session::split_writes(std::size_t chunk)

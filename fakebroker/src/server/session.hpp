@@ -52,6 +52,7 @@ private:
     void stall(bool on) override;
     void split_writes(std::size_t chunk) override;
     void after(std::chrono::steady_clock::duration d, std::function<void()> f) override;
+    void resume_reading() override;
 
     std::shared_ptr<session_stream> stream_;
     std::shared_ptr<broker_state> broker_;

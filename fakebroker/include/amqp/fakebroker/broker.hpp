@@ -127,8 +127,10 @@ public:
     // durable exchanges, queues and bindings and the persistent messages in durable
     // queues stay, everything else is gone.
     void restart();
-    // Sends connection.blocked (or unblocked) to every client that announced the
-    // connection.blocked capability, as RabbitMQ does under a resource alarm.
+    // Raises (or clears) a resource alarm as RabbitMQ does: connection.blocked (or
+    // unblocked) to every client that announced the capability, and a connection that
+    // publishes while blocked is not read from until unblocked (its publishes wait in
+    // the socket). Connections opened during the alarm are blocked from the start.
     void set_blocked(bool blocked, std::string_view reason = "low on memory");
 
     // Drops the ready messages of a queue; how many, or nullopt when there is no such queue.
