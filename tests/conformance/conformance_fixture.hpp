@@ -49,7 +49,7 @@ protected:
     amqp_driver connect(const connect_options& options = {}) const;
     // A driver connected with channel 1 open: what most tests start from.
     amqp_driver connect_channel(const connect_options& options = {}) const;
-    // The same as limited_user: the URL's host, port and vhost with its name and password.
+    // The same, as limited_user: the URL with limited_user's name and password.
     amqp_driver connect_limited_channel() const;
 
     // Unique names, "<suite>.<test>.<what>.<random>". Queues and exchanges named by
