@@ -2,6 +2,9 @@
 # Starts or stops a local RabbitMQ (Debian's rabbitmq-server) for the conformance and
 # client suites: AMQP on 127.0.0.1:5672, and AMQP over TLS on 5671 with the test
 # certificates of tests/tls (client certificates verified when sent, not required).
+# Besides guest it has the user the permissions tests act as (tests/conformance,
+# limited_user): limited/limited, with configure and read on "limited.*" and write on
+# those and the default exchange.
 #   scripts/rabbitmq.sh start | stop
 set -euo pipefail
 export RABBITMQ_NODENAME=rabbit@localhost
@@ -12,9 +15,23 @@ log=${TMPDIR:-/tmp}/rabbitmq-server.log
 tls=${TMPDIR:-/tmp}/amqp-fake-tls
 config=${TMPDIR:-/tmp}/amqp-fake-rabbitmq.conf
 
+# Idempotent: a node started earlier may have the user already.
+add_limited_user() {
+    local out
+    if ! out=$(rabbitmqctl -n "$RABBITMQ_NODENAME" add_user limited limited 2>&1); then
+        case $out in
+        *already*exist*) ;;
+        *) echo "$out" >&2; return 1 ;;
+        esac
+    fi
+    rabbitmqctl -n "$RABBITMQ_NODENAME" set_permissions -p / limited \
+        '^limited\.' '^limited\.|^amq\.default$' '^limited\.' >/dev/null
+}
+
 case "${1:-}" in
 start)
     if rabbitmqctl -n "$RABBITMQ_NODENAME" status >/dev/null 2>&1; then
+        add_limited_user
         echo "RabbitMQ already running"
         exit 0
     fi
@@ -42,6 +59,7 @@ CONF
         fi
         sleep 1
     done
+    add_limited_user
     echo "RabbitMQ $(rabbitmqctl -n "$RABBITMQ_NODENAME" version 2>/dev/null) running"
     ;;
 stop)

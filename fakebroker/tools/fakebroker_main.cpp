@@ -1,8 +1,13 @@
 // The standalone broker: a fake RabbitMQ on a TCP port, for clients in any language.
 //
 //   fakebroker [--address 127.0.0.1] [--port 5672] [--user NAME:PASSWORD[:VHOST,...]]...
+//              [--permissions USER:VHOST:CONFIGURE:WRITE:READ]...
 //              [--vhost NAME]... [--http-port 15672 | --no-http] [-v]
 //              [--faults FILE] [--chaos ACTION=P]... [--seed N] [--chaos-hooks H,...]
+//
+// A user has full permissions on the vhosts --user lists (every vhost when it lists
+// none); --permissions gives it RabbitMQ's three regular expressions on one vhost
+// instead, as `rabbitmqctl set_permissions` does (e.g. --permissions 'bob:/:^bob\.:.*:.*').
 //
 // Fault injection (docs/faults.md): --faults loads rules (and chaos options) from a
 // JSON file; --chaos turns on seeded random faults; every fired fault is printed as a
@@ -20,6 +25,7 @@
 #include <asio/io_context.hpp>
 #include <asio/signal_set.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <iostream>
@@ -50,6 +56,32 @@ amqp::fakebroker::user parse_user(const std::string& spec, const std::vector<std
     return u;
 }
 
+// "user:vhost:configure:write:read", onto a user given with --user (or guest).
+void apply_permissions(const std::string& spec, std::vector<amqp::fakebroker::user>& users,
+                       const std::vector<std::string>& vhosts)
+{
+    std::vector<std::string> fields;
+    for (std::size_t at = 0; at <= spec.size();) {
+        const auto colon = std::min(spec.find(':', at), spec.size());
+        fields.push_back(spec.substr(at, colon - at));
+        at = colon + 1;
+    }
+    if (fields.size() != 5) {
+        throw CLI::ValidationError("--permissions", "expected USER:VHOST:CONFIGURE:WRITE:READ (patterns without ':'), "
+                                                    "got '" + spec + "'");
+    }
+    auto user = std::find_if(users.begin(), users.end(), [&](const auto& u) { return u.name == fields[0]; });
+    if (user == users.end()) {
+        throw CLI::ValidationError("--permissions",
+                                   "no user '" + fields[0] + "' (add it with --user) in '" + spec + "'");
+    }
+    if (std::find(vhosts.begin(), vhosts.end(), fields[1]) == vhosts.end()) {
+        throw CLI::ValidationError("--permissions",
+                                   "no vhost '" + fields[1] + "' (add it with --vhost) in '" + spec + "'");
+    }
+    user->vhost_permissions[fields[1]] = {fields[2], fields[3], fields[4]};
+}
+
 amqp::fakebroker::fault_script load_faults(const std::string& path)
 {
     std::ifstream in(path);
@@ -71,13 +103,18 @@ int main(int argc, char** argv)
     amqp::fakebroker::broker_options options;
     options.port = 5672;
     std::vector<std::string> users;
+    std::vector<std::string> permissions;
     std::vector<std::string> vhosts;
     int verbosity = 0;
     int http_port = 15672;
     bool no_http = false;
     app.add_option("--address", options.address, "Address to listen on")->capture_default_str();
     app.add_option("--port", options.port, "AMQP port (0: any free port)")->capture_default_str();
-    app.add_option("--user", users, "NAME:PASSWORD[:VHOST,...] (default guest:guest on every vhost)");
+    app.add_option("--user", users,
+                   "NAME:PASSWORD[:VHOST,...], full permissions on those vhosts (default guest:guest on every vhost)");
+    app.add_option("--permissions", permissions,
+                   "USER:VHOST:CONFIGURE:WRITE:READ, regular expressions (which may not contain ':') that names "
+                   "must match, as rabbitmqctl set_permissions; \"\" allows nothing, \".*\" everything");
     app.add_option("--vhost", vhosts, "A virtual host to create (default /)");
     app.add_option("--heartbeat", options.heartbeat, "Heartbeat interval proposed to clients, in seconds")
         ->capture_default_str();
@@ -129,6 +166,7 @@ int main(int argc, char** argv)
         } else {
             options.users = {{"guest", "guest", options.vhosts}};
         }
+        for (const auto& spec : permissions) apply_permissions(spec, options.users, options.vhosts);
         if (verbosity > 0) {
             options.trace = [](std::string_view line) { std::cout << line << '\n'; };
         }

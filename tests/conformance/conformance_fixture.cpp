@@ -18,8 +18,23 @@ namespace amqp::test {
 namespace proto = amqp::protocol;
 
 #if AMQP_CONFORMANCE_EMBEDDED
+namespace {
+
+fakebroker::broker_options with_limited_user()
+{
+    fakebroker::broker_options options;
+    fakebroker::user limited{std::string(limited_user::name), std::string(limited_user::password), {}};
+    limited.vhost_permissions["/"] = {std::string(limited_user::configure), std::string(limited_user::write),
+                                      std::string(limited_user::read)};
+    options.users.push_back(std::move(limited));
+    return options;
+}
+
+}  // namespace
+
 struct conformance::embedded {
-    fakebroker::broker broker;
+    // guest (full permissions, the URL's user) and limited_user.
+    fakebroker::broker broker{with_limited_user()};
 };
 #else
 struct conformance::embedded {};
@@ -100,6 +115,14 @@ amqp_driver conformance::connect_channel(const connect_options& options) const
     return d;
 }
 
+amqp_driver conformance::connect_limited_channel() const
+{
+    connect_options options;
+    options.user = std::string(limited_user::name);
+    options.password = std::string(limited_user::password);
+    return connect_channel(options);
+}
+
 bool conformance::eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout)
 {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
@@ -129,6 +152,18 @@ std::string conformance::queue_name(std::string_view what)
 std::string conformance::exchange_name(std::string_view what)
 {
     exchanges_.push_back(unique_name(what));
+    return exchanges_.back();
+}
+
+std::string conformance::delete_queue_after_test(std::string name)
+{
+    queues_.push_back(std::move(name));
+    return queues_.back();
+}
+
+std::string conformance::delete_exchange_after_test(std::string name)
+{
+    exchanges_.push_back(std::move(name));
     return exchanges_.back();
 }
 

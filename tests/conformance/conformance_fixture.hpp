@@ -14,6 +14,17 @@
 
 namespace amqp::test {
 
+// A user with limited permissions on the vhost "/", for the permissions tests. The
+// embedded broker is started with it; on RabbitMQ, scripts/rabbitmq.sh creates it
+// (rabbitmqctl add_user, set_permissions) with the same patterns.
+struct limited_user {
+    static constexpr std::string_view name = "limited";
+    static constexpr std::string_view password = "limited";
+    static constexpr std::string_view configure = R"(^limited\.)";
+    static constexpr std::string_view write = R"(^limited\.|^amq\.default$)";
+    static constexpr std::string_view read = R"(^limited\.)";
+};
+
 // Gives each test an AMQP URL: AMQP_URL from the environment when set (a real
 // RabbitMQ), otherwise a fresh embedded broker started for the test. Without either
 // the test is skipped.
@@ -38,6 +49,8 @@ protected:
     amqp_driver connect(const connect_options& options = {}) const;
     // A driver connected with channel 1 open: what most tests start from.
     amqp_driver connect_channel(const connect_options& options = {}) const;
+    // The same, as limited_user: the URL with limited_user's name and password.
+    amqp_driver connect_limited_channel() const;
 
     // Unique names, "<suite>.<test>.<what>.<random>". Queues and exchanges named by
     // the first two are deleted after the test; unique_name() is for names that need
@@ -45,6 +58,9 @@ protected:
     std::string queue_name(std::string_view what = "q");
     std::string exchange_name(std::string_view what = "x");
     std::string unique_name(std::string_view what) const;
+    // Deletes a queue or exchange named otherwise after the test, as the two above.
+    std::string delete_queue_after_test(std::string name);
+    std::string delete_exchange_after_test(std::string name);
     // "<what>.<random>", for tests that need a whole reply text to fit in 255 bytes.
     std::string short_unique_name(std::string_view what) const { return std::string(what) + "." + suffix_; }
     // Polls `condition` until it holds or the timeout passes, pausing briefly

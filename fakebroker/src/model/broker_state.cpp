@@ -5,7 +5,9 @@
 namespace amqp::fakebroker {
 
 broker_state::broker_state(broker_options options)
-    : options_(std::move(options)), now_([] { return clock::now(); }), names_(std::random_device{}())
+    : options_(std::move(options)),
+      permissions_(options_.users),
+      now_([] { return clock::now(); }), names_(std::random_device{}())
 {
     for (const auto& name : options_.vhosts) {
         vhosts_.emplace(name, std::make_unique<vhost>(*this, name));

@@ -2,6 +2,7 @@
 
 #include "faults/fault_engine.hpp"
 #include "message.hpp"
+#include "permissions.hpp"
 #include "vhost.hpp"
 
 #include <amqp/fakebroker/broker.hpp>
@@ -28,6 +29,7 @@ inline constexpr std::string_view reply_to_queue = "amq.rabbitmq.reply-to";
 // asio server feeds it; tests can drive it directly.
 class broker_state {
 public:
+    // Throws std::invalid_argument when a user's permission is not a regular expression.
     explicit broker_state(broker_options options);
 
     const broker_options& options() const noexcept { return options_; }
@@ -43,6 +45,8 @@ public:
         return vhosts_;
     }
     const user* find_user(std::string_view name) const;
+    // What each user may do in each vhost, compiled once.
+    const permission_table& permissions() const noexcept { return permissions_; }
 
     std::uint64_t register_connection(server_connection* c);
     void unregister_connection(std::uint64_t id);
@@ -94,6 +98,7 @@ public:
 
 private:
     broker_options options_;
+    permission_table permissions_;
     std::function<clock::time_point()> now_;
     std::map<std::string, std::unique_ptr<vhost>, std::less<>> vhosts_;
     std::map<std::uint64_t, server_connection*> connections_;

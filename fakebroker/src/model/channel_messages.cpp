@@ -11,6 +11,8 @@ using proto::reply_code;
 std::optional<error> server_channel::publish(proto::basic_publish& m, proto::command& command)
 {
     vhost& v = connection_.vhost();
+    // Before existence, as in RabbitMQ: a refused publish to a missing exchange is a 403.
+    if (auto e = check_permission(access::write, resource_kind::exchange, m.exchange)) return e;
     exchange* target = v.find_exchange(m.exchange);
     if (!target) {
         return error{reply_code::not_found, "no exchange '" + m.exchange + "' in vhost '" + v.name() + "'"};
@@ -114,8 +116,11 @@ void server_channel::route_and_enqueue(const proto::basic_publish& m, const mess
 
 std::optional<error> server_channel::get(const proto::basic_get& m)
 {
+    std::string name;
+    if (auto e = resolve_queue_name(m.queue, name)) return e;
+    if (auto e = check_permission(access::read, resource_kind::queue, name)) return e;
     std::shared_ptr<queue> q;
-    if (auto e = find_queue_for(m.queue, q)) return e;
+    if (auto e = find_queue_for(name, q)) return e;
     if (auto e = check_exclusive(*q)) return e;
     std::optional<queued_message> message = q->take(connection_.broker().now());
     if (!message) {

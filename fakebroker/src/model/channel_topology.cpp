@@ -49,18 +49,39 @@ std::string server_channel::queue_name_or_last(const std::string& name) const
     return name.empty() ? last_queue_ : name;
 }
 
+std::optional<error> server_channel::resolve_queue_name(std::string_view name, std::string& out) const
+{
+    out = queue_name_or_last(std::string(name));
+    // RabbitMQ: an empty name refers to the channel's last declared queue.
+    if (out.empty()) return error{reply_code::not_found, "no previously declared queue"};
+    return std::nullopt;
+}
+
 std::optional<error> server_channel::find_queue_for(std::string_view name, std::shared_ptr<queue>& out)
 {
-    const std::string resolved = queue_name_or_last(std::string(name));
-    if (resolved.empty()) {
-        // RabbitMQ: an empty name refers to the channel's last declared queue.
-        return error{reply_code::not_found, "no previously declared queue"};
-    }
+    std::string resolved;
+    if (auto e = resolve_queue_name(name, resolved)) return e;
     out = connection_.vhost().find_queue(resolved);
     if (!out) {
         return error{reply_code::not_found, "no " + in_vhost("queue", resolved, connection_.vhost().name())};
     }
     return std::nullopt;
+}
+
+std::optional<error> server_channel::check_permission(access a, resource_kind kind, std::string_view name) const
+{
+    return check_access(connection_.access(), a, kind, name, connection_.vhost().name(), connection_.user_name());
+}
+
+std::optional<error> server_channel::check_forwarding(const proto::field_table& arguments, const char* key,
+                                                      resource_kind kind, const std::string& name) const
+{
+    const proto::field_value* value = arguments.find(key);
+    // Absent, or of a type the argument checks refuse later.
+    const std::string* target = value ? value->string() : nullptr;
+    if (!target) return std::nullopt;
+    if (auto e = check_permission(access::read, kind, name)) return e;
+    return check_permission(access::write, resource_kind::exchange, *target);
 }
 
 std::optional<error> server_channel::check_exclusive(const queue& q) const
@@ -87,6 +108,8 @@ std::optional<error> server_channel::exchange_declare(const proto::exchange_decl
         if (!m.nowait) connection_.send(number_, proto::exchange_declare_ok{});
         return std::nullopt;
     }
+    // Permission comes before existence: a refused redeclare of amq.direct is a 403 too.
+    if (auto e = check_permission(access::configure, resource_kind::exchange, m.exchange)) return e;
     // RabbitMQ checks the reserved prefix only for exchanges that do not exist yet, so
     // an equivalent redeclare of amq.direct succeeds.
     if (!existing && reserved_name(m.exchange)) {
@@ -116,6 +139,9 @@ std::optional<error> server_channel::exchange_declare(const proto::exchange_decl
                          inequivalent("internal", what, yes_no(m.internal), yes_no(existing->internal()))};
         }
     } else {
+        if (auto e = check_forwarding(m.arguments, "alternate-exchange", resource_kind::exchange, m.exchange)) {
+            return e;
+        }
         v.add_exchange(std::make_unique<exchange>(m.exchange, *type, m.durable, m.auto_delete,
                                                   m.internal, m.arguments));
     }
@@ -133,6 +159,7 @@ std::optional<error> server_channel::exchange_delete(const proto::exchange_delet
         return error{reply_code::access_refused,
                      "deletion of system exchange '" + m.exchange + "' in vhost '" + v.name() + "' not allowed"};
     }
+    if (auto e = check_permission(access::configure, resource_kind::exchange, m.exchange)) return e;
     if (exchange* e = v.find_exchange(m.exchange)) {
         if (m.if_unused && e->binding_count() > 0) {
             return error{reply_code::precondition_failed,
@@ -148,9 +175,12 @@ std::optional<error> server_channel::exchange_delete(const proto::exchange_delet
 std::optional<error> server_channel::exchange_bind(const proto::exchange_bind& m, bool bind)
 {
     vhost& v = connection_.vhost();
+    // RabbitMQ's order: write on the destination, the default exchange, read on the source.
+    if (auto e = check_permission(access::write, resource_kind::exchange, m.destination)) return e;
     if (m.source.empty() || m.destination.empty()) {
         return error{reply_code::access_refused, "operation not permitted on the default exchange"};
     }
+    if (auto e = check_permission(access::read, resource_kind::exchange, m.source)) return e;
     exchange* destination = v.find_exchange(m.destination);
     if (!destination) return error{reply_code::not_found, "no " + in_vhost("exchange", m.destination, v.name())};
     exchange* source = v.find_exchange(m.source);
@@ -191,6 +221,8 @@ std::optional<error> server_channel::queue_declare(const proto::queue_declare& m
     } else if (reserved_name(name)) {
         return error{reply_code::access_refused, "queue name '" + name + "' contains reserved prefix 'amq.*'"};
     }
+    // Before existence: a refused declare of an absent queue is a 403, not a 404.
+    if (auto e = check_permission(access::configure, resource_kind::queue, name)) return e;
     std::shared_ptr<queue> q = v.find_queue(name);
     if (q) {
         if (auto e = check_exclusive(*q)) return e;
@@ -224,6 +256,7 @@ std::optional<error> server_channel::queue_declare(const proto::queue_declare& m
             }
         }
     } else {
+        if (auto e = check_forwarding(m.arguments, "x-dead-letter-exchange", resource_kind::queue, name)) return e;
         queue_arguments parsed;
         if (auto invalid = queue_arguments::parse(m.arguments, name, v.name(), parsed)) {
             return error{reply_code::precondition_failed, *invalid};
@@ -251,11 +284,15 @@ std::optional<error> server_channel::queue_declare(const proto::queue_declare& m
 std::optional<error> server_channel::queue_bind(const proto::queue_bind& m)
 {
     vhost& v = connection_.vhost();
-    std::shared_ptr<queue> q;
-    if (auto e = find_queue_for(m.queue, q)) return e;
+    std::string name;
+    if (auto e = resolve_queue_name(m.queue, name)) return e;
+    if (auto e = check_permission(access::write, resource_kind::queue, name)) return e;
     if (m.exchange.empty()) {
         return error{reply_code::access_refused, "operation not permitted on the default exchange"};
     }
+    if (auto e = check_permission(access::read, resource_kind::exchange, m.exchange)) return e;
+    std::shared_ptr<queue> q;
+    if (auto e = find_queue_for(name, q)) return e;
     exchange* source = v.find_exchange(m.exchange);
     if (!source) return error{reply_code::not_found, "no " + in_vhost("exchange", m.exchange, v.name())};
     if (auto e = check_exclusive(*q)) return e;
@@ -271,11 +308,15 @@ std::optional<error> server_channel::queue_bind(const proto::queue_bind& m)
 std::optional<error> server_channel::queue_unbind(const proto::queue_unbind& m)
 {
     vhost& v = connection_.vhost();
-    std::shared_ptr<queue> q;
-    if (auto e = find_queue_for(m.queue, q)) return e;
+    std::string name;
+    if (auto e = resolve_queue_name(m.queue, name)) return e;
+    if (auto e = check_permission(access::write, resource_kind::queue, name)) return e;
     if (m.exchange.empty()) {
         return error{reply_code::access_refused, "operation not permitted on the default exchange"};
     }
+    if (auto e = check_permission(access::read, resource_kind::exchange, m.exchange)) return e;
+    std::shared_ptr<queue> q;
+    if (auto e = find_queue_for(name, q)) return e;
     if (!v.find_exchange(m.exchange)) {
         return error{reply_code::not_found, "no " + in_vhost("exchange", m.exchange, v.name())};
     }
@@ -288,8 +329,11 @@ std::optional<error> server_channel::queue_unbind(const proto::queue_unbind& m)
 
 std::optional<error> server_channel::queue_purge(const proto::queue_purge& m)
 {
+    std::string name;
+    if (auto e = resolve_queue_name(m.queue, name)) return e;
+    if (auto e = check_permission(access::read, resource_kind::queue, name)) return e;
     std::shared_ptr<queue> q;
-    if (auto e = find_queue_for(m.queue, q)) return e;
+    if (auto e = find_queue_for(name, q)) return e;
     if (auto e = check_exclusive(*q)) return e;
     const std::size_t purged = q->purge();
     if (!m.nowait) connection_.send(number_, proto::queue_purge_ok{std::uint32_t(purged)});
@@ -300,6 +344,7 @@ std::optional<error> server_channel::queue_delete(const proto::queue_delete& m)
 {
     vhost& v = connection_.vhost();
     const std::string name = queue_name_or_last(m.queue);
+    if (auto e = check_permission(access::configure, resource_kind::queue, name)) return e;
     std::shared_ptr<queue> q = v.find_queue(name);
     if (!q) {
         // Deleting a missing queue succeeds with a count of 0, as in RabbitMQ 3.x.

@@ -189,13 +189,19 @@ bool server_channel::cancel_consumer_by_broker(std::string_view tag)
 std::optional<error> server_channel::consume(const proto::basic_consume& m)
 {
     if (m.queue == reply_to_queue) return consume_replies(m);
-    std::shared_ptr<queue> q;
-    if (auto e = find_queue_for(m.queue, q)) return e;
-    if (auto e = check_exclusive(*q)) return e;
-    std::string tag = m.consumer_tag.empty() ? connection_.broker().generate_name("amq.ctag-") : m.consumer_tag;
-    if (std::any_of(consumers_.begin(), consumers_.end(), [&](const consumer& c) { return c.tag == tag; })) {
-        return error{reply_code::not_allowed, "attempt to reuse consumer tag '" + tag + "'"};
+    // RabbitMQ refuses a reused tag before it looks at the queue.
+    if (std::any_of(consumers_.begin(), consumers_.end(),
+                    [&](const consumer& c) { return c.tag == m.consumer_tag; })) {
+        return error{reply_code::not_allowed, "attempt to reuse consumer tag '" + m.consumer_tag + "'"};
     }
+    std::string name;
+    if (auto e = resolve_queue_name(m.queue, name)) return e;
+    if (auto e = check_permission(access::read, resource_kind::queue, name)) return e;
+    std::shared_ptr<queue> q;
+    if (auto e = find_queue_for(name, q)) return e;
+    if (auto e = check_exclusive(*q)) return e;
+    // A generated tag is unique.
+    std::string tag = m.consumer_tag.empty() ? connection_.broker().generate_name("amq.ctag-") : m.consumer_tag;
     const auto& existing = q->consumers();
     if (!existing.empty() && (m.exclusive || std::any_of(existing.begin(), existing.end(),
                                                          [](const consumer* c) { return c->exclusive; }))) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "message.hpp"
+#include "permissions.hpp"
 #include "queue.hpp"
 #include "unacked_deliveries.hpp"
 #include "vhost.hpp"
@@ -81,6 +82,15 @@ private:
     std::optional<error> find_queue_for(std::string_view name, std::shared_ptr<queue>& out);
     std::optional<error> check_exclusive(const queue& q) const;
     std::string queue_name_or_last(const std::string& name) const;
+    // The queue an empty name stands for (404 when none was declared on the channel):
+    // RabbitMQ resolves it before checking permissions.
+    std::optional<error> resolve_queue_name(std::string_view name, std::string& out) const;
+    // nullopt when the connection's user may act on the resource, else 403.
+    std::optional<error> check_permission(access a, resource_kind kind, std::string_view name) const;
+    // The alternate-exchange or x-dead-letter-exchange a new exchange or queue names:
+    // RabbitMQ asks for read on the new one and write on the one named.
+    std::optional<error> check_forwarding(const protocol::field_table& arguments, const char* key,
+                                          resource_kind kind, const std::string& name) const;
 
     // Messages (channel_messages.cpp).
     std::optional<error> publish(protocol::basic_publish& m, protocol::command& command);

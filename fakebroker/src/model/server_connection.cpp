@@ -454,14 +454,16 @@ void server_connection::open(const proto::connection_open& m)
         connection_error({reply_code::not_allowed, text, 10, 40});
         return;
     }
-    const user* u = broker_.find_user(user_);
-    if (!u || std::find(u->vhosts.begin(), u->vhosts.end(), m.virtual_host) == u->vhosts.end()) {
+    // As in RabbitMQ, any permissions in the vhost (even "" for all three) let the user in.
+    const vhost_access* rights = broker_.permissions().find(user_, m.virtual_host);
+    if (!rights) {
         connection_error({reply_code::not_allowed,
                           "access to vhost '" + m.virtual_host + "' refused for user '" + user_ + "'",
                           10, 40});
         return;
     }
     vhost_ = v;
+    access_ = rights;
     state_ = state::running;
     send(0, proto::connection_open_ok{});
     if (const auto& alarm = broker_.alarm()) set_blocked(true, *alarm);

@@ -2,6 +2,7 @@
 
 #include "fault_transport.hpp"
 #include "message.hpp"
+#include "permissions.hpp"
 #include "server_channel.hpp"
 
 #include <amqp/fakebroker/faults.hpp>
@@ -93,6 +94,9 @@ public:
     std::vector<channel_info> channel_infos() const;
     broker_state& broker() noexcept { return broker_; }
     fakebroker::vhost& vhost() noexcept { return *vhost_; }
+    // The authenticated user's name, and what it may do in the open vhost.
+    const std::string& user_name() const noexcept { return user_; }
+    const vhost_access& access() const noexcept { return *access_; }
     std::uint32_t frame_max() const noexcept { return frame_max_; }
 
     // Used by channels. Tracing is checked first so that, when it is off (always, on
@@ -241,6 +245,7 @@ private:
 
     std::string user_;
     fakebroker::vhost* vhost_ = nullptr;
+    const vhost_access* access_ = nullptr;
     protocol::field_table client_properties_;
     std::uint16_t channel_max_;
     std::uint32_t frame_max_;

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -23,11 +24,28 @@ class pipe_end;
 
 namespace amqp::fakebroker {
 
+// What a user may do in one vhost, as RabbitMQ's set_permissions: three regular
+// expressions (ECMAScript syntax) that the name of an exchange or queue must match,
+// anywhere in the name (a search, as RabbitMQ's re:run). "" matches nothing, ".*"
+// everything. The default exchange is checked under the name "amq.default".
+//   configure: declare and delete it
+//   write:     publish to an exchange; bind a queue or exchange (the destination)
+//   read:      get, consume or purge a queue; bind from an exchange (the source)
+struct permissions {
+    std::string configure = ".*";
+    std::string write = ".*";
+    std::string read = ".*";
+};
+
 struct user {
     std::string name;
     std::string password;
-    // Virtual hosts the user may open (full configure/write/read permission there).
+    // Virtual hosts the user may open with full permissions (".*" for all three).
     std::vector<std::string> vhosts;
+    // Virtual hosts the user may open with these permissions; for a vhost in both
+    // lists, these win. broker's constructor throws std::invalid_argument for a
+    // pattern that is not a regular expression.
+    std::map<std::string, permissions, std::less<>> vhost_permissions{};
 };
 
 // An amqps listener (AMQP over TLS) beside the plain one.
@@ -77,6 +95,7 @@ struct broker_options {
 // have a fresh broker.
 class broker {
 public:
+    // Throws std::invalid_argument when a user's permission is not a regular expression.
     explicit broker(broker_options options = {});
     broker(asio::io_context& io, broker_options options = {});
     ~broker();
