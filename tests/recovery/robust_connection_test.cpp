@@ -183,8 +183,8 @@ TEST_P(recovery_test, deliveries_from_before_the_reconnect_are_stale_and_come_ba
         CO_ASSERT_TRUE(co_await until([&] { return received.size() == 1; }));
 
         CO_ASSERT_TRUE(broker().close_connection("app") == 1);
-        CO_ASSERT_TRUE(co_await until([&] { return received.size() == 2; }));
-        EXPECT_EQ(conn.reconnects(), 1u);
+        // Over TCP the redelivery may come before the recovery has finished.
+        CO_ASSERT_TRUE(co_await until([&] { return received.size() == 2 && conn.reconnects() == 1; }));
         // The ack of the first delivery is not sent with its tag on the new channel.
         EXPECT_EQ(received[0].ack(), client::errc::stale_delivery);
         EXPECT_EQ(received[1].body, "job");
