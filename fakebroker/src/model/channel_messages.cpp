@@ -120,7 +120,7 @@ std::optional<error> server_channel::get(const proto::basic_get& m)
     if (auto e = resolve_queue_name(m.queue, name)) return e;
     if (auto e = check_permission(access::read, resource_kind::queue, name)) return e;
     std::shared_ptr<queue> q;
-    if (auto e = find_queue_for(name, q)) return e;
+    if (auto e = find_named_queue(name, q)) return e;
     if (auto e = check_exclusive(*q)) return e;
     std::optional<queued_message> message = q->take(connection_.broker().now());
     if (!message) {

@@ -57,10 +57,8 @@ std::optional<error> server_channel::resolve_queue_name(std::string_view name, s
     return std::nullopt;
 }
 
-std::optional<error> server_channel::find_queue_for(std::string_view name, std::shared_ptr<queue>& out)
+std::optional<error> server_channel::find_named_queue(const std::string& resolved, std::shared_ptr<queue>& out)
 {
-    std::string resolved;
-    if (auto e = resolve_queue_name(name, resolved)) return e;
     out = connection_.vhost().find_queue(resolved);
     if (!out) {
         return error{reply_code::not_found, "no " + in_vhost("queue", resolved, connection_.vhost().name())};
@@ -204,8 +202,10 @@ std::optional<error> server_channel::queue_declare(const proto::queue_declare& m
     vhost& v = connection_.vhost();
     const clock::time_point now = connection_.broker().now();
     if (m.passive) {
+        std::string name;
+        if (auto e = resolve_queue_name(m.queue, name)) return e;
         std::shared_ptr<queue> q;
-        if (auto e = find_queue_for(m.queue, q)) return e;
+        if (auto e = find_named_queue(name, q)) return e;
         if (auto e = check_exclusive(*q)) return e;
         q->touch(now);
         last_queue_ = q->name();
@@ -292,7 +292,7 @@ std::optional<error> server_channel::queue_bind(const proto::queue_bind& m)
     }
     if (auto e = check_permission(access::read, resource_kind::exchange, m.exchange)) return e;
     std::shared_ptr<queue> q;
-    if (auto e = find_queue_for(name, q)) return e;
+    if (auto e = find_named_queue(name, q)) return e;
     exchange* source = v.find_exchange(m.exchange);
     if (!source) return error{reply_code::not_found, "no " + in_vhost("exchange", m.exchange, v.name())};
     if (auto e = check_exclusive(*q)) return e;
@@ -316,7 +316,7 @@ std::optional<error> server_channel::queue_unbind(const proto::queue_unbind& m)
     }
     if (auto e = check_permission(access::read, resource_kind::exchange, m.exchange)) return e;
     std::shared_ptr<queue> q;
-    if (auto e = find_queue_for(name, q)) return e;
+    if (auto e = find_named_queue(name, q)) return e;
     if (!v.find_exchange(m.exchange)) {
         return error{reply_code::not_found, "no " + in_vhost("exchange", m.exchange, v.name())};
     }
@@ -333,7 +333,7 @@ std::optional<error> server_channel::queue_purge(const proto::queue_purge& m)
     if (auto e = resolve_queue_name(m.queue, name)) return e;
     if (auto e = check_permission(access::read, resource_kind::queue, name)) return e;
     std::shared_ptr<queue> q;
-    if (auto e = find_queue_for(name, q)) return e;
+    if (auto e = find_named_queue(name, q)) return e;
     if (auto e = check_exclusive(*q)) return e;
     const std::size_t purged = q->purge();
     if (!m.nowait) connection_.send(number_, proto::queue_purge_ok{std::uint32_t(purged)});

@@ -198,7 +198,7 @@ std::optional<error> server_channel::consume(const proto::basic_consume& m)
     if (auto e = resolve_queue_name(m.queue, name)) return e;
     if (auto e = check_permission(access::read, resource_kind::queue, name)) return e;
     std::shared_ptr<queue> q;
-    if (auto e = find_queue_for(name, q)) return e;
+    if (auto e = find_named_queue(name, q)) return e;
     if (auto e = check_exclusive(*q)) return e;
     // A generated tag is unique.
     std::string tag = m.consumer_tag.empty() ? connection_.broker().generate_name("amq.ctag-") : m.consumer_tag;

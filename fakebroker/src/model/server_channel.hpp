@@ -79,7 +79,8 @@ private:
     std::optional<error> queue_unbind(const protocol::queue_unbind& m);
     std::optional<error> queue_purge(const protocol::queue_purge& m);
     std::optional<error> queue_delete(const protocol::queue_delete& m);
-    std::optional<error> find_queue_for(std::string_view name, std::shared_ptr<queue>& out);
+    // The queue a resolved name (resolve_queue_name) names, or 404.
+    std::optional<error> find_named_queue(const std::string& resolved, std::shared_ptr<queue>& out);
     std::optional<error> check_exclusive(const queue& q) const;
     std::string queue_name_or_last(const std::string& name) const;
     // The queue an empty name stands for (404 when none was declared on the channel):

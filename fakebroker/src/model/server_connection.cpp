@@ -603,7 +603,7 @@ void server_connection::set_blocked(bool blocked, const std::string& reason)
 
 void server_connection::continue_input()
 {
-    if (state_ != state::finished && !faults_.input_paused && !publisher_held_) process_frames();
+    process_frames();  // which stops at once if the connection is still held or paused
 }
 
 void server_connection::transport_closed()

@@ -66,8 +66,16 @@ void session::handle_read(std::error_code ec, std::size_t n)
     }
     connection_.receive(std::span<const std::byte>(read_buffer_.data(), n));
     after_input();
-    // A blocked publisher is not read from until resume_reading().
-    if (!closed_ && !connection_.finished() && connection_.wants_input()) read();
+    read_if_wanted();
+}
+
+void session::read_if_wanted()
+{
+    // A blocked publisher is not read from until resume_reading(); a stalled peer's
+    // read is stashed and handled by stall(false).
+    if (closed_ || connection_.finished() || !connection_.wants_input()) return;
+    if (reading_ || stalled_ || stashed_read_) return;
+    read();
 }
 
 void session::after_input()
@@ -184,7 +192,7 @@ void session::stall(bool on)
     if (on) return;
     if (auto stashed = std::exchange(stashed_read_, std::nullopt)) handle_read(stashed->first, stashed->second);
     if (closed_) return;
-    if (!reading_ && !connection_.finished() && !stashed_read_ && connection_.wants_input()) read();
+    read_if_wanted();
     if (!heartbeat_waiting_) arm_heartbeat();
     write();
 }
@@ -196,9 +204,7 @@ void session::resume_reading()
         if (closed_ || connection_.finished() || !connection_.wants_input()) return;
         connection_.continue_input();
         after_input();
-        if (!closed_ && !connection_.finished() && connection_.wants_input() && !reading_ && !stalled_ &&
-            !stashed_read_)
-            read();
+        read_if_wanted();
     });
 }
 

@@ -42,6 +42,7 @@ public:
 private:
     void read();
     void handle_read(std::error_code ec, std::size_t n);
+    void read_if_wanted();
     void after_input();
     void write();
     void arm_heartbeat();
