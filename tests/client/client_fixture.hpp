@@ -3,6 +3,7 @@
 #include <amqp/client.hpp>
 
 #include <asio/awaitable.hpp>
+#include <asio/experimental/as_tuple.hpp>
 #include <asio/io_context.hpp>
 
 #include <gtest/gtest.h>
@@ -34,6 +35,9 @@ class broker;
 }
 
 namespace amqp::test {
+
+// co_await op(..., as_tuple) gives (error_code, result...) instead of throwing.
+constexpr auto as_tuple = asio::experimental::as_tuple(asio::use_awaitable);
 
 // The client's end-to-end tests: each test gets a URL (AMQP_URL when set, a real
 // RabbitMQ; otherwise a fresh embedded broker on its own thread) and an io_context

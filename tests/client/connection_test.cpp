@@ -2,7 +2,6 @@
 
 #include <amqp/fakebroker/broker.hpp>
 
-#include <asio/experimental/as_tuple.hpp>
 #include <asio/use_future.hpp>
 
 #include <gmock/gmock.h>
@@ -11,7 +10,6 @@ namespace amqp::test {
 namespace {
 
 using ::testing::HasSubstr;
-constexpr auto as_tuple = asio::experimental::as_tuple(asio::use_awaitable);
 
 TEST_F(client_test, connects_negotiates_and_closes)
 {

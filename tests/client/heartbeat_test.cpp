@@ -7,7 +7,6 @@
 
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
-#include <asio/experimental/as_tuple.hpp>
 #include <asio/ip/tcp.hpp>
 #include <asio/read.hpp>
 #include <asio/write.hpp>
@@ -18,7 +17,6 @@ namespace amqp::test {
 namespace {
 
 using asio::ip::tcp;
-constexpr auto as_tuple = asio::experimental::as_tuple(asio::use_awaitable);
 
 // Reads frames until a method of type M arrived (or the stream ends).
 template <class M>

@@ -1,6 +1,5 @@
 #include "client_fixture.hpp"
 
-#include <asio/experimental/as_tuple.hpp>
 #include <asio/steady_timer.hpp>
 
 #include <gmock/gmock.h>
@@ -10,7 +9,6 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
-constexpr auto as_tuple = asio::experimental::as_tuple(asio::use_awaitable);
 
 client::message full_message()
 {

@@ -2,14 +2,11 @@
 
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
-#include <asio/experimental/as_tuple.hpp>
 
 #include <gmock/gmock.h>
 
 namespace amqp::test {
 namespace {
-
-constexpr auto as_tuple = asio::experimental::as_tuple(asio::use_awaitable);
 
 // Answers each request on `queue` with its body reversed, until the channel closes.
 asio::awaitable<void> reverse_server(client::channel channel, client::queue queue)

@@ -2,8 +2,6 @@
 
 #include <amqp/fakebroker/broker.hpp>
 
-#include <asio/experimental/as_tuple.hpp>
-
 #include <gmock/gmock.h>
 
 #include <cstdlib>
@@ -12,7 +10,6 @@ namespace amqp::test {
 namespace {
 
 using ::testing::HasSubstr;
-constexpr auto as_tuple = asio::experimental::as_tuple(asio::use_awaitable);
 
 const std::string tls_dir = AMQP_TEST_TLS_DIR;
 

@@ -220,6 +220,55 @@ proto::basic_get get_from(std::string queue, bool no_ack)
     return m;
 }
 
+proto::queue_unbind unbind_queue(std::string queue, std::string exchange, std::string routing_key)
+{
+    proto::queue_unbind m;
+    m.queue = std::move(queue);
+    m.exchange = std::move(exchange);
+    m.routing_key = std::move(routing_key);
+    return m;
+}
+
+proto::exchange_bind bind_exchange(std::string destination, std::string source)
+{
+    proto::exchange_bind m;
+    m.destination = std::move(destination);
+    m.source = std::move(source);
+    return m;
+}
+
+proto::exchange_unbind unbind_exchange(std::string destination, std::string source)
+{
+    proto::exchange_unbind m;
+    m.destination = std::move(destination);
+    m.source = std::move(source);
+    return m;
+}
+
+proto::queue_purge purge(std::string queue)
+{
+    proto::queue_purge m;
+    m.queue = std::move(queue);
+    return m;
+}
+
+proto::queue_delete delete_queue(std::string queue, bool if_unused, bool if_empty)
+{
+    proto::queue_delete m;
+    m.queue = std::move(queue);
+    m.if_unused = if_unused;
+    m.if_empty = if_empty;
+    return m;
+}
+
+proto::exchange_delete delete_exchange(std::string exchange, bool if_unused)
+{
+    proto::exchange_delete m;
+    m.exchange = std::move(exchange);
+    m.if_unused = if_unused;
+    return m;
+}
+
 proto::queue_declare_ok queue_state(amqp_driver& d, std::uint16_t channel, const std::string& queue)
 {
     proto::queue_declare m = declare_queue(queue);

@@ -93,6 +93,12 @@ protocol::basic_publish publish_to(std::string exchange, std::string routing_key
 protocol::basic_consume consume_from(std::string queue, std::string consumer_tag = {},
                                      bool no_ack = false);
 protocol::basic_get get_from(std::string queue, bool no_ack = false);
+protocol::queue_unbind unbind_queue(std::string queue, std::string exchange, std::string routing_key);
+protocol::exchange_bind bind_exchange(std::string destination, std::string source);
+protocol::exchange_unbind unbind_exchange(std::string destination, std::string source);
+protocol::queue_purge purge(std::string queue);
+protocol::queue_delete delete_queue(std::string queue, bool if_unused = false, bool if_empty = false);
+protocol::exchange_delete delete_exchange(std::string exchange, bool if_unused = false);
 
 // Exchanges many tests have.
 //   queue_state: passive queue.declare, for the ready message and consumer counts.

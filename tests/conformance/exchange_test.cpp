@@ -15,14 +15,6 @@ proto::exchange_declare passive(std::string name)
     return m;
 }
 
-proto::exchange_delete delete_exchange(std::string name, bool if_unused = false)
-{
-    proto::exchange_delete m;
-    m.exchange = std::move(name);
-    m.if_unused = if_unused;
-    return m;
-}
-
 TEST_F(exchange, every_type_can_be_declared_checked_and_deleted)
 {
     amqp_driver d = connect_channel();

@@ -9,48 +9,6 @@ namespace {
 namespace proto = amqp::protocol;
 using proto::reply_code;
 
-// Builders for the methods conformance_fixture.hpp has none for.
-proto::queue_unbind unbind_queue(std::string queue, std::string exchange, std::string routing_key)
-{
-    proto::queue_unbind m;
-    m.queue = std::move(queue);
-    m.exchange = std::move(exchange);
-    m.routing_key = std::move(routing_key);
-    return m;
-}
-proto::exchange_bind bind_exchange(std::string destination, std::string source)
-{
-    proto::exchange_bind m;
-    m.destination = std::move(destination);
-    m.source = std::move(source);
-    return m;
-}
-proto::exchange_unbind unbind_exchange(std::string destination, std::string source)
-{
-    proto::exchange_unbind m;
-    m.destination = std::move(destination);
-    m.source = std::move(source);
-    return m;
-}
-proto::queue_delete delete_queue(std::string queue)
-{
-    proto::queue_delete m;
-    m.queue = std::move(queue);
-    return m;
-}
-proto::exchange_delete delete_exchange(std::string exchange)
-{
-    proto::exchange_delete m;
-    m.exchange = std::move(exchange);
-    return m;
-}
-proto::queue_purge purge(std::string queue)
-{
-    proto::queue_purge m;
-    m.queue = std::move(queue);
-    return m;
-}
-
 class permissions : public conformance {
 protected:
     // A name limited_user may configure, write and read; deleted after the test.

@@ -11,24 +11,6 @@ namespace proto = amqp::protocol;
 using proto::reply_code;
 using queue = conformance;
 
-proto::queue_delete delete_queue(std::string name, bool if_unused = false, bool if_empty = false)
-{
-    proto::queue_delete m;
-    m.queue = std::move(name);
-    m.if_unused = if_unused;
-    m.if_empty = if_empty;
-    return m;
-}
-
-proto::queue_unbind unbind_queue(std::string queue, std::string exchange, std::string routing_key)
-{
-    proto::queue_unbind m;
-    m.queue = std::move(queue);
-    m.exchange = std::move(exchange);
-    m.routing_key = std::move(routing_key);
-    return m;
-}
-
 TEST_F(queue, declare_ok_reports_ready_messages_and_consumers)
 {
     amqp_driver d = connect_channel();
