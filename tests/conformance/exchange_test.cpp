@@ -151,6 +151,19 @@ TEST_F(exchange, unknown_type_is_a_connection_error)
     d.expect_socket_closed();
 }
 
+TEST_F(exchange, the_type_is_checked_before_the_name)
+{
+    // RabbitMQ looks at the type first: the default exchange's name and a reserved
+    // prefix are refused only for a known type.
+    for (const std::string& name : {std::string(), "amq." + short_unique_name("x")}) {
+        amqp_driver d = connect_channel();
+        d.send(1, declare_exchange(name, "no-such-type"));
+        const proto::connection_close close = d.expect_connection_close(reply_code::command_invalid);
+        EXPECT_EQ(close.reply_text, "COMMAND_INVALID - unknown exchange type 'no-such-type'") << "name '" << name << "'";
+        d.expect_socket_closed();
+    }
+}
+
 TEST_F(exchange, delete_of_a_missing_exchange)
 {
     amqp_driver d = connect_channel();

@@ -158,6 +158,15 @@ TEST_F(permissions, exchange_declare_needs_configure)
     d.close();
 }
 
+TEST_F(permissions, an_unknown_exchange_type_is_reported_before_the_refusal)
+{
+    amqp_driver d = connect_limited_channel();
+    d.send(1, declare_exchange(other_exchange("x"), "no-such-type"));
+    const proto::connection_close close = d.expect_connection_close(reply_code::command_invalid);
+    EXPECT_EQ(close.reply_text, "COMMAND_INVALID - unknown exchange type 'no-such-type'");
+    d.expect_socket_closed();
+}
+
 TEST_F(permissions, exchange_delete_needs_configure)
 {
     const std::string theirs = guest_exchange("x");

@@ -208,6 +208,18 @@ TEST_F(queue, delete_of_a_missing_queue_is_ok)
     d.close();
 }
 
+TEST_F(queue, delete_of_an_empty_name_before_any_declare_is_not_found)
+{
+    // The empty name means the channel's last declared queue, and there is none.
+    amqp_driver d = connect_channel();
+    d.send(1, delete_queue(""));
+    const proto::channel_close close = d.expect_channel_close(1, reply_code::not_found);
+    EXPECT_EQ(close.reply_text, "NOT_FOUND - no previously declared queue");
+    EXPECT_EQ(close.class_id, 50);
+    EXPECT_EQ(close.method_id, 40);
+    d.close();
+}
+
 TEST_F(queue, delete_if_unused_refuses_a_queue_with_consumers)
 {
     amqp_driver d = connect_channel();

@@ -44,14 +44,9 @@ std::string describe_argument(const proto::field_value* v)
 
 }  // namespace
 
-std::string server_channel::queue_name_or_last(const std::string& name) const
-{
-    return name.empty() ? last_queue_ : name;
-}
-
 std::optional<error> server_channel::resolve_queue_name(std::string_view name, std::string& out) const
 {
-    out = queue_name_or_last(std::string(name));
+    out = name.empty() ? last_queue_ : std::string(name);
     // RabbitMQ: an empty name refers to the channel's last declared queue.
     if (out.empty()) return error{reply_code::not_found, "no previously declared queue"};
     return std::nullopt;
@@ -97,6 +92,13 @@ std::optional<error> server_channel::check_exclusive(const queue& q) const
 std::optional<error> server_channel::exchange_declare(const proto::exchange_declare& m)
 {
     vhost& v = connection_.vhost();
+    // RabbitMQ checks the type before the name and the permission; a passive declare
+    // has no type to check.
+    std::optional<exchange_type> type;
+    if (!m.passive) {
+        type = parse_exchange_type(m.type);
+        if (!type) return error{reply_code::command_invalid, "unknown exchange type '" + m.type + "'"};
+    }
     if (m.exchange.empty()) {
         return error{reply_code::access_refused, "operation not permitted on the default exchange"};
     }
@@ -113,10 +115,6 @@ std::optional<error> server_channel::exchange_declare(const proto::exchange_decl
     if (!existing && reserved_name(m.exchange)) {
         return error{reply_code::access_refused,
                      "exchange name '" + m.exchange + "' contains reserved prefix 'amq.*'"};
-    }
-    const auto type = parse_exchange_type(m.type);
-    if (!type) {
-        return error{reply_code::command_invalid, "unknown exchange type '" + m.type + "'"};
     }
     if (existing) {
         const std::string what = in_vhost("exchange", m.exchange, v.name());
@@ -343,7 +341,8 @@ std::optional<error> server_channel::queue_purge(const proto::queue_purge& m)
 std::optional<error> server_channel::queue_delete(const proto::queue_delete& m)
 {
     vhost& v = connection_.vhost();
-    const std::string name = queue_name_or_last(m.queue);
+    std::string name;
+    if (auto e = resolve_queue_name(m.queue, name)) return e;
     if (auto e = check_permission(access::configure, resource_kind::queue, name)) return e;
     std::shared_ptr<queue> q = v.find_queue(name);
     if (!q) {
