@@ -79,7 +79,7 @@ json queue_json(const queue_info& q, const node_details& node)
         {"arguments", field_table_json(q.arguments)},
         {"node", node.node},
         {"state", "running"},
-        {"type", "classic"},
+        {"type", q.type},
         {"messages", q.ready + q.unacked},
         {"messages_ready", q.ready},
         {"messages_unacknowledged", q.unacked},

@@ -339,6 +339,25 @@ TEST(broker_restart, keeps_durable_entities_and_persistent_messages)
     EXPECT_EQ(left[0].body, "survives");
 }
 
+TEST(broker_restart, keeps_every_message_of_a_quorum_queue)
+{
+    broker_state broker({});
+    {
+        test::model_client client(broker);
+        client.handshake();
+        client.open_channel(1);
+        const proto::field_table quorum{{"x-queue-type", std::string("quorum")}};
+        client.send(1, proto::queue_declare{0, "votes", false, true, false, false, false, quorum});
+        client.expect<proto::queue_declare_ok>();
+        client.publish(1, "", "votes", "transient, but in the log");
+        client.connection().transport_closed();
+    }
+    broker.restart();
+    const auto left = broker.find_vhost("/")->find_queue("votes")->peek(10);
+    ASSERT_EQ(left.size(), 1u);
+    EXPECT_EQ(left[0].body, "transient, but in the log");
+}
+
 TEST(connection_blocked, is_sent_to_clients_that_asked_for_it)
 {
     broker_state broker({});

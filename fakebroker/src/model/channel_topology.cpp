@@ -259,12 +259,8 @@ std::optional<error> server_channel::queue_declare(const proto::queue_declare& m
         if (auto invalid = queue_arguments::parse(m.arguments, name, v.name(), parsed)) {
             return error{reply_code::precondition_failed, *invalid};
         }
-        if (const auto* type = m.arguments.find("x-queue-type"); type && type->string() &&
-                                                                 *type->string() != "classic") {
-            // Quorum and stream queues need a cluster; say so rather than pretend.
-            return error{reply_code::precondition_failed,
-                         "invalid arg 'x-queue-type' for " + in_vhost("queue", name, v.name()) +
-                             ": only classic queues are supported by this broker"};
+        if (parsed.quorum) {
+            if (auto e = check_quorum_declare(m, name)) return e;
         }
         q = std::make_shared<queue>(v, name, m.durable, m.exclusive, m.auto_delete, m.arguments,
                                     std::move(parsed), m.exclusive ? connection_.id() : 0);
@@ -276,6 +272,24 @@ std::optional<error> server_channel::queue_declare(const proto::queue_declare& m
         connection_.send(number_, proto::queue_declare_ok{name, std::uint32_t(q->ready_count()),
                                                           std::uint32_t(q->consumer_count())});
     }
+    return std::nullopt;
+}
+
+std::optional<error> server_channel::check_quorum_declare(const proto::queue_declare& m, const std::string& name) const
+{
+    // In RabbitMQ 3.10's order.
+    if (m.queue.empty()) {
+        return error{reply_code::precondition_failed, "Cannot declare a server-named queue for type rabbit_quorum_queue"};
+    }
+    const std::string what = in_vhost("queue", name, connection_.vhost().name());
+    for (const char* key : {"x-max-priority", "x-queue-mode", "x-queue-master-locator", "x-queue-version"}) {
+        if (m.arguments.find(key)) {
+            return error{reply_code::precondition_failed,
+                         std::string("invalid arg '") + key + "' for " + what + " of queue type rabbit_quorum_queue"};
+        }
+    }
+    const char* property = m.auto_delete ? "auto-delete" : m.exclusive ? "exclusive-owner" : !m.durable ? "non-durable" : nullptr;
+    if (property) return error{reply_code::precondition_failed, std::string("invalid property '") + property + "' for " + what};
     return std::nullopt;
 }
 

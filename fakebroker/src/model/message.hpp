@@ -171,7 +171,9 @@ struct queued_message {
 
     message_ref content;
     // Position in the queue: a requeued message goes back to where it was.
-    std::uint64_t sequence : 63 = 0;
+    std::uint64_t sequence : 47 = 0;
+    // Times delivered and given back, which a quorum queue counts (x-delivery-count).
+    std::uint64_t returns : 16 = 0;
     std::uint64_t redelivered : 1 = 0;
     clock::time_point expires_at = never;
 

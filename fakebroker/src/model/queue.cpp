@@ -88,7 +88,35 @@ std::optional<std::string> queue_arguments::parse(const protocol::field_table& a
         if (!b) return invalid_arg("x-single-active-consumer", queue, vhost, wrong_type("bool", *v));
         out.single_active_consumer = *b;
     }
+    if (const field_value* v = args.find("x-queue-type")) {
+        const std::string* s = v->string();
+        if (!s) {
+            return invalid_arg("x-queue-type", queue, vhost,
+                               std::string("{unacceptable_type,") + erlang_type_name(*v) + "}");
+        }
+        if (*s == "stream") {
+            // Streams (offsets, non-destructive reads) are not modelled; say so rather than pretend.
+            return invalid_arg("x-queue-type", queue, vhost, "stream queues are not supported by this broker");
+        }
+        if (*s != "classic" && *s != "quorum") {
+            return invalid_arg("x-queue-type", queue, vhost, "\"unsupported queue type '" + *s + "'\"");
+        }
+        out.quorum = *s == "quorum";
+    }
+    // RabbitMQ ignores a delivery limit that is not a non-negative integer.
+    std::int64_t limit;
+    if (const field_value* v = args.find("x-delivery-limit"); v && v->to_int64(limit) && limit >= 0) {
+        out.delivery_limit = limit;
+    }
     return std::nullopt;
+}
+
+message_ref with_delivery_count(const message_content& content, std::uint64_t returns)
+{
+    protocol::basic_properties p = content.properties();
+    if (!p.headers) p.headers.emplace();
+    p.headers->set("x-delivery-count", static_cast<std::int64_t>(returns));
+    return message_content::make(content.exchange(), content.routing_key(), p, content.body());
 }
 
 queue::queue(vhost& owner, std::string name, bool durable, bool exclusive, bool auto_delete,
@@ -113,6 +141,7 @@ queue_info queue::info() const
     i.durable = durable_;
     i.exclusive = exclusive_;
     i.auto_delete = auto_delete_;
+    i.type = limits_.quorum ? "quorum" : "classic";
     i.arguments = arguments_;
     i.ready = ready_count_;
     i.unacked = unacked_;
@@ -192,10 +221,17 @@ std::optional<queued_message> queue::take(clock::time_point now)
     return pop_front();
 }
 
-void queue::requeue(queued_message message)
+void queue::requeue(queued_message message, clock::time_point now)
 {
     if (deleted_) return;
     message.redelivered = true;
+    if (limits_.quorum) {
+        if (message.returns < 0xffff) ++message.returns;
+        if (limits_.delivery_limit && message.returns > *limits_.delivery_limit) {
+            dead_letter(message, "delivery_limit", now);
+            return;
+        }
+    }
     auto& level = level_for(*message.content);
     auto at = std::upper_bound(level.begin(), level.end(), message.sequence,
                                [](std::uint64_t s, const queued_message& m) { return s < m.sequence; });
@@ -290,8 +326,9 @@ std::optional<clock::time_point> queue::expires_at() const
 
 void queue::restart()
 {
+    // A quorum queue keeps every message: its log does not look at delivery_mode.
     for (auto& level : levels_) {
-        std::erase_if(level, [](const queued_message& m) { return !m.content->persistent(); });
+        std::erase_if(level, [this](const queued_message& m) { return !limits_.quorum && !m.content->persistent(); });
     }
     ready_count_ = 0;
     ready_bytes_ = 0;

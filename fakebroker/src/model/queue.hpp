@@ -42,6 +42,8 @@ struct queue_arguments {
     std::optional<std::string> dead_letter_routing_key;
     std::uint8_t max_priority = 0;
     bool single_active_consumer = false;
+    bool quorum = false;  // x-queue-type: quorum (else classic)
+    std::optional<std::int64_t> delivery_limit;  // quorum queues only
 
     // Parses and validates; the error is RabbitMQ's 406 reply text detail.
     static std::optional<std::string> parse(const protocol::field_table& args, const std::string& queue,
@@ -49,6 +51,10 @@ struct queue_arguments {
 };
 
 enum class enqueue_result { accepted, rejected };
+
+// A copy of the message with the x-delivery-count header a quorum queue adds (to a
+// basic.get always, to a delivery once the message came back).
+message_ref with_delivery_count(const message_content& content, std::uint64_t returns);
 
 class queue : public std::enable_shared_from_this<queue> {
 public:
@@ -62,6 +68,7 @@ public:
     std::uint64_t exclusive_owner() const noexcept { return exclusive_owner_; }
     const protocol::field_table& arguments() const noexcept { return arguments_; }
     const queue_arguments& limits() const noexcept { return limits_; }
+    bool quorum() const noexcept { return limits_.quorum; }
     bool deleted() const noexcept { return deleted_; }
 
     std::size_t ready_count() const noexcept { return ready_count_; }
@@ -77,8 +84,10 @@ public:
     enqueue_result enqueue(message_ref content, clock::time_point now);
     // Takes the head for basic.get (after expiring what is due).
     std::optional<queued_message> take(clock::time_point now);
-    // Puts a delivered message back at its original position, marked redelivered.
-    void requeue(queued_message message);
+    // Puts a delivered message back at its original position, marked redelivered. A
+    // quorum queue counts the return and dead-letters (or drops) a message returned
+    // more often than its x-delivery-limit.
+    void requeue(queued_message message, clock::time_point now);
     std::size_t purge();
 
     void add_consumer(consumer* c);

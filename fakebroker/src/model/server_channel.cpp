@@ -161,7 +161,12 @@ bool server_channel::can_deliver(const consumer& c) const noexcept
 void server_channel::deliver(consumer& c, queue& from, queued_message message)
 {
     const std::uint64_t tag = next_delivery_tag_++;
-    connection_.send_delivery(number_, c.tag, tag, message.redelivered != 0, *message.content);
+    if (from.quorum() && message.returns > 0) [[unlikely]] {
+        const message_ref counted = with_delivery_count(*message.content, message.returns);
+        connection_.send_delivery(number_, c.tag, tag, true, *counted);
+    } else {
+        connection_.send_delivery(number_, c.tag, tag, message.redelivered != 0, *message.content);
+    }
     if (c.no_ack) return;
     ++c.unacked;
     from.delivered_unacked();
@@ -200,6 +205,10 @@ std::optional<error> server_channel::consume(const proto::basic_consume& m)
     std::shared_ptr<queue> q;
     if (auto e = find_named_queue(name, q)) return e;
     if (auto e = check_exclusive(*q)) return e;
+    if (q->quorum() && global_prefetch_count_ != 0) {
+        return error{reply_code::not_implemented,
+                     "queue '" + name + "' in vhost '" + connection_.vhost().name() + "' does not support global qos"};
+    }
     // A generated tag is unique.
     std::string tag = m.consumer_tag.empty() ? connection_.broker().generate_name("amq.ctag-") : m.consumer_tag;
     const auto& existing = q->consumers();
@@ -308,7 +317,7 @@ void server_channel::settle_one(unacked_delivery& d, bool ack, bool requeue)
     const clock::time_point now = connection_.broker().now();
     if (ack) return;
     if (requeue) {
-        d.from->requeue(std::move(d.message));
+        d.from->requeue(std::move(d.message), now);
         d.from->dispatch(now);
     } else {
         d.from->dead_letter(d.message, "rejected", now);
@@ -346,7 +355,7 @@ void server_channel::shutdown()
     for (auto& d : all) {
         if (d.from->deleted()) continue;
         d.from->settled();
-        d.from->requeue(std::move(d.message));
+        d.from->requeue(std::move(d.message), now);
         touched.insert(d.from.get());
     }
     for (queue* q : touched) q->dispatch(now);

@@ -82,6 +82,9 @@ private:
     // The queue a resolved name (resolve_queue_name) names, or 404.
     std::optional<error> find_named_queue(const std::string& resolved, std::shared_ptr<queue>& out);
     std::optional<error> check_exclusive(const queue& q) const;
+    // What RabbitMQ refuses in a quorum queue's declare: a server name, arguments of
+    // classic queues, auto-delete, exclusive, non-durable.
+    std::optional<error> check_quorum_declare(const protocol::queue_declare& m, const std::string& name) const;
     // The queue an empty name stands for (404 when none was declared on the channel):
     // RabbitMQ resolves it before checking permissions.
     std::optional<error> resolve_queue_name(std::string_view name, std::string& out) const;

@@ -15,6 +15,7 @@ struct queue_info {
     bool durable = false;
     bool exclusive = false;
     bool auto_delete = false;
+    std::string type = "classic";  // or "quorum"
     protocol::field_table arguments;
     std::size_t ready = 0;      // messages waiting for a consumer
     std::size_t unacked = 0;    // delivered, not yet acknowledged
