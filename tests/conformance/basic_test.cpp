@@ -346,6 +346,46 @@ TEST_F(basic, prefetch_is_per_consumer_unless_global)
     d.close();
 }
 
+TEST_F(basic, consumers_with_a_higher_priority_get_messages_first)
+{
+    amqp_driver d = connect_channel();
+    const std::string q = queue_name();
+    d.rpc<proto::queue_declare_ok>(1, declare_queue(q));
+    d.rpc<proto::basic_qos_ok>(1, prefetch(2));
+    auto consume_with_priority = [&](std::string tag, std::optional<std::int32_t> priority) {
+        proto::basic_consume m = consume_from(q, std::move(tag));
+        if (priority) m.arguments.set("x-priority", *priority);
+        d.rpc<proto::basic_consume_ok>(1, m);
+    };
+    consume_with_priority("low", 1);
+    consume_with_priority("high", 5);
+    consume_with_priority("none", std::nullopt);
+
+    d.open_channel(2);
+    d.rpc<proto::confirm_select_ok>(2, proto::confirm_select{});
+    publish_confirmed(d, 2, publish_to("", q), "m", 7);
+    // Each gets what its prefetch allows, highest first; the last message waits.
+    std::vector<std::string> receivers;
+    for (int i = 0; i < 6; ++i) receivers.push_back(d.expect_message<proto::basic_deliver>(1).method.consumer_tag);
+    EXPECT_EQ(receivers, (std::vector<std::string>{"high", "high", "low", "low", "none", "none"}));
+    EXPECT_EQ(queue_state(d, 2, q).message_count, 1u);
+    d.close();
+}
+
+TEST_F(basic, a_consumer_priority_must_be_an_integer)
+{
+    amqp_driver d = connect_channel();
+    const std::string q = queue_name();
+    d.rpc<proto::queue_declare_ok>(1, declare_queue(q));
+    proto::basic_consume m = consume_from(q, "c");
+    m.arguments.set("x-priority", std::string("high"));
+    d.send(1, m);
+    const proto::channel_close close = d.expect_channel_close(1, reply_code::precondition_failed);
+    EXPECT_EQ(close.reply_text, "PRECONDITION_FAILED - invalid arg 'x-priority' for queue '" + q +
+                                    "' in vhost '/': \"expected integer, got longstr\"");
+    d.close();
+}
+
 TEST_F(basic, mandatory_publish_without_a_route_is_returned)
 {
     amqp_driver d = connect_channel();

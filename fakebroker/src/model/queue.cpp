@@ -252,12 +252,14 @@ std::size_t queue::purge()
 void queue::add_consumer(consumer* c)
 {
     consumers_.push_back(c);
+    if (c->priority != 0) ++prioritised_consumers_;
 }
 
 void queue::remove_consumer(const consumer* c)
 {
     auto it = std::find(consumers_.begin(), consumers_.end(), c);
     if (it == consumers_.end()) return;
+    if (c->priority != 0) --prioritised_consumers_;
     const auto index = std::size_t(it - consumers_.begin());
     consumers_.erase(it);
     if (next_consumer_ > index) --next_consumer_;
@@ -269,23 +271,36 @@ void queue::dispatch(clock::time_point now)
     if (deleted_ || consumers_.empty()) return;
     expire(now, false);
     while (!empty()) {
-        // With single active consumer only the first consumer ever receives.
-        const std::size_t candidates = limits_.single_active_consumer ? 1 : consumers_.size();
-        consumer* chosen = nullptr;
-        for (std::size_t tried = 0; tried < candidates; ++tried) {
-            const std::size_t index = limits_.single_active_consumer ? 0 : (next_consumer_ + tried) % consumers_.size();
-            consumer* c = consumers_[index];
-            if (c->channel->can_deliver(*c)) {
-                chosen = c;
-                if (!limits_.single_active_consumer) next_consumer_ = (index + 1) % consumers_.size();
-                break;
-            }
-        }
+        consumer* chosen = pick_consumer();
         if (!chosen) return;
         touch(now);
         chosen->channel->deliver(*chosen, *this, pop_front());
         if (consumers_.empty()) return;
     }
+}
+
+// With single active consumer, only the first consumer ever receives. Otherwise round
+// robin among the consumers with room for a message, those with the highest
+// x-priority first: a lower one gets a message only when all higher ones are full.
+consumer* queue::pick_consumer()
+{
+    if (limits_.single_active_consumer) {
+        consumer* first = consumers_.front();
+        return first->channel->can_deliver(*first) ? first : nullptr;
+    }
+    consumer* chosen = nullptr;
+    std::size_t chosen_index = 0;
+    for (std::size_t tried = 0; tried < consumers_.size(); ++tried) {
+        const std::size_t index = (next_consumer_ + tried) % consumers_.size();
+        consumer* c = consumers_[index];
+        if (chosen && c->priority <= chosen->priority) continue;
+        if (!c->channel->can_deliver(*c)) continue;
+        chosen = c;
+        chosen_index = index;
+        if (prioritised_consumers_ == 0) break;  // all equal: the first with room
+    }
+    if (chosen) next_consumer_ = (chosen_index + 1) % consumers_.size();
+    return chosen;
 }
 
 void queue::dead_letter(const queued_message& message, const char* reason, clock::time_point now)
@@ -341,6 +356,7 @@ void queue::restart()
     unacked_ = 0;
     consumers_.clear();
     next_consumer_ = 0;
+    prioritised_consumers_ = 0;
 }
 
 void queue::mark_deleted()
@@ -350,6 +366,7 @@ void queue::mark_deleted()
     const std::vector<consumer*> cancelled = consumers_;
     for (consumer* c : cancelled) c->channel->cancelled_by_server(*c);
     consumers_.clear();
+    prioritised_consumers_ = 0;
     purge();
 }
 

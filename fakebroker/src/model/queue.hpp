@@ -29,6 +29,7 @@ struct consumer {
     protocol::field_table arguments;
     std::uint16_t prefetch = 0;  // 0: unlimited
     std::size_t unacked = 0;
+    std::int64_t priority = 0;  // x-priority: higher ones get messages first
 };
 
 // The queue arguments RabbitMQ interprets, parsed once at declare time.
@@ -123,6 +124,7 @@ private:
     queued_message pop_front();
     bool empty() const noexcept { return ready_count_ == 0; }
     void drop_head_for_overflow(clock::time_point now);
+    consumer* pick_consumer();
 
     vhost& vhost_;
     std::string name_;
@@ -142,6 +144,7 @@ private:
     std::uint64_t next_sequence_ = 0;
     std::vector<consumer*> consumers_;
     std::size_t next_consumer_ = 0;
+    std::size_t prioritised_consumers_ = 0;  // with an x-priority other than 0
     clock::time_point last_used_;
     std::uint64_t routed_pass_ = 0;
 };

@@ -1,6 +1,7 @@
 #include "server_channel.hpp"
 
 #include "broker_state.hpp"
+#include "erlang_terms.hpp"
 #include "server_connection.hpp"
 
 #include <algorithm>
@@ -209,6 +210,12 @@ std::optional<error> server_channel::consume(const proto::basic_consume& m)
         return error{reply_code::not_implemented,
                      "queue '" + name + "' in vhost '" + connection_.vhost().name() + "' does not support global qos"};
     }
+    std::int64_t priority = 0;
+    if (const proto::field_value* v = m.arguments.find("x-priority"); v && !v->to_int64(priority)) {
+        return error{reply_code::precondition_failed, "invalid arg 'x-priority' for queue '" + name + "' in vhost '" +
+                                                          connection_.vhost().name() + "': \"expected integer, got " +
+                                                          erlang_type_name(*v) + "\""};
+    }
     // A generated tag is unique.
     std::string tag = m.consumer_tag.empty() ? connection_.broker().generate_name("amq.ctag-") : m.consumer_tag;
     const auto& existing = q->consumers();
@@ -218,7 +225,7 @@ std::optional<error> server_channel::consume(const proto::basic_consume& m)
                                                      connection_.vhost().name() + "' in exclusive use"};
     }
     consumers_.push_back(
-        consumer{tag, next_consumer_id_++, this, q, m.no_ack, m.exclusive, m.arguments, prefetch_count_, 0});
+        consumer{tag, next_consumer_id_++, this, q, m.no_ack, m.exclusive, m.arguments, prefetch_count_, 0, priority});
     q->add_consumer(&consumers_.back());
     if (!m.nowait) connection_.send(number_, proto::basic_consume_ok{tag});
     q->dispatch(connection_.broker().now());
