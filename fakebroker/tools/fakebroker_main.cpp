@@ -119,6 +119,11 @@ int main(int argc, char** argv)
     app.add_option("--heartbeat", options.heartbeat, "Heartbeat interval proposed to clients, in seconds")
         ->capture_default_str();
     app.add_option("--frame-max", options.frame_max, "frame_max proposed to clients")->capture_default_str();
+    std::int64_t consumer_timeout_ms = options.consumer_timeout->count();
+    app.add_option("--consumer-timeout", consumer_timeout_ms,
+                   "Close a channel (406) whose delivery waits longer than this for its ack, in ms (0: never)")
+        ->check(CLI::NonNegativeNumber)
+        ->capture_default_str();
     app.add_option("--http-port", http_port,
                    "Management HTTP API port (0: any free port, negative: no HTTP API)")
         ->capture_default_str();
@@ -149,6 +154,8 @@ int main(int argc, char** argv)
         std::cerr << "fakebroker: --tls-port needs a port number, --tls-cert and --tls-key\n";
         return 2;
     }
+    options.consumer_timeout = consumer_timeout_ms == 0 ? std::nullopt
+                                                        : std::optional(std::chrono::milliseconds(consumer_timeout_ms));
     if (tls_port >= 0) {
         tls.port = std::uint16_t(tls_port);
         options.tls = tls;

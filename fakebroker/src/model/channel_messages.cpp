@@ -137,7 +137,7 @@ std::optional<error> server_channel::get(const proto::basic_get& m)
                              content);
     if (!m.no_ack) {
         q->delivered_unacked();
-        unacked_.push({tag, q, std::move(*message), 0});
+        unacked_.push({tag, q, std::move(*message), 0, connection_.broker().now()});
     }
     return std::nullopt;
 }

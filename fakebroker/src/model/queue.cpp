@@ -274,7 +274,7 @@ void queue::dispatch(clock::time_point now)
         consumer* chosen = pick_consumer();
         if (!chosen) return;
         touch(now);
-        chosen->channel->deliver(*chosen, *this, pop_front());
+        chosen->channel->deliver(*chosen, *this, pop_front(), now);
         if (consumers_.empty()) return;
     }
 }

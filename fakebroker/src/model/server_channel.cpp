@@ -159,7 +159,7 @@ bool server_channel::can_deliver(const consumer& c) const noexcept
     return true;
 }
 
-void server_channel::deliver(consumer& c, queue& from, queued_message message)
+void server_channel::deliver(consumer& c, queue& from, queued_message message, clock::time_point now)
 {
     const std::uint64_t tag = next_delivery_tag_++;
     if (from.quorum() && message.returns > 0) [[unlikely]] {
@@ -172,7 +172,7 @@ void server_channel::deliver(consumer& c, queue& from, queued_message message)
     ++c.unacked;
     from.delivered_unacked();
     // The consumer's own reference to its queue: no shared_from_this() per delivery.
-    unacked_.push({tag, c.source.get() == &from ? c.source : from.shared_from_this(), std::move(message), c.id});
+    unacked_.push({tag, c.source.get() == &from ? c.source : from.shared_from_this(), std::move(message), c.id, now});
 }
 
 void server_channel::cancelled_by_server(consumer& c)

@@ -37,9 +37,12 @@ public:
     // the connection (hard) closes with.
     std::optional<error> handle(protocol::command& command);
 
+    // When the oldest delivery still waiting for its ack went out.
+    std::optional<clock::time_point> oldest_unacked() const { return unacked_.oldest(); }
+
     // Called by queues.
     bool can_deliver(const consumer& c) const noexcept;
-    void deliver(consumer& c, queue& from, queued_message message);
+    void deliver(consumer& c, queue& from, queued_message message, clock::time_point now);
     void cancelled_by_server(consumer& c);
     // A fault: cancels the consumer with `tag` (empty: the oldest) as the broker does
     // when its queue goes (basic.cancel to the client). False when there is none.

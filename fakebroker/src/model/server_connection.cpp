@@ -560,6 +560,42 @@ void server_connection::close(proto::reply_code code, std::string text)
 
 std::optional<clock::time_point> server_connection::tick(clock::time_point now)
 {
+    const std::optional<clock::time_point> heartbeat_due = heartbeat_tick(now);
+    if (state_ == state::finished) return std::nullopt;
+    std::optional<clock::time_point> due = enforce_consumer_timeout(now);
+    if (heartbeat_due) {
+        // A delivery made before the next heartbeat tick may be due before it too.
+        const auto timeout = broker_.options().consumer_timeout;
+        due = std::min({due.value_or(clock::time_point::max()), *heartbeat_due,
+                        timeout ? now + *timeout : clock::time_point::max()});
+    }
+    return due;
+}
+
+std::optional<clock::time_point> server_connection::enforce_consumer_timeout(clock::time_point now)
+{
+    const auto timeout = broker_.options().consumer_timeout;
+    if (!timeout || state_ != state::running) return std::nullopt;
+    std::optional<clock::time_point> due;
+    std::vector<std::uint16_t> expired;
+    for (const auto& [number, channel] : channels_) {
+        const auto oldest = channel->oldest_unacked();
+        if (!oldest) continue;
+        if (now - *oldest >= *timeout) expired.push_back(number);
+        else due = std::min(due.value_or(clock::time_point::max()), *oldest + *timeout);
+    }
+    for (const std::uint16_t number : expired) {
+        // RabbitMQ's text; the channel's deliveries go back to their queues.
+        channel_error(number, {reply_code::precondition_failed,
+                               "delivery acknowledgement on channel " + std::to_string(number) +
+                                   " timed out. Timeout value used: " + std::to_string(timeout->count()) +
+                                   " ms. This timeout value can be configured, see consumers doc guide to learn more"});
+    }
+    return due;
+}
+
+std::optional<clock::time_point> server_connection::heartbeat_tick(clock::time_point now)
+{
     if (heartbeat_ == 0 || state_ == state::finished) return std::nullopt;
     if (faults_active_) [[unlikely]] {
         tick_hook();

@@ -75,7 +75,8 @@ public:
     void accepted();
 
     // Heartbeats: sends one when the connection has been quiet, finishes it when the
-    // peer has been silent for two intervals. Returns when to tick next.
+    // peer has been silent for two intervals. Also closes channels that held a
+    // delivery unacknowledged past consumer_timeout. Returns when to tick next.
     std::optional<clock::time_point> tick(clock::time_point now);
     void note_written(clock::time_point now) noexcept { last_sent_ = now; }
 
@@ -207,6 +208,10 @@ private:
     void after_send(std::uint16_t channel, protocol::method_key key);
     void delivered(std::uint16_t channel, protocol::method_key key, std::string_view consumer_tag);
     void enqueued_slow(std::uint16_t channel);
+    std::optional<clock::time_point> heartbeat_tick(clock::time_point now);
+    // Closes the channels whose oldest delivery waited longer than consumer_timeout
+    // for its ack; when the next one is due.
+    std::optional<clock::time_point> enforce_consumer_timeout(clock::time_point now);
     void tick_hook();
     bool refuse_in_handshake(const protocol::method& m);
     void pause_input(clock::time_point until);

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace amqp::fakebroker {
@@ -17,6 +18,7 @@ struct unacked_delivery {
     std::shared_ptr<queue> from;
     queued_message message;
     std::uint64_t consumer_id = 0;  // 0 for basic.get
+    clock::time_point delivered_at{};
     bool settled = false;
 };
 
@@ -37,6 +39,14 @@ public:
     }
 
     bool contains(std::uint64_t tag) const { return find(tag) != entries_.end(); }
+
+    // When the oldest delivery still unacknowledged went out (settled ones never
+    // stay at the front).
+    std::optional<clock::time_point> oldest() const
+    {
+        if (entries_.empty()) return std::nullopt;
+        return entries_.front().delivered_at;
+    }
 
     // Takes the delivery with this tag out; false when there is none.
     bool take(std::uint64_t tag, unacked_delivery& out)

@@ -70,6 +70,9 @@ struct broker_options {
     std::uint32_t frame_max = 131072;
     std::uint16_t heartbeat = 60;
     std::uint64_t max_message_size = 128ull * 1024 * 1024;
+    // A delivery not acknowledged within this closes its channel with 406, as
+    // RabbitMQ's consumer_timeout (30 minutes in 3.10); nullopt: never.
+    std::optional<std::chrono::milliseconds> consumer_timeout = std::chrono::minutes(30);
     // An amqps listener as well, when set.
     std::optional<tls_listener_options> tls;
     // Called with one readable line per frame sent or received, when set.
