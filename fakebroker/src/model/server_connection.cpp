@@ -562,13 +562,13 @@ std::optional<clock::time_point> server_connection::tick(clock::time_point now)
 {
     const std::optional<clock::time_point> heartbeat_due = heartbeat_tick(now);
     if (state_ == state::finished) return std::nullopt;
-    std::optional<clock::time_point> due = enforce_consumer_timeout(now);
-    if (heartbeat_due) {
-        // A delivery made before the next heartbeat tick may be due before it too.
-        const auto timeout = broker_.options().consumer_timeout;
-        due = std::min({due.value_or(clock::time_point::max()), *heartbeat_due,
-                        timeout ? now + *timeout : clock::time_point::max()});
-    }
+    const auto timeout = broker_.options().consumer_timeout;
+    if (!timeout || state_ != state::running) return heartbeat_due;
+    // Without heartbeats the transport looks every second. Looking again within one
+    // timeout means a delivery made from now on is seen before it is due, and the
+    // tick after that lands on its deadline.
+    clock::time_point due = std::min(heartbeat_due.value_or(now + std::chrono::seconds(1)), now + *timeout);
+    if (const auto oldest_due = enforce_consumer_timeout(now)) due = std::min(due, *oldest_due);
     return due;
 }
 
