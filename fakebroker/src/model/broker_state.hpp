@@ -93,6 +93,8 @@ public:
     // are blocked from the start, as RabbitMQ blocks them.
     const std::optional<std::string>& alarm() const noexcept { return alarm_; }
     void set_alarm(std::optional<std::string> reason) { alarm_ = std::move(reason); }
+    // Seen by each connection at its next tick.
+    void set_consumer_timeout(std::optional<std::chrono::milliseconds> timeout) { options_.consumer_timeout = timeout; }
     // Reseeds server-generated names, so that a seeded run repeats name for name.
     void seed_names(std::uint64_t seed) { names_.seed(seed); }
 

@@ -128,7 +128,8 @@ std::optional<error> server_channel::get(const proto::basic_get& m)
         return std::nullopt;
     }
     const std::uint64_t tag = next_delivery_tag_++;
-    const message_ref counted = q->quorum() ? with_delivery_count(*message->content, message->returns) : message->content;
+    const message_ref counted =
+        q->quorum() ? with_delivery_count(*message->content, message->returns) : message->content;
     const message_content& content = *counted;
     connection_.send_message(number_,
                              proto::basic_get_ok{tag, message->redelivered != 0, std::string(content.exchange()),

@@ -275,7 +275,8 @@ std::optional<error> server_channel::queue_declare(const proto::queue_declare& m
     return std::nullopt;
 }
 
-std::optional<error> server_channel::check_quorum_declare(const proto::queue_declare& m, const std::string& name) const
+std::optional<error> server_channel::check_quorum_declare(const proto::queue_declare& m,
+                                                          const std::string& name) const
 {
     // In RabbitMQ 3.10's order.
     if (m.queue.empty()) {
@@ -288,8 +289,13 @@ std::optional<error> server_channel::check_quorum_declare(const proto::queue_dec
                          std::string("invalid arg '") + key + "' for " + what + " of queue type rabbit_quorum_queue"};
         }
     }
-    const char* property = m.auto_delete ? "auto-delete" : m.exclusive ? "exclusive-owner" : !m.durable ? "non-durable" : nullptr;
-    if (property) return error{reply_code::precondition_failed, std::string("invalid property '") + property + "' for " + what};
+    const char* property = m.auto_delete ? "auto-delete"
+                           : m.exclusive ? "exclusive-owner"
+                           : !m.durable  ? "non-durable"
+                                         : nullptr;
+    if (property) {
+        return error{reply_code::precondition_failed, std::string("invalid property '") + property + "' for " + what};
+    }
     return std::nullopt;
 }
 

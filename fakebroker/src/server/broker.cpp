@@ -245,6 +245,14 @@ void broker::set_blocked(bool blocked, std::string_view reason)
     });
 }
 
+void broker::set_consumer_timeout(std::optional<std::chrono::milliseconds> timeout)
+{
+    impl_->on_broker([&] {
+        impl_->state->set_consumer_timeout(timeout);
+        return 0;
+    });
+}
+
 std::optional<std::size_t> broker::purge(std::string_view queue_name, std::string_view vhost_name)
 {
     return impl_->on_broker([&]() -> std::optional<std::size_t> {

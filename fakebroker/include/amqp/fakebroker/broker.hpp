@@ -154,6 +154,9 @@ public:
     // publishes while blocked is not read from until unblocked (its publishes wait in
     // the socket). Connections opened during the alarm are blocked from the start.
     void set_blocked(bool blocked, std::string_view reason = "low on memory");
+    // Changes consumer_timeout at run time, as `rabbitmqctl eval
+    // 'application:set_env(rabbit, consumer_timeout, ...)'` does; nullopt: never.
+    void set_consumer_timeout(std::optional<std::chrono::milliseconds> timeout);
 
     // Drops the ready messages of a queue; how many, or nullopt when there is no such queue.
     std::optional<std::size_t> purge(std::string_view queue, std::string_view vhost = "/");
