@@ -122,7 +122,6 @@ int main(int argc, char** argv)
     std::int64_t consumer_timeout_ms = options.consumer_timeout->count();
     app.add_option("--consumer-timeout", consumer_timeout_ms,
                    "Close a channel (406) whose delivery waits longer than this for its ack, in ms (0: never)")
-        ->check(CLI::NonNegativeNumber)
         ->capture_default_str();
     app.add_option("--http-port", http_port,
                    "Management HTTP API port (0: any free port, negative: no HTTP API)")
@@ -159,6 +158,11 @@ int main(int argc, char** argv)
     if (tls_port >= 0) {
         tls.port = std::uint16_t(tls_port);
         options.tls = tls;
+    }
+    if (consumer_timeout_ms < 0) {
+        std::cerr << "fakebroker: --consumer-timeout " << consumer_timeout_ms
+                  << " is negative: give milliseconds, or 0 for no timeout\n";
+        return 2;
     }
     if (http_port > 65535) {
         std::cerr << "fakebroker: --http-port " << http_port << " is not a port\n";
