@@ -209,5 +209,15 @@ void write_erlang_tagged(std::string& out, const field_value& value)
     out += '}';
 }
 
+std::string invalid_arg(const std::string& key, const std::string& queue, const std::string& vhost,
+                        const std::string& why)
+{
+    return "invalid arg '" + key + "' for queue '" + queue + "' in vhost '" + vhost + "': " + why;
+}
+
+std::string wrong_type(const char* expected, const protocol::field_value& v)
+{
+    return std::string("\"expected ") + expected + ", got " + erlang_type_name(v) + "\"";
+}
 
 }  // namespace amqp::fakebroker

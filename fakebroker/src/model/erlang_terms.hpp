@@ -18,6 +18,13 @@ void write_erlang_value(std::string& out, const protocol::field_value& value);
 // A field value with its type: {longstr,<<"all">>}.
 void write_erlang_tagged(std::string& out, const protocol::field_value& value);
 
+// RabbitMQ's wording for a bad queue or consumer argument: "invalid arg
+// 'x-max-length' for queue 'q' in vhost '/': {value_negative,-1}".
+std::string invalid_arg(const std::string& key, const std::string& queue, const std::string& vhost,
+                        const std::string& why);
+// "\"expected integer, got longstr\"", quotes included, as RabbitMQ prints it.
+std::string wrong_type(const char* expected, const protocol::field_value& v);
+
 inline std::string erlang_binary(std::string_view bytes)
 {
     std::string out;

@@ -12,20 +12,6 @@ namespace {
 
 using protocol::field_value;
 
-// RabbitMQ's wording for a bad argument: "invalid arg 'x-max-length' for queue 'q' in
-// vhost '/': {value_negative,-1}".
-std::string invalid_arg(const std::string& key, const std::string& queue, const std::string& vhost,
-                        const std::string& why)
-{
-    return "invalid arg '" + key + "' for queue '" + queue + "' in vhost '" + vhost + "': " + why;
-}
-
-// "\"expected integer, got longstr\"", quotes included, as RabbitMQ prints it.
-std::string wrong_type(const char* expected, const field_value& v)
-{
-    return std::string("\"expected ") + expected + ", got " + erlang_type_name(v) + "\"";
-}
-
 std::optional<std::string> non_negative_int(const protocol::field_table& args, const char* key,
                                             const std::string& queue, const std::string& vhost,
                                             std::optional<std::int64_t>& out, bool positive = false)

@@ -212,9 +212,8 @@ std::optional<error> server_channel::consume(const proto::basic_consume& m)
     }
     std::int64_t priority = 0;
     if (const proto::field_value* v = m.arguments.find("x-priority"); v && !v->to_int64(priority)) {
-        return error{reply_code::precondition_failed, "invalid arg 'x-priority' for queue '" + name + "' in vhost '" +
-                                                          connection_.vhost().name() + "': \"expected integer, got " +
-                                                          erlang_type_name(*v) + "\""};
+        return error{reply_code::precondition_failed,
+                     invalid_arg("x-priority", name, connection_.vhost().name(), wrong_type("integer", *v))};
     }
     // A generated tag is unique.
     std::string tag = m.consumer_tag.empty() ? connection_.broker().generate_name("amq.ctag-") : m.consumer_tag;
