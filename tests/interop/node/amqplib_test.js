@@ -3,7 +3,8 @@
 // the fake broker or a real RabbitMQ, as applications use it:
 //   1 confirms_and_acks          ConfirmChannel publishes, all confirmed; manual acks; queue empty
 //   2 channel_error_carry_on     404 on a passive declare and on a publish to a missing
-//                                exchange; a new channel on the same connection keeps working
+//                                exchange, channel.close crossing the broker's; a new channel
+//                                on the same connection keeps working
 //   3 close_with_buffered        many publishes still buffered, then connection.close at once:
 //                                no 'error' event, no EPIPE; what the broker took is in the queue
 //   4 server_named_exclusive     amq.gen-... names; 405 from a second connection; the exclusive
@@ -245,6 +246,15 @@ async function channelErrorCarryOn({ url }) {
       replyText(ch2.errors[0]),
     );
 
+    // A publish to a missing exchange and the application's channel.close at once: the
+    // client's close crosses the broker's; the connection must survive it.
+    for (let i = 0; i < 3; i++) {
+      const crossing = await openChannel(conn);
+      crossing.publish(missingExchange, 'key', Buffer.from('lost'));
+      await withTimeout(crossing.close(), STEP_TIMEOUT_MS, 'channel.close crossing the broker\'s channel.close');
+    }
+    expectEqual('connection errors after crossing closes', [], conn.errors.map(String));
+
     // Carry on: a new channel on the same connection works.
     const ch3 = await openChannel(conn, true);
     const queue = unique('after-error');
@@ -259,7 +269,7 @@ async function channelErrorCarryOn({ url }) {
     created.queues.delete(queue);
     expectEqual('connection errors (the connection must survive)', [], conn.errors.map(String));
     await conn.close();
-    return 'queue.declare passive -> 404, publish to missing exchange -> 404, third channel on the same connection worked';
+    return 'queue.declare passive -> 404, publish to missing exchange -> 404, three channel.close crossing a 404, then a new channel on the same connection worked';
   } catch (err) {
     await conn.close().catch(() => {});
     throw err;
