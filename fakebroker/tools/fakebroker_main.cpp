@@ -1,6 +1,6 @@
 // The standalone broker: a fake RabbitMQ on a TCP port, for clients in any language.
 //
-//   fakebroker [--address 127.0.0.1] [--port 5672] [--user NAME:PASSWORD[:VHOST,...]]...
+//   fakebroker [--address ADDRESS] [--port 5672] [--user NAME:PASSWORD[:VHOST,...]]...
 //              [--permissions USER:VHOST:CONFIGURE:WRITE:READ]...
 //              [--vhost NAME]... [--http-port 15672 | --no-http] [-v]
 //              [--faults FILE] [--chaos ACTION=P]... [--seed N] [--chaos-hooks H,...]
@@ -108,7 +108,8 @@ int main(int argc, char** argv)
     int verbosity = 0;
     int http_port = 15672;
     bool no_http = false;
-    app.add_option("--address", options.address, "Address to listen on")->capture_default_str();
+    app.add_option("--address", options.address,
+                   "Address to listen on (default: both loopbacks, 127.0.0.1 and ::1 where there is IPv6)");
     app.add_option("--port", options.port, "AMQP port (0: any free port)")->capture_default_str();
     app.add_option("--user", users,
                    "NAME:PASSWORD[:VHOST,...], full permissions on those vhosts (default guest:guest on every vhost)");
@@ -225,12 +226,14 @@ int main(int argc, char** argv)
         std::cout << "fakebroker listening on " << broker.url() << std::endl;
         if (options.tls) {
             std::cout << "amqps listening on amqps://" << options.users.front().name << ":"
-                      << options.users.front().password << "@" << options.address << ":" << broker.tls_port() << "/"
+                      << options.users.front().password << "@" << broker.host() << ":" << broker.tls_port() << "/"
                       << std::endl;
         }
         std::optional<amqp::fakebroker::management_api> management;
         if (!no_http && http_port >= 0) {
-            management.emplace(broker, options.address, std::uint16_t(http_port));
+            // The management API listens on one address: 127.0.0.1 unless told otherwise.
+            const std::string http_address = options.address.empty() ? "127.0.0.1" : options.address;
+            management.emplace(broker, http_address, std::uint16_t(http_port));
             management->start();
             std::cout << "management API on " << management->url() << std::endl;
         }

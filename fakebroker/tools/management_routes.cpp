@@ -114,7 +114,8 @@ management_reply management_routes::handle(const management_request& request) co
 
 node_details management_routes::node() const
 {
-    return {"rabbit@fakebroker", broker_.options().address, broker_.port()};
+    const std::string& address = broker_.options().address;
+    return {"rabbit@fakebroker", address.empty() ? "127.0.0.1" : address, broker_.port()};
 }
 
 std::optional<std::vector<std::string>> management_routes::scope(const params& p) const

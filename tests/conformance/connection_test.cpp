@@ -3,6 +3,10 @@
 
 #include <gmock/gmock.h>
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <optional>
 #include <vector>
 
@@ -12,6 +16,19 @@ namespace {
 namespace proto = amqp::protocol;
 using proto::reply_code;
 using connection = conformance;
+
+// Whether this machine has ::1 to listen on.
+bool has_ipv6_loopback()
+{
+    const int fd = ::socket(AF_INET6, SOCK_STREAM, 0);
+    if (fd < 0) return false;
+    sockaddr_in6 address{};
+    address.sin6_family = AF_INET6;
+    address.sin6_addr = in6addr_loopback;
+    const bool bound = ::bind(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0;
+    ::close(fd);
+    return bound;
+}
 
 bool capability(const proto::connection_start& start, std::string_view name)
 {
@@ -219,6 +236,23 @@ TEST_F(connection, opening_more_channels_than_channel_max_is_530_not_allowed)
     EXPECT_EQ(close.class_id, 0);
     EXPECT_EQ(close.method_id, 0);
     d.expect_socket_closed();
+}
+
+// RabbitMQ listens on both loopbacks by default, so a client that resolves
+// "localhost" to ::1 first (Node does) connects as well as one that takes 127.0.0.1.
+TEST_F(connection, the_broker_listens_on_both_loopbacks)
+{
+    const amqp_url target = amqp_url::parse(url());
+    if (target.host != "127.0.0.1" && target.host != "localhost") GTEST_SKIP() << "the broker is not on this machine";
+    if (!has_ipv6_loopback()) GTEST_SKIP() << "no ::1 on this machine";
+    for (const char* host : {"127.0.0.1", "[::1]"}) {
+        SCOPED_TRACE(host);
+        amqp_driver d("amqp://" + target.user + ":" + target.password + "@" + host + ":" +
+                      std::to_string(target.port) + "/");
+        d.connect();
+        d.open_channel(1);
+        d.close();
+    }
 }
 
 }  // namespace

@@ -242,5 +242,26 @@ TEST_F(exchange, exchange_to_exchange_bind_needs_both_exchanges)
     d.close();
 }
 
+TEST_F(exchange, unbind_of_missing_exchanges_and_bindings_is_ok)
+{
+    amqp_driver d = connect_channel();
+    const std::string x = exchange_name();
+    const std::string missing = unique_name("missing");
+    d.rpc<proto::exchange_declare_ok>(1, declare_exchange(x, "fanout"));
+    d.rpc<proto::exchange_unbind_ok>(1, unbind_exchange(missing, "amq.direct"));
+    d.rpc<proto::exchange_unbind_ok>(1, unbind_exchange("amq.fanout", missing));
+    d.rpc<proto::exchange_unbind_ok>(1, unbind_exchange(x, "amq.direct"));
+
+    d.rpc<proto::exchange_bind_ok>(1, bind_exchange(x, "amq.direct"));
+    d.rpc<proto::exchange_delete_ok>(1, delete_exchange(x));
+    d.rpc<proto::exchange_unbind_ok>(1, unbind_exchange(x, "amq.direct"));
+
+    // The default exchange is still off limits.
+    d.send(1, unbind_exchange("", "amq.direct"));
+    const proto::channel_close close = d.expect_channel_close(1, reply_code::access_refused);
+    EXPECT_EQ(close.reply_text, "ACCESS_REFUSED - operation not permitted on the default exchange");
+    d.close();
+}
+
 }  // namespace
 }  // namespace amqp::test

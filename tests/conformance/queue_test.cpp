@@ -310,6 +310,45 @@ TEST_F(queue, bind_to_missing_entities_is_404)
     d.close();
 }
 
+TEST_F(queue, unbind_of_missing_queues_exchanges_and_bindings_is_ok)
+{
+    // RabbitMQ 3.10 answers unbind-ok for all of these: cleanup code may unbind after
+    // deleting, in any order.
+    amqp_driver d = connect_channel();
+    const std::string q = queue_name();
+    const std::string missing = unique_name("missing");
+    d.rpc<proto::queue_declare_ok>(1, declare_queue(q));
+    d.rpc<proto::queue_unbind_ok>(1, unbind_queue(missing, "amq.direct", "k"));
+    d.rpc<proto::queue_unbind_ok>(1, unbind_queue(q, missing, "k"));
+    d.rpc<proto::queue_unbind_ok>(1, unbind_queue(missing, missing, "k"));
+    d.rpc<proto::queue_unbind_ok>(1, unbind_queue(q, "amq.direct", "never bound"));
+
+    d.rpc<proto::queue_bind_ok>(1, bind_queue(q, "amq.direct", "k"));
+    d.rpc<proto::queue_delete_ok>(1, delete_queue(q));
+    d.rpc<proto::queue_unbind_ok>(1, unbind_queue(q, "amq.direct", "k"));
+    d.close();
+}
+
+TEST_F(queue, unbind_checks_another_connections_exclusive_lock_only_on_a_binding_that_exists)
+{
+    amqp_driver owner = connect_channel();
+    const std::string q = short_unique_name("exclusive");
+    proto::queue_declare declare = declare_queue(q);
+    declare.exclusive = true;
+    owner.rpc<proto::queue_declare_ok>(1, declare);
+    owner.rpc<proto::queue_bind_ok>(1, bind_queue(q, "amq.direct", "bound"));
+
+    amqp_driver other = connect_channel();
+    other.rpc<proto::queue_unbind_ok>(1, unbind_queue(q, "amq.direct", "not bound"));
+    other.rpc<proto::queue_unbind_ok>(1, unbind_queue(q, unique_name("missing"), "bound"));
+    other.send(1, unbind_queue(q, "amq.direct", "bound"));
+    const proto::channel_close close = other.expect_channel_close(1, reply_code::resource_locked);
+    EXPECT_EQ(close.class_id, 50);
+    EXPECT_EQ(close.method_id, 50);
+    other.close();
+    owner.close();
+}
+
 TEST_F(queue, default_exchange_bindings_cannot_be_changed)
 {
     amqp_driver d = connect_channel();

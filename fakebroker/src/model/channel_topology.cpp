@@ -177,21 +177,23 @@ std::optional<error> server_channel::exchange_bind(const proto::exchange_bind& m
         return error{reply_code::access_refused, "operation not permitted on the default exchange"};
     }
     if (auto e = check_permission(access::read, resource_kind::exchange, m.source)) return e;
+    binding b{m.source, m.destination, false, m.routing_key, m.arguments};
+    if (!bind) {
+        // RabbitMQ 3.10 answers unbind-ok whether or not the source, the destination
+        // or the binding exists, so cleanup code may unbind after deleting.
+        v.unbind(b);
+        if (!m.nowait) connection_.send(number_, proto::exchange_unbind_ok{});
+        return std::nullopt;
+    }
     exchange* destination = v.find_exchange(m.destination);
     if (!destination) return error{reply_code::not_found, "no " + in_vhost("exchange", m.destination, v.name())};
     exchange* source = v.find_exchange(m.source);
     if (!source) return error{reply_code::not_found, "no " + in_vhost("exchange", m.source, v.name())};
-    binding b{m.source, m.destination, false, m.routing_key, m.arguments};
-    if (bind) {
-        if (source->type() == exchange_type::headers) {
-            if (auto invalid = validate_x_match(m.arguments)) return error{reply_code::precondition_failed, *invalid};
-        }
-        source->add_binding(std::move(b));
-        if (!m.nowait) connection_.send(number_, proto::exchange_bind_ok{});
-    } else {
-        v.unbind(b);
-        if (!m.nowait) connection_.send(number_, proto::exchange_unbind_ok{});
+    if (source->type() == exchange_type::headers) {
+        if (auto invalid = validate_x_match(m.arguments)) return error{reply_code::precondition_failed, *invalid};
     }
+    source->add_binding(std::move(b));
+    if (!m.nowait) connection_.send(number_, proto::exchange_bind_ok{});
     return std::nullopt;
 }
 
@@ -333,14 +335,16 @@ std::optional<error> server_channel::queue_unbind(const proto::queue_unbind& m)
         return error{reply_code::access_refused, "operation not permitted on the default exchange"};
     }
     if (auto e = check_permission(access::read, resource_kind::exchange, m.exchange)) return e;
-    std::shared_ptr<queue> q;
-    if (auto e = find_named_queue(name, q)) return e;
-    if (!v.find_exchange(m.exchange)) {
-        return error{reply_code::not_found, "no " + in_vhost("exchange", m.exchange, v.name())};
+    // RabbitMQ 3.10 answers unbind-ok when the queue, the exchange or the binding is
+    // missing, and checks another connection's exclusive lock only on a binding that exists.
+    const binding b{m.exchange, name, true, m.routing_key, m.arguments};
+    const exchange* source = v.find_exchange(m.exchange);
+    if (source && source->has_binding(b)) {
+        if (const auto q = v.find_queue(name)) {
+            if (auto e = check_exclusive(*q)) return e;
+        }
+        v.unbind(b);
     }
-    if (auto e = check_exclusive(*q)) return e;
-    // Unbinding what is not bound succeeds, as in RabbitMQ.
-    v.unbind(binding{m.exchange, q->name(), true, m.routing_key, m.arguments});
     connection_.send(number_, proto::queue_unbind_ok{});
     return std::nullopt;
 }

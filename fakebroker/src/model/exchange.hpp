@@ -52,6 +52,7 @@ public:
 
     // False when an identical binding exists (binding is idempotent).
     bool add_binding(binding b);
+    bool has_binding(const binding& b) const { return find_same(b) != nullptr; }
     // False when no such binding exists.
     bool remove_binding(const binding& b);
     // Removes every binding to the destination; how many.

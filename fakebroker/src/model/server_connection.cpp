@@ -335,11 +335,15 @@ void server_connection::ignore_on_closing_channel(const proto::frame_view& frame
 
 void server_connection::handle_connection_method(proto::method& m)
 {
-    if (auto* close = std::get_if<proto::connection_close>(&m)) {
-        (void)close;
+    if (std::holds_alternative<proto::connection_close>(m)) {
         send(0, proto::connection_close_ok{});
-        release();
-        finish();
+        if (state_ == state::running) {
+            release();
+            enter_closing();
+        } else if (state_ != state::closing) {
+            finish();
+        }
+        // Closing already (ours crossed the client's): close-ok, and still wait for ours.
         return;
     }
     if (std::holds_alternative<proto::connection_close_ok>(m)) {
@@ -473,11 +477,12 @@ void server_connection::handle_channel_command(std::uint16_t number, proto::comm
 {
     if (closing_channels_.count(number)) {
         // After we sent channel.close, only close and close-ok matter.
+        // A client's close crossing ours is answered, and the channel still waits for the
+        // close-ok to ours, as RabbitMQ's does.
         if (std::holds_alternative<proto::channel_close_ok>(c.method)) {
             closing_channels_.erase(number);
         } else if (std::holds_alternative<proto::channel_close>(c.method)) {
             send(number, proto::channel_close_ok{});
-            closing_channels_.erase(number);
         }
         return;
     }
@@ -536,7 +541,7 @@ void server_connection::close_channel_with(std::uint16_t number, std::uint16_t c
         channels_.erase(it);
     }
     assemblers_.erase(number);
-    closing_channels_[number] = true;
+    closing_channels_.insert(number);
     send(number, proto::channel_close{code, text, key.class_id, key.method_id});
 }
 
@@ -548,9 +553,21 @@ void server_connection::connection_error(const error& e)
 void server_connection::close_connection_with(std::uint16_t code, const std::string& text, proto::method_key key)
 {
     if (state_ == state::closing || state_ == state::finished) return;
-    state_ = state::closing;
+    enter_closing();
     send(0, proto::connection_close{code, text, key.class_id, key.method_id});
     release();
+}
+
+void server_connection::enter_closing()
+{
+    // As RabbitMQ after a close either way: the socket stays open, what arrives is read
+    // and discarded (a client may still be flushing frames it queued before its close),
+    // until the client closes the socket, sends close-ok, or the heartbeat interval
+    // (30 s at most) passes.
+    state_ = state::closing;
+    const auto timeout = heartbeat_ > 0 && heartbeat_ < closing_timeout.count() ? std::chrono::seconds(heartbeat_)
+                                                                                 : closing_timeout;
+    closing_deadline_ = broker_.now() + timeout;
 }
 
 void server_connection::close(proto::reply_code code, std::string text)
@@ -560,6 +577,15 @@ void server_connection::close(proto::reply_code code, std::string text)
 
 std::optional<clock::time_point> server_connection::tick(clock::time_point now)
 {
+    if (state_ == state::closing) {
+        if (now >= closing_deadline_) {
+            finish();
+            return std::nullopt;
+        }
+        const auto heartbeat_due = heartbeat_tick(now);
+        if (state_ == state::finished) return std::nullopt;
+        return std::min(heartbeat_due.value_or(closing_deadline_), closing_deadline_);
+    }
     const std::optional<clock::time_point> heartbeat_due = heartbeat_tick(now);
     if (state_ == state::finished) return std::nullopt;
     const auto timeout = broker_.options().consumer_timeout;

@@ -226,6 +226,7 @@ private:
     void tune_ok(const protocol::connection_tune_ok& m);
     void open(const protocol::connection_open& m);
     void release();
+    void enter_closing();
     void finish();
     void notify_output();
     void append_content(std::uint16_t channel, const message_content& content);
@@ -257,11 +258,14 @@ private:
     std::uint16_t heartbeat_ = 0;
     clock::time_point last_received_;
     clock::time_point last_sent_;
+    // RabbitMQ's ?CLOSING_TIMEOUT: how long a closed connection waits for the client.
+    static constexpr std::chrono::seconds closing_timeout{30};
+    clock::time_point closing_deadline_;
 
     std::map<std::uint16_t, protocol::command_assembler> assemblers_;
     std::map<std::uint16_t, std::unique_ptr<server_channel>> channels_;
     // Channels we sent channel.close on, waiting for close-ok.
-    std::map<std::uint16_t, bool> closing_channels_;
+    std::set<std::uint16_t> closing_channels_;
 };
 
 }  // namespace amqp::fakebroker

@@ -25,8 +25,8 @@ void broker::start()
     // Started here, not posted: a posted start would outlive a broker destroyed before
     // its io_context ran. The broker's own thread does not exist yet, and a caller's
     // io_context is driven by the thread calling start().
-    if (i.acceptor) i.accept();
-    if (i.tls_acceptor) i.accept_tls();
+    for (auto& acceptor : i.acceptors) i.accept(acceptor);
+    for (auto& acceptor : i.tls_acceptors) i.accept_tls(acceptor);
     i.arm_timer();
     if (i.owned_io) {
         i.owned_io->restart();
@@ -37,22 +37,12 @@ void broker::start()
 
 void broker::impl::listen()
 {
-    const tcp::endpoint endpoint(asio::ip::make_address(options.address), options.port);
-    acceptor.emplace(io);
-    acceptor->open(endpoint.protocol());
-    acceptor->set_option(tcp::acceptor::reuse_address(true));
-    acceptor->bind(endpoint);
-    acceptor->listen();
-    port = acceptor->local_endpoint().port();
+    acceptors = listen_on(io, options.address, options.port);
+    port = acceptors.front().local_endpoint().port();
     if (options.tls) {
         make_tls_context(*options.tls);
-        const tcp::endpoint tls_endpoint(endpoint.address(), options.tls->port);
-        tls_acceptor.emplace(io);
-        tls_acceptor->open(tls_endpoint.protocol());
-        tls_acceptor->set_option(tcp::acceptor::reuse_address(true));
-        tls_acceptor->bind(tls_endpoint);
-        tls_acceptor->listen();
-        tls_port = tls_acceptor->local_endpoint().port();
+        tls_acceptors = listen_on(io, options.address, options.tls->port);
+        tls_port = tls_acceptors.front().local_endpoint().port();
     }
 }
 
@@ -81,8 +71,8 @@ void broker::stop()
     auto close_all = [&i] {
         i.running = false;
         std::error_code ignored;
-        if (i.acceptor) i.acceptor->close(ignored);
-        if (i.tls_acceptor) i.tls_acceptor->close(ignored);
+        for (auto& acceptor : i.acceptors) acceptor.close(ignored);
+        for (auto& acceptor : i.tls_acceptors) acceptor.close(ignored);
         i.timer->cancel();
         auto sessions = i.sessions;  // shutdown removes them
         for (auto& [raw, session] : sessions) {
@@ -104,8 +94,8 @@ void broker::stop()
         }
     }
     i.sessions.clear();
-    i.acceptor.reset();
-    i.tls_acceptor.reset();
+    i.acceptors.clear();
+    i.tls_acceptors.clear();
     i.changed();
 }
 
@@ -123,7 +113,12 @@ std::string broker::url() const
 {
     const auto& users = impl_->options.users;
     std::string credentials = users.empty() ? "" : users.front().name + ":" + users.front().password + "@";
-    return "amqp://" + credentials + impl_->options.address + ":" + std::to_string(impl_->port) + "/";
+    return "amqp://" + credentials + host() + ":" + std::to_string(impl_->port) + "/";
+}
+
+std::string broker::host() const
+{
+    return url_host(impl_->options.address);
 }
 
 const broker_options& broker::options() const

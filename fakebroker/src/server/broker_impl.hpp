@@ -5,6 +5,7 @@
 
 #include "model/broker_state.hpp"
 #include "model/server_connection.hpp"
+#include "listeners.hpp"
 #include "session.hpp"
 #include "session_stream.hpp"
 
@@ -78,25 +79,25 @@ struct broker::impl {
 
     void listen();
 
-    void accept()
+    void accept(asio::ip::tcp::acceptor& acceptor)
     {
-        acceptor->async_accept([this](std::error_code ec, asio::ip::tcp::socket socket) {
+        acceptor.async_accept([this, &acceptor](std::error_code ec, asio::ip::tcp::socket socket) {
             if (ec) return;  // the acceptor closed
             add_session(make_tcp_stream(std::move(socket)));
-            accept();
+            accept(acceptor);
         });
     }
 
-    void accept_tls()
+    void accept_tls(asio::ip::tcp::acceptor& acceptor)
     {
-        tls_acceptor->async_accept([this](std::error_code ec, asio::ip::tcp::socket socket) {
+        acceptor.async_accept([this, &acceptor](std::error_code ec, asio::ip::tcp::socket socket) {
             if (ec) return;
             // A failed TLS handshake never reaches AMQP: the socket just closes.
             fakebroker::accept_tls(std::move(socket), *tls_context,
                                    [this](std::error_code handshake, std::shared_ptr<session_stream> stream) {
                                        if (!handshake && running) add_session(std::move(stream));
                                    });
-            accept_tls();
+            accept_tls(acceptor);
         });
     }
 
@@ -194,8 +195,9 @@ struct broker::impl {
     broker_options options;
     runtime::clock& clock;
     std::shared_ptr<broker_state> state;
-    std::optional<asio::ip::tcp::acceptor> acceptor;
-    std::optional<asio::ip::tcp::acceptor> tls_acceptor;
+    // One per address listened on (both loopbacks by default), all on one port.
+    std::vector<asio::ip::tcp::acceptor> acceptors;
+    std::vector<asio::ip::tcp::acceptor> tls_acceptors;
     std::optional<asio::ssl::context> tls_context;
     std::uint16_t tls_port = 0;
     // By connection id, i.e. in accept order: a restart closes them in a reproducible order.

@@ -61,7 +61,9 @@ struct tls_listener_options {
 };
 
 struct broker_options {
-    std::string address = "127.0.0.1";
+    // "": both loopbacks, 127.0.0.1 and ::1 (where the machine has IPv6), on one port,
+    // as RabbitMQ listens by default; URLs name 127.0.0.1. Otherwise that address alone.
+    std::string address;
     std::uint16_t port = 0;  // 0: an ephemeral port, see broker::port()
     std::vector<std::string> vhosts{"/"};
     std::vector<user> users{{"guest", "guest", {"/"}}};
@@ -125,6 +127,8 @@ public:
     std::uint16_t tls_port() const;
     // amqp://guest:guest@127.0.0.1:PORT/ (the first configured user).
     std::string url() const;
+    // The host of url(): 127.0.0.1 for the loopbacks, an IPv6 address in brackets.
+    std::string host() const;
     // The options the broker was built with (users, vhosts, limits); they do not change.
     const broker_options& options() const;
 
