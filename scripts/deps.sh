@@ -7,7 +7,11 @@ packages=(
     cmake ninja-build g++ python3
     libgtest-dev libgmock-dev libbenchmark-dev
     libasio-dev libssl-dev nlohmann-json3-dev libcli11-dev libcpp-httplib-dev
-    python3-pika python3-aio-pika amqp-tools   # third-party clients the tests drive the broker with
+    # Third-party clients the interop tests drive the broker with: Python's pika,
+    # aio-pika, py-amqp and kombu, rabbitmq-c's tools, Go's amqp091-go, and Node (its
+    # amqplib comes from the npm registry).
+    python3-pika python3-aio-pika python3-amqp python3-kombu amqp-tools
+    golang-go golang-github-rabbitmq-amqp091-go-dev nodejs
     clang libclang-rt-14-dev   # libFuzzer targets
     "$@"
 )
