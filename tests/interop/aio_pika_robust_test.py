@@ -13,14 +13,14 @@ Needs Debian's /usr/bin/python3 with python3-aio-pika. Every wait is bounded.
 """
 
 import asyncio
-import base64
-import json
-import re
-import subprocess
+import os
 import sys
-import urllib.request
 
 import aio_pika
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fakebroker_process import BrokerProcess  # noqa: E402
 
 TIMEOUT = 15.0
 NAME = "aio-robust"
@@ -31,44 +31,6 @@ def fail(message, output=()):
     for line in output:
         print("  broker: " + line, file=sys.stderr)
     sys.exit(1)
-
-
-class Broker:
-    def __init__(self, binary):
-        self.proc = subprocess.Popen([binary, "--port", "0", "--http-port", "0"],
-                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        self.output = []
-        self.amqp_url = self._wait_for(r"listening on (amqp://\S+)")
-        self.http_url = self._wait_for(r"management API on (http://\S+)")
-
-    def _wait_for(self, pattern):
-        # The broker prints both lines at once when ready; readline blocks at most until then.
-        for _ in range(50):
-            line = self.proc.stdout.readline()
-            if not line:
-                fail(f"the broker exited before printing {pattern!r}", self.output)
-            self.output.append(line.rstrip())
-            match = re.search(pattern, line)
-            if match:
-                return match.group(1)
-        fail(f"no line matching {pattern!r}", self.output)
-
-    def api(self, method, path, body=None):
-        data = None if body is None else json.dumps(body).encode()
-        req = urllib.request.Request(self.http_url + path.lstrip("/"), data=data, method=method)
-        req.add_header("Authorization", "Basic " + base64.b64encode(b"guest:guest").decode())
-        if data is not None:
-            req.add_header("Content-Type", "application/json")
-        with urllib.request.urlopen(req, timeout=TIMEOUT) as resp:
-            text = resp.read()
-            return json.loads(text) if text else None
-
-    def stop(self):
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=TIMEOUT)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
 
 
 async def wait_until(condition, what):
@@ -106,7 +68,7 @@ async def run(broker):
         {"on": "method_received", "connection": NAME, "method": "basic.ack", "nth": 1, "then": "reset"},
     ]
     for number, rule in enumerate(faults, start=1):
-        broker.api("POST", "api/faults", rule)
+        broker.api.add_faults(rule)
         try:
             await publish(f"trips fault {number}")
         except Exception:
@@ -117,8 +79,7 @@ async def run(broker):
         await publish(f"after fault {number}")
         await wait_until(lambda: f"after fault {number}" in received, f"the consumer is restored after fault {number}")
 
-    fired = broker.api("GET", "api/faults")
-    log = fired.get("fired", [])
+    log = broker.api.faults()["fired"]
     if len(log) != len(faults):
         fail(f"expected {len(faults)} fired faults, the broker logged {len(log)}: {log}", broker.output)
     await connection.close()
@@ -128,11 +89,8 @@ async def run(broker):
 def main():
     if len(sys.argv) != 2:
         sys.exit(f"usage: {sys.argv[0]} PATH/TO/fakebroker")
-    broker = Broker(sys.argv[1])
-    try:
+    with BrokerProcess(sys.argv[1]) as broker:
         asyncio.run(asyncio.wait_for(run(broker), timeout=60))
-    finally:
-        broker.stop()
 
 
 if __name__ == "__main__":

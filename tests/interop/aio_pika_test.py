@@ -28,7 +28,8 @@ from aio_pika.patterns import RPC
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fakebroker_process import CheckFailed, check, run_checks  # noqa: E402
+from fakebroker_process import (HEADERS_BINDINGS, HEADERS_MESSAGES, ROUTED, TOPIC_BINDINGS, TOPIC_KEYS,  # noqa: E402
+                                CheckFailed, check, run_checks)
 
 WAIT = 10.0  # seconds for one expected event
 
@@ -256,35 +257,22 @@ async def topic_and_headers_routing(c):
         headers = await channel.declare_exchange(c.name("aio.headers"), ExchangeType.HEADERS)
         queues = {}
         try:
-            for key, what in (("orders.*", "star"), ("orders.#", "hash"), ("*.eu.#", "eu")):
-                queues[key] = await channel.declare_queue(c.name("aio." + what))
-                await queues[key].bind(topic, routing_key=key)
-            for match, arguments in (("all", {"format": "pdf", "type": "report"}),
-                                     ("any", {"format": "pdf", "type": "log"})):
-                key = "x-match " + match
-                queues[key] = await channel.declare_queue(c.name("aio." + match))
-                await queues[key].bind(headers, arguments=dict(arguments, **{"x-match": match}))
-            for key in ("orders", "orders.new", "orders.eu.new", "stock.eu", "stock.us.new"):
+            for binding in ROUTED:
+                queues[binding] = await channel.declare_queue(c.name("aio.routed-%d" % len(queues)))
+            for binding in TOPIC_BINDINGS:
+                await queues[binding].bind(topic, routing_key=binding)
+            for binding, arguments in HEADERS_BINDINGS.items():
+                await queues[binding].bind(headers, arguments=arguments)
+            for key in TOPIC_KEYS:
                 await topic.publish(Message(key.encode()), routing_key=key)
-            for name, hdrs in (("pdf-report", {"format": "pdf", "type": "report"}),
-                               ("pdf-log", {"format": "pdf", "type": "log"}),
-                               ("zip-report", {"format": "zip", "type": "report"}),
-                               ("zip-log", {"format": "zip", "type": "log"}),
-                               ("none", {})):
-                await headers.publish(Message(name.encode(), headers=hdrs), routing_key="")
-            expected = {
-                "orders.*": ["orders.new"],
-                "orders.#": sorted(["orders", "orders.new", "orders.eu.new"]),
-                "*.eu.#": sorted(["orders.eu.new", "stock.eu"]),
-                "x-match all": ["pdf-report"],
-                "x-match any": sorted(["pdf-log", "pdf-report", "zip-log"]),
-            }
+            for body, hdrs in HEADERS_MESSAGES:
+                await headers.publish(Message(body.encode(), headers=hdrs), routing_key="")
             # One queue through its iterator, to the count the bindings promise; the rest by basic.get.
-            c.expect("messages in the 'orders.#' queue (iterator)", expected["orders.#"],
-                     sorted(await take(queues["orders.#"], 3)))
-            for key, queue in queues.items():
-                if key != "orders.#":
-                    c.expect("messages in the %r queue" % key, expected[key], await get_all(queue))
+            c.expect("messages in the 'orders.#' queue (iterator)", ROUTED["orders.#"],
+                     sorted(await take(queues["orders.#"], len(ROUTED["orders.#"]))))
+            for binding, queue in queues.items():
+                if binding != "orders.#":
+                    c.expect("messages in the %r queue" % binding, ROUTED[binding], await get_all(queue))
             c.expect("nothing more in the 'orders.#' queue", [], await get_all(queues["orders.#"]))
         finally:
             for queue in queues.values():

@@ -26,6 +26,7 @@ import inspect
 import json
 import re
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -308,15 +309,29 @@ class Check:
         print("    ..   " + text)
 
     def wait_until(self, condition, what, timeout=10.0):
-        """Polls ``condition()`` until it is truthy; CheckFailed after ``timeout`` seconds."""
+        return wait_until(condition, what, timeout)
+
+    def drain_until(self, connection, condition, what, timeout=10.0):
+        """Runs ``connection.drain_events`` (py-amqp's or kombu's) until ``condition()``."""
         deadline = time.monotonic() + timeout
-        while True:
-            value = condition()
-            if value:
-                return value
-            if time.monotonic() >= deadline:
+        while not condition():
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
                 raise CheckFailed("timed out after %.0f s waiting until %s" % (timeout, what))
-            time.sleep(0.01)  # polling a condition, bounded by the deadline
+            try:
+                connection.drain_events(timeout=min(remaining, 0.5))
+            except socket.timeout:
+                pass
+
+    def outcome(self, what, call, errors, ok="ok"):
+        """``ok`` when ``call()`` returns, "CODE TEXT" when it raises one of ``errors``; noted."""
+        try:
+            call()
+            result = ok
+        except errors as e:
+            result = "%s %s" % (e.reply_code, e.reply_text)
+        self.note("%s: %s" % (what, result))
+        return result
 
     async def async_wait_until(self, condition, what, timeout=10.0):
         loop = asyncio.get_running_loop()
@@ -328,6 +343,42 @@ class Check:
             if loop.time() >= deadline:
                 raise CheckFailed("timed out after %.0f s waiting until %s" % (timeout, what))
             await asyncio.sleep(0.01)  # polling a condition, bounded by the deadline
+
+
+def wait_until(condition, what, timeout=10.0):
+    """Polls ``condition()`` until it is truthy and returns it; CheckFailed after ``timeout`` s."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() >= deadline:
+            raise CheckFailed("timed out after %.0f s waiting until %s" % (timeout, what))
+        time.sleep(0.01)  # polling a condition, bounded by the deadline
+
+
+# The routing check of every program: bindings, what is published, and which queue
+# (named by its binding) must hold which bodies afterwards, sorted.
+TOPIC_BINDINGS = ["orders.*", "orders.#", "*.eu.#"]
+TOPIC_KEYS = ["orders", "orders.new", "orders.eu.new", "stock.eu", "stock.us.new"]
+HEADERS_BINDINGS = {
+    "x-match all": {"x-match": "all", "format": "pdf", "type": "report"},
+    "x-match any": {"x-match": "any", "format": "pdf", "type": "log"},
+}
+HEADERS_MESSAGES = [
+    ("pdf-report", {"format": "pdf", "type": "report"}),
+    ("pdf-log", {"format": "pdf", "type": "log"}),
+    ("zip-report", {"format": "zip", "type": "report"}),
+    ("zip-log", {"format": "zip", "type": "log"}),
+    ("none", {}),
+]
+ROUTED = {
+    "orders.*": ["orders.new"],
+    "orders.#": ["orders", "orders.eu.new", "orders.new"],
+    "*.eu.#": ["orders.eu.new", "stock.eu"],
+    "x-match all": ["pdf-report"],
+    "x-match any": ["pdf-log", "pdf-report", "zip-log"],
+}
 
 
 def check(name, needs_faults=False):

@@ -14,23 +14,18 @@ Usage: fault_api_test.py PATH/TO/fakebroker
 Standard library only, apart from pika. Every wait is bounded.
 """
 
-import base64
 import json
 import os
-import queue
-import re
-import subprocess
 import sys
 import tempfile
-import threading
-import time
-import urllib.error
-import urllib.request
 
 import pika
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fakebroker_process import BrokerProcess  # noqa: E402
+
 TIMEOUT = 10.0
-AUTH = ("guest", "guest")
 
 # Loaded with --faults: the second queue.declare of the connection named "scripted".
 FAULT_FILE = {
@@ -56,79 +51,6 @@ def check_equal(actual, expected, what):
     check(actual == expected, f"{what}: expected {expected!r}, got {actual!r}")
 
 
-class Broker:
-    """The broker process; its output is read on a thread so that waits stay bounded."""
-
-    def __init__(self, binary, fault_file):
-        self.proc = subprocess.Popen(
-            [binary, "--port", "0", "--http-port", "0", "--faults", fault_file],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        self.lines = queue.Queue()
-        self.output = []
-        threading.Thread(target=self._read, daemon=True).start()
-        self.amqp_url = self.wait_for_line(r"listening on (amqp://\S+)")
-        self.http_url = self.wait_for_line(r"management API on (http://\S+)")
-
-    def _read(self):
-        for line in self.proc.stdout:
-            self.lines.put(line.rstrip("\n"))
-        self.lines.put(None)
-
-    def wait_for_line(self, pattern, timeout=TIMEOUT):
-        deadline = time.monotonic() + timeout
-        while True:
-            remaining = deadline - time.monotonic()
-            check(remaining > 0, f"no line matching {pattern!r} within {timeout}s", self.output)
-            try:
-                line = self.lines.get(timeout=remaining)
-            except queue.Empty:
-                continue
-            check(line is not None, f"the broker exited before printing {pattern!r}", self.output)
-            self.output.append(line)
-            match = re.search(pattern, line)
-            if match:
-                return match.group(1) if match.groups() else line
-
-    def kill(self):
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(timeout=TIMEOUT)
-
-
-class Api:
-    def __init__(self, base_url):
-        self.base_url = base_url
-
-    def request(self, method, path, body=None, raw_body=None, auth=AUTH):
-        """(status, parsed JSON body or None); never raises on HTTP errors."""
-        data = raw_body if raw_body is not None else (None if body is None else json.dumps(body).encode())
-        req = urllib.request.Request(self.base_url + path.lstrip("/"), data=data, method=method)
-        if auth is not None:
-            token = base64.b64encode(f"{auth[0]}:{auth[1]}".encode()).decode()
-            req.add_header("Authorization", "Basic " + token)
-        if data is not None:
-            req.add_header("Content-Type", "application/json")
-        try:
-            with urllib.request.urlopen(req, timeout=TIMEOUT) as resp:
-                status, text = resp.status, resp.read()
-        except urllib.error.HTTPError as e:
-            status, text = e.code, e.read()
-        return status, (json.loads(text) if text else None)
-
-    def faults(self):
-        status, body = self.request("GET", "api/faults")
-        check_equal(status, 200, "GET /api/faults status")
-        return body
-
-    def add(self, rules):
-        status, body = self.request("POST", "api/faults", rules)
-        check_equal(status, 201, f"POST /api/faults status ({body})")
-        return body["ids"]
-
-
 def connect(amqp_url, name):
     params = pika.URLParameters(amqp_url)
     params.client_properties = {"connection_name": name}
@@ -136,16 +58,6 @@ def connect(amqp_url, name):
     params.blocked_connection_timeout = TIMEOUT
     params.connection_attempts = 1
     return pika.BlockingConnection(params)
-
-
-def wait_for_fired(api, count):
-    deadline = time.monotonic() + TIMEOUT
-    while True:
-        fired = api.faults()["fired"]
-        if len(fired) >= count:
-            return fired
-        check(time.monotonic() < deadline, f"fewer than {count} faults fired within {TIMEOUT}s", fired)
-        time.sleep(0.02)
 
 
 def check_the_fault_file(broker, api):
@@ -160,7 +72,7 @@ def check_the_fault_file(broker, api):
         raise AssertionError("the second queue.declare was answered")
     except (pika.exceptions.StreamLostError, pika.exceptions.AMQPConnectionError):
         pass
-    fired = wait_for_fired(api, 1)
+    fired = api.wait_for_fired(1)
     check_equal(fired[0]["connection_name"], "scripted", "fired connection")
     check_equal(fired[0]["method"], "queue.declare", "fired method")
     check_equal(fired[0]["count"], 2, "fired count")
@@ -187,23 +99,23 @@ def check_bad_requests(api):
     ]
     before = len(api.faults()["rules"])
     for raw, reason in cases:
-        status, body = api.request("POST", "api/faults", raw_body=raw)
+        status, body, _ = api.request("POST", "api/faults", raw_body=raw)
         check_equal(status, 400, f"status for {raw!r}")
         check_equal(body["error"], "bad_request", f"error for {raw!r}")
         check(reason in body["reason"], f"reason for {raw!r} lacks {reason!r}", body)
     # All or nothing: the valid first rule of the bad list was not added either.
     check_equal(len(api.faults()["rules"]), before, "rules after bad requests")
-    status, body = api.request("PUT", "api/faults/chaos", {"drop": 1.5})
+    status, body, _ = api.request("PUT", "api/faults/chaos", {"drop": 1.5})
     check_equal(status, 400, "chaos with a bad probability")
     check("drop" in body["reason"], "chaos reason", body)
-    status, _ = api.request("GET", "api/faults", auth=None)
+    status, _, _ = api.request("GET", "api/faults", auth=False)
     check_equal(status, 401, "no credentials")
 
 
 def check_drop_over_http(broker, api):
     connection = connect(broker.amqp_url, "victim")
     channel = connection.channel()
-    ids = api.add({"on": "method_received", "connection": "victim", "method": "queue.declare", "then": "drop"})
+    ids = api.add_faults({"on": "method_received", "connection": "victim", "method": "queue.declare", "then": "drop"})
     check_equal(len(ids), 1, "ids")
     try:
         channel.queue_declare("never")
@@ -218,7 +130,7 @@ def check_drop_over_http(broker, api):
 def check_channel_close_over_http(broker, api):
     connection = connect(broker.amqp_url, "channel-victim")
     channel = connection.channel()
-    api.add({"on": "method_received", "connection": "channel-victim", "method": "queue.declare",
+    api.add_faults({"on": "method_received", "connection": "channel-victim", "method": "queue.declare",
              "then": {"action": "close_channel", "code": 406, "text": "PRECONDITION_FAILED - from http"}})
     try:
         channel.queue_declare("refused")
@@ -231,7 +143,7 @@ def check_channel_close_over_http(broker, api):
 
 
 def check_refusal_over_http(broker, api):
-    api.add({"on": "connection_accepted",
+    api.add_faults({"on": "connection_accepted",
              "then": {"action": "refuse_connections", "count": 1, "how": "access_refused"}})
     try:
         connect(broker.amqp_url, "refused")
@@ -242,16 +154,16 @@ def check_refusal_over_http(broker, api):
 
 
 def check_remove_and_clear(api):
-    ids = api.add([{"on": "heartbeat_tick", "then": "drop"}, {"on": "heartbeat_tick", "then": "reset"}])
+    ids = api.add_faults([{"on": "heartbeat_tick", "then": "drop"}, {"on": "heartbeat_tick", "then": "reset"}])
     check_equal(len(ids), 2, "two ids")
-    status, _ = api.request("DELETE", f"api/faults/{ids[0]}")
+    status, _, _ = api.request("DELETE", f"api/faults/{ids[0]}")
     check_equal(status, 204, "delete one")
-    status, _ = api.request("DELETE", f"api/faults/{ids[0]}")
+    status, _, _ = api.request("DELETE", f"api/faults/{ids[0]}")
     check_equal(status, 404, "delete it again")
-    status, _ = api.request("DELETE", "api/faults/abc")
+    status, _, _ = api.request("DELETE", "api/faults/abc")
     check_equal(status, 400, "delete a non-id")
     check(ids[1] in [r["id"] for r in api.faults()["rules"]], "the other rule stays")
-    status, _ = api.request("DELETE", "api/faults")
+    status, _, _ = api.request("DELETE", "api/faults")
     check_equal(status, 204, "clear")
     body = api.faults()
     check_equal((body["rules"], body["fired"]), ([], []), "after clear")
@@ -259,7 +171,7 @@ def check_remove_and_clear(api):
 
 def check_chaos(broker, api):
     check_equal(api.faults()["chaos"], None, "chaos before")
-    status, _ = api.request("PUT", "api/faults/chaos", {"seed": 77, "delay": 0.5, "hooks": ["before_method_sent"],
+    status, _, _ = api.request("PUT", "api/faults/chaos", {"seed": 77, "delay": 0.5, "hooks": ["before_method_sent"],
                                                          "max_delay_ms": 5})
     check_equal(status, 204, "chaos on")
     broker.wait_for_line(r"fault chaos: seed 77")
@@ -270,7 +182,7 @@ def check_chaos(broker, api):
     connection.channel().queue_declare("chaotic")
     connection.close()
     check(any(f["rule_name"] == "chaos" and f["seed"] == 77 for f in api.faults()["fired"]), "chaos fired")
-    status, _ = api.request("DELETE", "api/faults/chaos")
+    status, _, _ = api.request("DELETE", "api/faults/chaos")
     check_equal(status, 204, "chaos off")
     check_equal(api.faults()["chaos"], None, "chaos after")
 
@@ -281,10 +193,10 @@ def main():
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
         json.dump(FAULT_FILE, f)
         fault_file = f.name
-    broker = None
+    broker = BrokerProcess(sys.argv[1], ["--faults", fault_file])
     try:
-        broker = Broker(sys.argv[1], fault_file)
-        api = Api(broker.http_url)
+        broker.start()
+        api = broker.api
         check_the_fault_file(broker, api)
         check_bad_requests(api)
         check_drop_over_http(broker, api)
@@ -293,12 +205,10 @@ def main():
         check_remove_and_clear(api)
         check_chaos(broker, api)
     except Exception:
-        if broker:
-            print("broker output so far:\n  " + "\n  ".join(broker.output), file=sys.stderr)
+        print("broker output so far:\n  " + "\n  ".join(broker.output), file=sys.stderr)
         raise
     finally:
-        if broker:
-            broker.kill()
+        broker.kill()
         os.unlink(fault_file)
     print("fault API: all checks passed")
 

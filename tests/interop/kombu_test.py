@@ -16,10 +16,8 @@ Every wait is bounded.
 """
 
 import os
-import socket
 import sys
 import threading
-import time
 
 from amqp import exceptions
 from kombu import Connection, Consumer, Exchange, Producer, Queue
@@ -27,7 +25,8 @@ from kombu.mixins import ConsumerMixin
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fakebroker_process import CheckFailed, check, run_checks  # noqa: E402
+from fakebroker_process import (HEADERS_BINDINGS, HEADERS_MESSAGES, ROUTED, TOPIC_BINDINGS, TOPIC_KEYS,  # noqa: E402
+                                CheckFailed, check, run_checks)
 
 WAIT = 10.0  # seconds for one expected event
 
@@ -41,18 +40,6 @@ def connect(c, name=None, confirm=False):
     connection = Connection(c.url, connect_timeout=WAIT, transport_options=options)
     connection.ensure_connection(max_retries=1)
     return connection
-
-
-def drain_until(connection, condition, what, timeout=WAIT):
-    end = time.monotonic() + timeout
-    while not condition():
-        remaining = end - time.monotonic()
-        if remaining <= 0:
-            raise CheckFailed("timed out after %.0f s waiting until %s" % (timeout, what))
-        try:
-            connection.drain_events(timeout=min(remaining, 0.5))
-        except socket.timeout:
-            pass
 
 
 def ready_count(channel, queue_name):
@@ -91,7 +78,7 @@ def confirms_and_manual_acks(c):
                 message.ack()
 
             with Consumer(channel, queues=[queue], callbacks=[on_message], accept=["json"], prefetch_count=10):
-                drain_until(connection, lambda: len(received) >= count, "every message was delivered")
+                c.drain_until(connection, lambda: len(received) >= count, "every message was delivered")
             c.expect("jobs consumed in order", list(range(count)), received)
             channel.close()  # requeues anything left unacked
             c.expect("ready messages after the acks and a channel close", 0,
@@ -198,39 +185,23 @@ def server_named_and_exclusive_queues(c):
 def topic_and_headers_routing(c):
     topic = Exchange(c.name("kombu.topic"), type="topic", auto_delete=False)
     headers = Exchange(c.name("kombu.headers"), type="headers", auto_delete=False)
-    queues = {
-        "orders.*": Queue(c.name("kombu.star"), topic, routing_key="orders.*"),
-        "orders.#": Queue(c.name("kombu.hash"), topic, routing_key="orders.#"),
-        "*.eu.#": Queue(c.name("kombu.eu"), topic, routing_key="*.eu.#"),
-        "x-match all": Queue(c.name("kombu.all"), headers, binding_arguments={
-            "x-match": "all", "format": "pdf", "type": "report"}),
-        "x-match any": Queue(c.name("kombu.any"), headers, binding_arguments={
-            "x-match": "any", "format": "pdf", "type": "log"}),
-    }
-    expected = {
-        "orders.*": ["orders.new"],
-        "orders.#": sorted(["orders", "orders.new", "orders.eu.new"]),
-        "*.eu.#": sorted(["orders.eu.new", "stock.eu"]),
-        "x-match all": ["pdf-report"],
-        "x-match any": sorted(["pdf-log", "pdf-report", "zip-log"]),
-    }
+    queues = {binding: Queue(c.name("kombu.routed-%d" % i), topic, routing_key=binding)
+              for i, binding in enumerate(TOPIC_BINDINGS)}
+    for binding, arguments in HEADERS_BINDINGS.items():
+        queues[binding] = Queue(c.name("kombu.routed-%d" % len(queues)), headers, binding_arguments=arguments)
     with connect(c, confirm=True) as connection:
         channel = connection.default_channel
-        bound = {k: q(channel) for k, q in queues.items()}
+        bound = {binding: q(channel) for binding, q in queues.items()}
         try:
             for q in bound.values():
                 q.declare()
             producer = Producer(channel, serializer="json")
-            for key in ("orders", "orders.new", "orders.eu.new", "stock.eu", "stock.us.new"):
+            for key in TOPIC_KEYS:
                 producer.publish(key, exchange=topic, routing_key=key)
-            for name, hdrs in (("pdf-report", {"format": "pdf", "type": "report"}),
-                               ("pdf-log", {"format": "pdf", "type": "log"}),
-                               ("zip-report", {"format": "zip", "type": "report"}),
-                               ("zip-log", {"format": "zip", "type": "log"}),
-                               ("none", {})):
-                producer.publish(name, exchange=headers, routing_key="", headers=hdrs)
-            for key, q in bound.items():
-                c.expect("messages in the %r queue" % key, expected[key], get_all(q))
+            for body, hdrs in HEADERS_MESSAGES:
+                producer.publish(body, exchange=headers, routing_key="", headers=hdrs)
+            for binding, q in bound.items():
+                c.expect("messages in the %r queue" % binding, ROUTED[binding], get_all(q))
         finally:
             for q in bound.values():
                 q.delete()
@@ -243,28 +214,22 @@ def unbind_after_delete(c):
     exchange = Exchange(c.name("kombu.cleanup"), type="direct", auto_delete=False)
     source = Exchange(c.name("kombu.cleanup-source"), type="direct", auto_delete=False)
     queue = Queue(c.name("kombu.cleanup"), exchange, routing_key="k")
-    outcomes = []
     with connect(c) as connection:
         channel = connection.default_channel
         bound_exchange, bound_source, bound_queue = exchange(channel), source(channel), queue(channel)
-
-        def unbind(what, call):
-            try:
-                call()
-                outcomes.append("unbind-ok")
-            except connection.channel_errors as e:
-                outcomes.append("%s %s" % (e.reply_code, e.reply_text))
-            c.note("%s: %s" % (what, outcomes[-1]))
-
+        errors = connection.channel_errors
         bound_source.declare()
         bound_queue.declare()  # declares the exchange and binds too
         bound_exchange.bind_to(source, routing_key="k")
         bound_queue.delete()
-        unbind("queue.unbind_from of a deleted queue", lambda: bound_queue.unbind_from(exchange, "k"))
+        outcomes = [c.outcome("queue.unbind_from of a deleted queue",
+                              lambda: bound_queue.unbind_from(exchange, "k"), errors, "unbind-ok")]
         bound_source.delete()
-        unbind("exchange.unbind_from a deleted source", lambda: bound_exchange.unbind_from(source, "k"))
+        outcomes.append(c.outcome("exchange.unbind_from a deleted source",
+                                  lambda: bound_exchange.unbind_from(source, "k"), errors, "unbind-ok"))
         bound_exchange.delete()
-        unbind("queue.unbind_from a deleted exchange", lambda: bound_queue.unbind_from(exchange, "k"))
+        outcomes.append(c.outcome("queue.unbind_from a deleted exchange",
+                                  lambda: bound_queue.unbind_from(exchange, "k"), errors, "unbind-ok"))
         c.expect("answers to the three unbinds", ["unbind-ok"] * 3, outcomes)
         bound_exchange.delete()
         bound_source.delete()

@@ -14,22 +14,18 @@ Standard library only, apart from pika for the AMQP side. Every wait is bounded.
 
 import base64
 import datetime
-import json
-import queue
-import re
-import signal
-import subprocess
+import os
 import sys
-import threading
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 
 import pika
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fakebroker_process import BrokerProcess, quote, wait_until  # noqa: E402
+
 TIMEOUT = 10.0  # seconds, for any single wait
-AUTH = ("guest", "guest")
 
 
 def check(condition, message, *details):
@@ -39,95 +35,6 @@ def check(condition, message, *details):
 
 def check_equal(actual, expected, what):
     check(actual == expected, f"{what}: expected {expected!r}, got {actual!r}")
-
-
-def wait_for(probe, what, timeout=TIMEOUT):
-    """Polls probe() until it returns something truthy; fails after `timeout`."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = probe()
-        if value:
-            return value
-        if time.monotonic() >= deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-        time.sleep(0.02)
-
-
-class Broker:
-    """The broker process, its output read on a thread so that waits stay bounded."""
-
-    def __init__(self, binary):
-        self.proc = subprocess.Popen(
-            [binary, "--port", "0", "--http-port", "0"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        self.lines = queue.Queue()
-        self.output = []
-        threading.Thread(target=self._read, daemon=True).start()
-        self.amqp_url = self.wait_for_line(r"listening on (amqp://\S+)")
-        self.http_url = self.wait_for_line(r"management API on (http://\S+)")
-
-    def _read(self):
-        for line in self.proc.stdout:
-            self.lines.put(line.rstrip("\n"))
-        self.lines.put(None)
-
-    def wait_for_line(self, pattern, timeout=TIMEOUT):
-        deadline = time.monotonic() + timeout
-        while True:
-            remaining = deadline - time.monotonic()
-            check(remaining > 0, f"no line matching {pattern!r} within {timeout}s", self.output)
-            try:
-                line = self.lines.get(timeout=remaining)
-            except queue.Empty:
-                continue
-            check(line is not None, f"the broker exited before printing {pattern!r}", self.output)
-            self.output.append(line)
-            match = re.search(pattern, line)
-            if match:
-                return match.group(1) if match.groups() else line
-
-    def kill(self):
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(timeout=TIMEOUT)
-
-
-class Api:
-    def __init__(self, base_url):
-        self.base_url = base_url
-
-    def request(self, method, path, body=None, auth=AUTH, headers=None, raw_body=None):
-        """(status, parsed JSON body or None, headers); never raises on HTTP errors."""
-        data = raw_body if raw_body is not None else (None if body is None else json.dumps(body).encode())
-        req = urllib.request.Request(self.base_url + path.lstrip("/"), data=data, method=method)
-        if auth is not None:
-            token = base64.b64encode(f"{auth[0]}:{auth[1]}".encode()).decode()
-            req.add_header("Authorization", "Basic " + token)
-        if data is not None:
-            req.add_header("Content-Type", "application/json")
-        for name, value in (headers or {}).items():
-            req.add_header(name, value)
-        try:
-            with urllib.request.urlopen(req, timeout=TIMEOUT) as resp:
-                status, text, response_headers = resp.status, resp.read(), resp.headers
-        except urllib.error.HTTPError as e:
-            status, text, response_headers = e.code, e.read(), e.headers
-        return status, (json.loads(text) if text else None), response_headers
-
-    def get(self, path):
-        status, body, _ = self.request("GET", path)
-        check_equal(status, 200, f"GET {path} status")
-        return body
-
-    def queue(self, name, vhost="/"):
-        return self.get(f"api/queues/{quote(vhost)}/{quote(name)}")
-
-
-def quote(segment):
-    return urllib.parse.quote(segment, safe="")
 
 
 def find(items, what, **fields):
@@ -185,7 +92,7 @@ def expect_forced_close(connection, reason):
 
 
 def check_auth(api):
-    status, body, headers = api.request("GET", "api/overview", auth=None)
+    status, body, headers = api.request("GET", "api/overview", auth=False)
     check_equal(status, 401, "no credentials")
     check_equal(body["error"], "not_authorized", "401 error")
     check("Basic" in headers.get("WWW-Authenticate", ""), "401 without a Basic challenge", dict(headers))
@@ -235,8 +142,8 @@ def build_state(broker, api):
     cch.queue_declare(CONSUMED)
     cch.basic_publish("", CONSUMED, b"to be held unacked")
     cch.basic_consume(CONSUMED, lambda *args: None, auto_ack=False)
-    wait_for(lambda: api.queue(CONSUMED)["messages_unacknowledged"] == 1, "the consumer's unacked delivery")
-    wait_for(lambda: api.queue(QUEUE)["messages_ready"] == len(PAYLOADS), "the published messages")
+    wait_until(lambda: api.queue(CONSUMED)["messages_unacknowledged"] == 1, "the consumer's unacked delivery")
+    wait_until(lambda: api.queue(QUEUE)["messages_ready"] == len(PAYLOADS), "the published messages")
     return publisher, consumer
 
 
@@ -441,7 +348,7 @@ def check_close_connections(api, publisher, consumer):
     check_equal(status, 204, "close by RabbitMQ-style name")
     expect_forced_close(consumer, "test over")
 
-    wait_for(lambda: api.get("api/connections") == [], "the closed connections to disappear")
+    wait_until(lambda: api.get("api/connections") == [], "the closed connections to disappear")
     check_equal(api.get("api/channels"), [], "channels after close")
     status, body, _ = api.request("DELETE", "api/connections/mgmt-publisher")
     check_equal((status, body), (404, NOT_FOUND), "closing a closed connection")
@@ -450,26 +357,22 @@ def check_close_connections(api, publisher, consumer):
         q = api.queue(CONSUMED)
         return q if q["messages_ready"] == 1 else None
 
-    q = wait_for(requeued, "the unacked message to be requeued")
+    q = wait_until(requeued, "the unacked message to be requeued")
     check_equal((q["consumers"], q["messages_unacknowledged"]), (0, 0), "requeued")
 
 
 def check_sigterm(broker):
-    broker.proc.send_signal(signal.SIGTERM)
-    try:
-        code = broker.proc.wait(timeout=TIMEOUT)
-    except subprocess.TimeoutExpired:
-        raise AssertionError("the broker did not exit within the timeout after SIGTERM")
-    check_equal(code, 0, "exit code after SIGTERM")
+    check_equal(broker.stop(), 0, "exit code after SIGTERM")
     broker.wait_for_line(r"fakebroker stopped")
 
 
 def main():
     if len(sys.argv) != 2:
         sys.exit(f"usage: {sys.argv[0]} PATH/TO/fakebroker")
-    broker = Broker(sys.argv[1])
+    broker = BrokerProcess(sys.argv[1])
+    broker.start()
     try:
-        api = Api(broker.http_url)
+        api = broker.api
         check_auth(api)
         check_not_found(api)
         publisher, consumer = build_state(broker, api)

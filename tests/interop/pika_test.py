@@ -4,7 +4,7 @@ Usage:
     python3 pika_test.py PATH/TO/fakebroker [unittest options]
     python3 pika_test.py amqp://guest:guest@127.0.0.1:5672/ [unittest options]
 
-With a binary, one broker is started with ``--port 0`` for the whole module and
+With a binary, one broker is started with ``--port 0 --http-port 0`` for the whole module and
 stopped with SIGTERM at the end (its exit status must be 0).  With a URL the
 tests run against that broker instead; that is how every expectation here was
 checked against a real RabbitMQ 3.10.
@@ -32,7 +32,7 @@ from pika.adapters.asyncio_connection import AsyncioConnection
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import pika_broker  # noqa: E402
+import fakebroker_process  # noqa: E402
 
 BROKER = None  # set in main() from argv[1]
 
@@ -1109,7 +1109,7 @@ def main():
     global BROKER
     if len(sys.argv) < 2 or sys.argv[1].startswith("-"):
         sys.exit("usage: %s FAKEBROKER_BINARY|amqp://URL [unittest options]" % sys.argv[0])
-    BROKER = pika_broker.broker_for(sys.argv.pop(1))
+    BROKER = fakebroker_process.broker_for(sys.argv.pop(1))
     unittest.main(verbosity=2)
 
 

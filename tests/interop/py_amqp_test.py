@@ -14,16 +14,15 @@ Needs /usr/bin/python3 with python3-amqp. Every wait is bounded.
 """
 
 import os
-import socket
 import sys
-import time
 
 import amqp
 from amqp import exceptions
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fakebroker_process import CheckFailed, check, run_checks  # noqa: E402
+from fakebroker_process import (HEADERS_BINDINGS, HEADERS_MESSAGES, ROUTED, TOPIC_BINDINGS, TOPIC_KEYS,  # noqa: E402
+                                CheckFailed, check, run_checks)
 
 WAIT = 10.0  # seconds for one expected event
 
@@ -37,19 +36,6 @@ def connect(c, name=None, **options):
         client_properties=properties, **options)
     connection.connect()
     return connection
-
-
-def drain_until(connection, condition, what, timeout=WAIT):
-    """Runs the connection's events until ``condition()``; CheckFailed after ``timeout``."""
-    end = time.monotonic() + timeout
-    while not condition():
-        remaining = end - time.monotonic()
-        if remaining <= 0:
-            raise CheckFailed("timed out after %.0f s waiting until %s" % (timeout, what))
-        try:
-            connection.drain_events(timeout=min(remaining, 0.5))
-        except socket.timeout:
-            pass
 
 
 def ready_count(channel, queue):
@@ -88,7 +74,7 @@ def confirms_and_manual_acks(c):
             channel.events["basic_nack"].add(lambda tag, multiple: nacked.append(tag))
             for i in range(count):
                 channel.basic_publish(amqp.Message("job %d" % i, delivery_mode=2), exchange="", routing_key=queue)
-            drain_until(connection, lambda: len(acked) >= count or nacked, "every publish was confirmed")
+            c.drain_until(connection, lambda: len(acked) >= count or nacked, "every publish was confirmed")
             c.expect("confirmed delivery tags", set(range(1, count + 1)), acked)
             c.expect("nacked delivery tags", [], nacked)
 
@@ -101,7 +87,7 @@ def confirms_and_manual_acks(c):
                 message.channel.basic_ack(message.delivery_tag)
 
             tag = consumer.basic_consume(queue, callback=on_message, no_ack=False)
-            drain_until(connection, lambda: len(received) >= count, "every message was delivered")
+            c.drain_until(connection, lambda: len(received) >= count, "every message was delivered")
             c.expect("bodies consumed in order", ["job %d" % i for i in range(count)], received)
             consumer.basic_cancel(tag)
             # Closing the channel requeues whatever it left unacked: a count of 0 after the
@@ -130,7 +116,7 @@ def channel_error_then_carry_on(c):
         confirming.confirm_select()
         confirming.basic_publish(amqp.Message("lost"), exchange=missing, routing_key="x")
         try:
-            drain_until(connection, lambda: False, "the channel close", timeout=WAIT)
+            c.drain_until(connection, lambda: False, "the channel close", timeout=WAIT)
         except exceptions.NotFound as e:
             c.expect("error of a publish to a missing exchange",
                      (404, "NOT_FOUND - no exchange '%s' in vhost '/'" % missing), (e.reply_code, e.reply_text))
@@ -142,13 +128,8 @@ def channel_error_then_carry_on(c):
         fresh.queue_declare(queue)
         try:
             fresh.basic_publish(amqp.Message("still working"), exchange="", routing_key=queue)
-            message = None
-            for _ in range(100):
-                message = fresh.basic_get(queue, no_ack=True)
-                if message is not None:
-                    break
-            c.expect("message through a new channel on the same connection", "still working",
-                     message.body if message else None)
+            message = c.wait_until(lambda: fresh.basic_get(queue, no_ack=True), "the message can be got")
+            c.expect("message through a new channel on the same connection", "still working", message.body)
         finally:
             fresh.queue_delete(queue)
 
@@ -215,38 +196,25 @@ def server_named_and_exclusive_queues(c):
 def topic_and_headers_routing(c):
     topic = c.name("pyamqp.topic")
     headers = c.name("pyamqp.headers")
-    bindings = {"star": "orders.*", "hash": "orders.#", "eu": "*.eu.#", "all": None, "any": None}
-    queues = {k: c.name("pyamqp.%s" % k) for k in bindings}
+    queues = {binding: c.name("pyamqp.routed-%d" % i) for i, binding in enumerate(ROUTED)}
     with connect(c) as connection:
         ch = connection.channel()
         ch.confirm_select()
         try:
             ch.exchange_declare(topic, "topic", auto_delete=False)
             ch.exchange_declare(headers, "headers", auto_delete=False)
-            for key, queue in queues.items():
+            for queue in queues.values():
                 ch.queue_declare(queue)
-            for key in ("star", "hash", "eu"):
-                ch.queue_bind(queues[key], topic, routing_key=bindings[key])
-            ch.queue_bind(queues["all"], headers, arguments={"x-match": "all", "format": "pdf", "type": "report"})
-            ch.queue_bind(queues["any"], headers, arguments={"x-match": "any", "format": "pdf", "type": "log"})
-
-            for key in ("orders", "orders.new", "orders.eu.new", "stock.eu", "stock.us.new"):
+            for binding in TOPIC_BINDINGS:
+                ch.queue_bind(queues[binding], topic, routing_key=binding)
+            for binding, arguments in HEADERS_BINDINGS.items():
+                ch.queue_bind(queues[binding], headers, arguments=arguments)
+            for key in TOPIC_KEYS:
                 ch.basic_publish(amqp.Message(key), exchange=topic, routing_key=key)
-            for name, hdrs in (("pdf-report", {"format": "pdf", "type": "report"}),
-                               ("pdf-log", {"format": "pdf", "type": "log"}),
-                               ("zip-report", {"format": "zip", "type": "report"}),
-                               ("zip-log", {"format": "zip", "type": "log"}),
-                               ("none", {})):
-                ch.basic_publish(amqp.Message(name, application_headers=hdrs), exchange=headers, routing_key="")
-            expected = {
-                "star": ["orders.new"],
-                "hash": sorted(["orders", "orders.new", "orders.eu.new"]),
-                "eu": sorted(["orders.eu.new", "stock.eu"]),
-                "all": ["pdf-report"],
-                "any": sorted(["pdf-log", "pdf-report", "zip-log"]),
-            }
-            for key, queue in queues.items():
-                c.expect("messages in the %r queue" % (bindings[key] or key), expected[key], get_all(ch, queue))
+            for body, hdrs in HEADERS_MESSAGES:
+                ch.basic_publish(amqp.Message(body, application_headers=hdrs), exchange=headers, routing_key="")
+            for binding, queue in queues.items():
+                c.expect("messages in the %r queue" % binding, ROUTED[binding], get_all(ch, queue))
         finally:
             for queue in queues.values():
                 ch.queue_delete(queue)
@@ -266,22 +234,16 @@ def unbind_after_delete(c):
         ch.queue_declare(queue)
         ch.queue_bind(queue, exchange, routing_key="k")
         ch.exchange_bind(exchange, source, routing_key="k")
-        outcomes = []
-
-        def unbind(what, call):
-            try:
-                call()
-                outcomes.append("unbind-ok")
-            except exceptions.AMQPError as e:
-                outcomes.append("%s %s" % (e.reply_code, e.reply_text))
-            c.note("%s: %s" % (what, outcomes[-1]))
-
+        errors = exceptions.AMQPError
         ch.queue_delete(queue)
-        unbind("queue.unbind of a deleted queue", lambda: ch.queue_unbind(queue, exchange, routing_key="k"))
+        outcomes = [c.outcome("queue.unbind of a deleted queue",
+                              lambda: ch.queue_unbind(queue, exchange, routing_key="k"), errors, "unbind-ok")]
         ch.exchange_delete(source)
-        unbind("exchange.unbind of a deleted source", lambda: ch.exchange_unbind(exchange, source, routing_key="k"))
+        outcomes.append(c.outcome("exchange.unbind of a deleted source",
+                                  lambda: ch.exchange_unbind(exchange, source, routing_key="k"), errors, "unbind-ok"))
         ch.exchange_delete(exchange)
-        unbind("queue.unbind from a deleted exchange", lambda: ch.queue_unbind(queue, exchange, routing_key="k"))
+        outcomes.append(c.outcome("queue.unbind from a deleted exchange",
+                                  lambda: ch.queue_unbind(queue, exchange, routing_key="k"), errors, "unbind-ok"))
         c.expect("answers to the three unbinds", ["unbind-ok"] * 3, outcomes)
         ch.exchange_delete(exchange)
         ch.exchange_delete(source)
@@ -327,7 +289,7 @@ def fault_close_then_reconnect_by_hand(c):
                 connections += 1
     c.expect("error py-amqp raised at the 3rd publish", (320, "ConnectionForced"),
              (getattr(error, "reply_code", None), type(error).__name__))
-    drain_until(connection, lambda: len(set(received)) >= 6, "every message was consumed")
+    c.drain_until(connection, lambda: len(set(received)) >= 6, "every message was consumed")
     c.expect("messages consumed over both connections", ["m%d" % i for i in range(6)], sorted(set(received)))
     c.expect("connections opened", 2, connections)
     c.expect("faults fired", 1, len(c.api.faults()["fired"]))
