@@ -130,6 +130,37 @@ func bodies(n int, prefix string) []string {
 	return out
 }
 
+// awaitConfirms reads a NotifyPublish channel until every tag has its confirmation
+// (they come in tag order) or the timeout passes; it returns the outcome per tag.
+//
+// The checks wait on NotifyPublish rather than on DeferredConfirmation.Wait(): in
+// amqp091-go 1.5.0 the deferred confirmation is registered only after the publish is
+// written, so an ack that the reader goroutine handles first is dropped and Wait()
+// never returns (rabbitmq/amqp091-go issue 182). A fast broker on loopback hits it.
+func awaitConfirms(confirms <-chan amqp.Confirmation, tags []uint64, timeout time.Duration) map[uint64]bool {
+	outcome := map[uint64]bool{}
+	want := map[uint64]bool{}
+	for _, tag := range tags {
+		want[tag] = true
+	}
+	deadline := time.After(timeout)
+	for len(want) > 0 {
+		select {
+		case cf, ok := <-confirms:
+			if !ok {
+				return outcome
+			}
+			if want[cf.DeliveryTag] {
+				delete(want, cf.DeliveryTag)
+				outcome[cf.DeliveryTag] = cf.Ack
+			}
+		case <-deadline:
+			return outcome
+		}
+	}
+	return outcome
+}
+
 // 1. Publisher confirms on one channel, a manual-ack consumer with a prefetch on another.
 func checkConfirmsAndAcks(c *checkRun, t target) {
 	const n = 25
@@ -176,18 +207,14 @@ func checkConfirmsAndAcks(c *checkRun, t target) {
 		}
 	}
 	wantTags := make([]uint64, n)
+	var deferredTags []uint64
 	for i := range wantTags {
 		wantTags[i] = uint64(i + 1)
+		deferredTags = append(deferredTags, deferred[i].DeliveryTag)
 	}
 	c.equal("NotifyPublish delivery tags", wantTags, tags)
 	c.equal("confirmations that are acks", n, acked)
-	deferredAcks := 0
-	for i, dc := range deferred {
-		if dc.DeliveryTag == uint64(i+1) && dc.Wait() {
-			deferredAcks++
-		}
-	}
-	c.equal("DeferredConfirmation.Wait() true, with tags 1..n", n, deferredAcks)
+	c.equal("DeferredConfirmation.DeliveryTag of each publish", wantTags, deferredTags)
 
 	con, err := conn.Channel()
 	c.must(err, "open the consuming channel")
@@ -319,47 +346,57 @@ func errOrNil(e *amqp.Error) error {
 // 2b. The pattern `defer ch.Close()` after a publish to a missing exchange: the
 // client's channel.close crosses the broker's. RabbitMQ answers the client's close
 // with close-ok and the connection stays open.
+//
+// The channels are opened up front: amqp091-go 1.5.0 hands out a freed channel id
+// again at once, and the close-ok answering a crossing close may then reach the new
+// channel (its open fails with 503 "unexpected command received") or the open may
+// reach the broker while the id is still closing there (it is never answered). Both
+// happen with RabbitMQ as with any broker; they are the client's, not this check's.
 func checkCrossingChannelClose(c *checkRun, t target) {
+	const rounds = 5
 	missingExchange := t.name("missing-exchange")
 	conn, err := dial(t, "go-crossing-close")
 	c.must(err, "dial")
 	defer conn.Close()
 	connCloses := conn.NotifyClose(make(chan *amqp.Error, 1))
-
-	const rounds = 5
-	closeResults := map[string]int{}
+	control, err := conn.Channel()
+	c.must(err, "open the control channel")
+	var victims []*amqp.Channel
 	for i := 0; i < rounds; i++ {
 		ch, err := conn.Channel()
-		if err != nil {
-			connErr := "nothing"
-			select {
-			case e, ok := <-connCloses:
-				connErr = map[bool]string{true: describe(errOrNil(e)), false: "closed without an error"}[ok]
-			default:
-			}
-			c.fatal(fmt.Sprintf("open a channel in round %d, after %d crossing closes", i+1, i), "the connection still open",
-				fmt.Sprintf("%s; the connection's NotifyClose gave %s", describe(err), connErr))
-		}
-		err = ch.Publish(missingExchange, "k", false, false, amqp.Publishing{Body: []byte("x")})
-		c.must(err, "publish to a missing exchange")
+		c.must(err, "open a channel")
+		victims = append(victims, ch)
+	}
+
+	closeResults := map[string]int{}
+	for _, ch := range victims {
+		c.must(ch.Publish(missingExchange, "k", false, false, amqp.Publishing{Body: []byte("x")}), "publish to a missing exchange")
 		closeResults[describe(ch.Close())]++
 	}
 	fmt.Printf("  info %s: Channel.Close() results: %v\n", c.name, closeResults)
 
+	connectionState := func() string {
+		select {
+		case e, ok := <-connCloses:
+			if ok {
+				return "the connection's NotifyClose gave " + describe(e)
+			}
+			return "the connection's NotifyClose was closed"
+		default:
+			return fmt.Sprintf("the connection's NotifyClose gave nothing; IsClosed()=%v", conn.IsClosed())
+		}
+	}
+	_, err = control.QueueDeclare("", false, true, true, false, nil)
+	c.expect(err == nil, fmt.Sprintf("a declare on the control channel after %d crossing closes", rounds), "no error",
+		describe(err)+"; "+connectionState())
 	ch, err := conn.Channel()
 	if c.expect(err == nil, "a new channel after the crossing closes", "no error", describe(err)) {
 		_, err = ch.QueueDeclare("", false, true, true, false, nil)
 		c.expect(err == nil, "a declare on it", "no error", describe(err))
 	}
-	select {
-	case e, ok := <-connCloses:
-		if ok {
-			c.fatal("the connection stays open", "nothing on the connection's NotifyClose", describe(errOrNil(e)))
-		}
-		c.fatal("the connection stays open", "nothing on the connection's NotifyClose", "closed without error")
-	default:
-		c.expect(!conn.IsClosed(), "the connection stays open", "open", fmt.Sprintf("IsClosed()=%v", conn.IsClosed()))
-	}
+	state := connectionState()
+	c.expect(strings.HasPrefix(state, "the connection's NotifyClose gave nothing"), "the connection stays open",
+		"nothing on the connection's NotifyClose", state)
 }
 
 // 3. A burst of publishes, then Close at once: Close returns nil, NotifyClose reports a
@@ -501,13 +538,14 @@ func checkExclusiveQueues(c *checkRun, t target) {
 	bch, err = other.Channel()
 	c.must(err, "channel on the other connection")
 	c.must(bch.Confirm(false), "confirm.select")
+	confirms := bch.NotifyPublish(make(chan amqp.Confirmation, 1))
 	ctx, cancel := context.WithTimeout(context.Background(), waitTimeout)
 	defer cancel()
 	dc, err := bch.PublishWithDeferredConfirmWithContext(ctx, "", generated.Name, false, false,
 		amqp.Publishing{CorrelationId: "42", Body: []byte("reply")})
 	c.must(err, "publish to the server-named queue from the other connection")
-	acked := dc.Wait()
-	c.expect(acked, "the publish to the server-named queue is confirmed", "ack", map[bool]string{true: "ack", false: "nack or none"}[acked])
+	outcome := awaitConfirms(confirms, []uint64{dc.DeliveryTag}, waitTimeout)
+	c.expect(outcome[dc.DeliveryTag], "the publish to the server-named queue is confirmed", "an ack", fmt.Sprintf("%v", outcome))
 	d, ok, err := ach.Get(generated.Name, true)
 	c.must(err, "basic.get on the owner")
 	c.expect(ok && string(d.Body) == "reply" && d.CorrelationId == "42", "the owner gets the reply",
@@ -531,24 +569,32 @@ func checkExclusiveQueues(c *checkRun, t target) {
 }
 
 // publishConfirmed publishes every message and waits for all confirms, so that what
-// follows sees them routed.
+// follows sees them routed. Call it once per channel (its NotifyPublish listener stays).
 func publishConfirmed(c *checkRun, ch *amqp.Channel, exchange string, msgs []routed) {
 	ctx, cancel := context.WithTimeout(context.Background(), waitTimeout)
 	defer cancel()
+	confirms := ch.NotifyPublish(make(chan amqp.Confirmation, len(msgs)))
 	var pending []*amqp.DeferredConfirmation
+	var tags []uint64
 	for _, m := range msgs {
 		dc, err := ch.PublishWithDeferredConfirmWithContext(ctx, exchange, m.key, m.mandatory, false,
 			amqp.Publishing{Headers: m.headers, Body: []byte(m.body)})
 		c.must(err, "publish "+m.body)
 		pending = append(pending, dc)
+		tags = append(tags, dc.DeliveryTag)
 	}
+	outcome := awaitConfirms(confirms, tags, waitTimeout)
 	acked := 0
-	for _, dc := range pending {
-		if dc.Wait() {
+	var unconfirmed []string
+	for i, dc := range pending {
+		if outcome[dc.DeliveryTag] {
 			acked++
+		} else {
+			unconfirmed = append(unconfirmed, fmt.Sprintf("%q (tag %d)", msgs[i].body, dc.DeliveryTag))
 		}
 	}
-	c.equal("publishes confirmed", len(msgs), acked)
+	c.expect(acked == len(msgs), "publishes confirmed", fmt.Sprintf("%d acks", len(msgs)),
+		fmt.Sprintf("%d acks; not acked within %v: %v", acked, waitTimeout, unconfirmed))
 }
 
 type routed struct {

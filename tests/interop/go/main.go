@@ -129,6 +129,7 @@ func (b *brokerProcess) stop() error {
 
 func main() {
 	url := flag.String("url", "", "run the behavioural checks against this broker instead of starting one")
+	only := flag.String("check", "", "run only the checks whose names match this regular expression")
 	flag.Usage = func() {
 		fmt.Fprintf(os.Stderr, "usage: %s PATH/TO/fakebroker | --url amqp://USER:PASS@HOST:PORT/\n", os.Args[0])
 	}
@@ -151,8 +152,16 @@ func main() {
 		os.Exit(2)
 	}
 
+	selected, err := regexp.Compile(*only)
+	if err != nil {
+		fmt.Println("bad --check: " + err.Error())
+		os.Exit(2)
+	}
 	r := &report{}
 	for _, c := range checks {
+		if !selected.MatchString(c.name) {
+			continue
+		}
 		if c.needsFaults && t.httpURL == "" {
 			fmt.Printf("SKIP %s: needs the fake broker's POST /api/faults (not available with --url)\n", c.name)
 			continue

@@ -39,9 +39,10 @@ type robustSession struct {
 
 // link is one connection's worth of state.
 type link struct {
-	conn   *amqp.Connection
-	pub    *amqp.Channel
-	closes chan *amqp.Error
+	conn     *amqp.Connection
+	pub      *amqp.Channel
+	confirms chan amqp.Confirmation // the pub channel's NotifyPublish; closed with it
+	closes   chan *amqp.Error
 }
 
 const (
@@ -88,6 +89,7 @@ func (s *robustSession) connect() (*link, error) {
 	if err = l.pub.Confirm(false); err != nil {
 		return fail(err)
 	}
+	l.confirms = l.pub.NotifyPublish(make(chan amqp.Confirmation, 16))
 	con, err := conn.Channel()
 	if err != nil {
 		return fail(err)
@@ -161,8 +163,9 @@ func (s *robustSession) supervise() {
 	}
 }
 
-// publish sends body and waits for its confirm, retrying on the next connection when
-// the current one goes before the confirm came.
+// publish sends body and waits for its confirm (on NotifyPublish, see awaitConfirms),
+// retrying on the next connection when the current one goes before the confirm came.
+// One publish at a time.
 func (s *robustSession) publish(body string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), recoveryTime)
 	defer cancel()
@@ -170,7 +173,7 @@ func (s *robustSession) publish(body string) error {
 		l, changed := s.current()
 		dc, err := l.pub.PublishWithDeferredConfirmWithContext(ctx, "", s.queue, false, false,
 			amqp.Publishing{DeliveryMode: amqp.Persistent, Body: []byte(body)})
-		if err == nil && dc.Wait() {
+		if err == nil && awaitConfirms(l.confirms, []uint64{dc.DeliveryTag}, recoveryTime)[dc.DeliveryTag] {
 			return nil
 		}
 		select {

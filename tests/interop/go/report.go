@@ -86,6 +86,9 @@ func (r *report) run(ch check, t target) {
 	case <-done:
 	case <-time.After(checkTimeout):
 		c.record(false, "finishes in time", fmt.Sprintf("done within %v", checkTimeout), "still running")
+		// Where it hangs is what the reader of the report needs.
+		stacks := make([]byte, 1<<20)
+		fmt.Printf("  goroutines of the hung check:\n%s\n", stacks[:runtime.Stack(stacks, true)])
 	}
 	c.mu.Lock()
 	failures := c.failures

@@ -21,8 +21,7 @@ if [ -z "${GOCACHE:-}" ]; then
   export GOCACHE="$cache"
 fi
 
-cd "$here"
-timeout 90 go build -o "$work/amqp091_interop" .
-exec_status=0
-timeout 90 "$work/amqp091_interop" "$@" || exec_status=$?
-exit "$exec_status"
+(cd "$here" && timeout 90 go build -o "$work/amqp091_interop" .)
+status=0
+timeout 90 "$work/amqp091_interop" "$@" || status=$?
+exit "$status"
