@@ -41,6 +41,7 @@ type robustSession struct {
 type link struct {
 	conn     *amqp.Connection
 	pub      *amqp.Channel
+	con      *amqp.Channel          // the consumer's channel
 	confirms chan amqp.Confirmation // the pub channel's NotifyPublish; closed with it
 	closes   chan *amqp.Error
 }
@@ -90,14 +91,13 @@ func (s *robustSession) connect() (*link, error) {
 		return fail(err)
 	}
 	l.confirms = l.pub.NotifyPublish(make(chan amqp.Confirmation, 16))
-	con, err := conn.Channel()
-	if err != nil {
+	if l.con, err = conn.Channel(); err != nil {
 		return fail(err)
 	}
-	if err = con.Qos(10, 0, false); err != nil {
+	if err = l.con.Qos(10, 0, false); err != nil {
 		return fail(err)
 	}
-	deliveries, err := con.Consume(s.queue, "go-robust-worker", false, false, false, false, nil)
+	deliveries, err := l.con.Consume(s.queue, "go-robust-worker", false, false, false, false, nil)
 	if err != nil {
 		return fail(err)
 	}
@@ -197,6 +197,13 @@ func (s *robustSession) close() error {
 		return fmt.Errorf("the supervisor did not return within %v", waitTimeout)
 	}
 	return err
+}
+
+// settle makes a round trip on the consumer's channel: the broker has handled every
+// ack sent before it (a connection's frames are handled in order).
+func (s *robustSession) settle() error {
+	l, _ := s.current()
+	return l.con.Qos(10, 0, false)
 }
 
 func (s *robustSession) stats() (int, []*amqp.Error) {
@@ -316,6 +323,8 @@ func checkReconnectLoop(c *checkRun, t target) {
 			fmt.Sprintf("amqp.Error{Code: 320, Reason: %q, Server: true}", forced), describe(e))
 	}
 
+	// The rule must match m6's ack, not one of the acks still on their way.
+	c.must(s.settle(), "a round trip after the acks")
 	c.must(postFault(t, map[string]interface{}{
 		"name": "go: reset at an ack", "on": "method_received", "connection": connName,
 		"method": "basic.ack", "nth": 1, "then": "reset",
