@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -24,6 +26,7 @@ var checks = []check{
 	{name: "topic_routing", run: checkTopicRouting},
 	{name: "headers_routing", run: checkHeadersRouting},
 	{name: "cleanup_after_delete", run: checkCleanupAfterDelete},
+	{name: "loopback_host_names", run: checkLoopbackNames},
 	{name: "notify_close_reconnect_loop", needsFaults: true, run: checkReconnectLoop},
 }
 
@@ -757,4 +760,31 @@ func checkCleanupAfterDelete(c *checkRun, t target) {
 	})
 	step("delete the source exchange again", func(ch *amqp.Channel) error { return ch.ExchangeDelete(exchange, false, false) })
 	c.expect(!conn.IsClosed(), "the connection is still open", "open", fmt.Sprintf("IsClosed()=%v", conn.IsClosed()))
+}
+
+// 8. Services written for a broker on this host say "localhost" (which may resolve to
+// ::1 first) or [::1]: RabbitMQ listens on both loopbacks.
+func checkLoopbackNames(c *checkRun, t target) {
+	u, err := url.Parse(t.amqpURL)
+	c.must(err, "parse the broker URL")
+	if host := u.Hostname(); host != "127.0.0.1" && host != "localhost" && host != "::1" {
+		fmt.Printf("  info %s: the broker is not on a loopback address (%s); nothing to check\n", c.name, host)
+		return
+	}
+	for _, host := range []string{"localhost", "::1"} {
+		other := *u
+		other.Host = net.JoinHostPort(host, u.Port())
+		conn, err := dial(target{amqpURL: other.String()}, "go-loopback")
+		if !c.expect(err == nil, "dial "+other.Host, "a connection", describe(err)) {
+			continue
+		}
+		ch, err := conn.Channel()
+		if err == nil {
+			_, err = ch.QueueDeclare("", false, true, true, false, nil)
+		}
+		c.expect(err == nil, "declare a queue over "+other.Host, "no error",
+			fmt.Sprintf("%s (connected to %v)", describe(err), conn.RemoteAddr()))
+		err = conn.Close()
+		c.expect(err == nil, "close the connection over "+other.Host, "no error", describe(err))
+	}
 }

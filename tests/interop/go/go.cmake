@@ -3,8 +3,8 @@
 # standalone fakebroker.
 #   interop_go_amqp091 - confirms and manual acks, channel errors, closing with
 #                        publishes in flight, server-named and exclusive queues, topic
-#                        and headers routing, cleanup after deletes, and a NotifyClose
-#                        reconnect loop under faults posted to /api/faults
+#                        and headers routing, cleanup after deletes, localhost and [::1],
+#                        and a NotifyClose reconnect loop under faults posted to /api/faults
 # The program starts its own broker on free ports and stops it with SIGTERM; with
 # --url it runs the behavioural checks against a real RabbitMQ instead
 # (tests/interop/go/run.sh --url amqp://guest:guest@127.0.0.1:5672/).

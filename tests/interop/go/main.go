@@ -1,16 +1,17 @@
 // Command amqp091_interop drives a broker with rabbitmq/amqp091-go, the Go client
 // RabbitMQ maintains, the way Go services use it: publisher confirms and manual
 // acks, channel errors, closing with publishes in flight, server-named and
-// exclusive queues, topic and headers routing, idempotent cleanup, and a
-// NotifyClose reconnect loop under faults injected through POST /api/faults.
+// exclusive queues, topic and headers routing, idempotent cleanup, loopback host
+// names, and a NotifyClose reconnect loop under faults injected through
+// POST /api/faults.
 //
 // Usage:
 //
-//	amqp091_interop PATH/TO/fakebroker              start a broker, run every check, stop it
-//	amqp091_interop --url amqp://guest:guest@127.0.0.1:5672/
-//	                                                the behavioural checks against that
-//	                                                broker (a real RabbitMQ); the fault
-//	                                                checks need the fake's API and are skipped
+//	amqp091_interop [--check REGEXP] PATH/TO/fakebroker
+//	    starts the broker with --port 0 --http-port 0, runs every check, stops it
+//	amqp091_interop [--check REGEXP] --url amqp://guest:guest@127.0.0.1:5672/
+//	    runs the behavioural checks against that broker (a real RabbitMQ); the
+//	    fault checks need the fake's API and are skipped
 //
 // Each check prints what it expected and what it saw. The exit code is 0 only when
 // every check passed. Every wait is bounded.
