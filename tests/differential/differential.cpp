@@ -1,0 +1,22 @@
+#include "differential.hpp"
+
+namespace amqp::differential {
+
+seed_result check(const conversation& c, const target_factory& second, const run_options& options)
+{
+    seed_result result;
+    result.seed = c.seed;
+    auto a = make_embedded_target();
+    auto b = second();
+    result.run = run_pair(c, *a, *b, options);
+    result.divergences = compare(normalise(result.run.first, result.run.prefix),
+                                 normalise(result.run.second, result.run.prefix));
+    for (const divergence& d : result.divergences) {
+        if (d.allowed.empty()) ++result.unexplained;
+        else if (d.deliberate) ++result.allowed;
+        else ++result.known;
+    }
+    return result;
+}
+
+}  // namespace amqp::differential

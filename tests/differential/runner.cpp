@@ -1,0 +1,475 @@
+#include "runner.hpp"
+
+#include "amqp_driver.hpp"
+
+#include <amqp/fakebroker/broker.hpp>
+#include <amqp/runtime/memory_pipe.hpp>
+
+#include <asio/io_context.hpp>
+
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstdio>
+#include <deque>
+#include <optional>
+#include <random>
+#include <set>
+#include <stdexcept>
+
+namespace amqp::differential {
+
+namespace proto = amqp::protocol;
+
+namespace {
+
+class embedded_target final : public target {
+public:
+    embedded_target() : broker_(io_, options())
+    {
+        broker_.start();
+    }
+
+    ~embedded_target() override
+    {
+        for (auto& c : connections_) {
+            if (c.alive) *c.alive = false;
+            if (c.end) c.end->close();
+        }
+        broker_.stop();
+        io_.restart();
+        io_.poll();
+    }
+
+    void open(int connection, session& s) override
+    {
+        auto [client, server] = runtime::make_memory_pipe(io_.get_executor());
+        slot& c = connections_[std::size_t(connection)];
+        c = slot{};
+        c.end = client;
+        c.client = &s;
+        c.alive = std::make_shared<bool>(true);
+        broker_.attach(server, "differential:" + std::to_string(connection));
+        read(connection);
+    }
+
+    void close(int connection) override
+    {
+        slot& c = connections_[std::size_t(connection)];
+        if (c.end) c.end->close();
+        c.end.reset();
+        c.client = nullptr;
+        if (c.alive) *c.alive = false;
+    }
+
+    void settle(const std::function<bool()>&, clock::time_point, std::size_t step) override
+    {
+        step_ = step;
+        for (;;) {
+            flush();
+            io_.restart();
+            const std::size_t ran = io_.poll();
+            if (ran == 0 && !pending_output()) return;
+        }
+    }
+
+    void clean_up(const std::vector<std::string>&, const std::vector<std::string>&) override {}
+    bool immediate() const override { return true; }
+
+private:
+    struct slot {
+        std::shared_ptr<runtime::pipe_end> end;
+        differential::session* client = nullptr;
+        std::shared_ptr<bool> alive;
+        std::shared_ptr<std::array<std::byte, 65536>> buffer = std::make_shared<std::array<std::byte, 65536>>();
+    };
+
+    static fakebroker::broker_options options()
+    {
+        fakebroker::broker_options o;
+        o.listen = false;
+        return o;
+    }
+
+    bool pending_output() const
+    {
+        for (const auto& c : connections_) {
+            if (c.end && c.client && c.client->has_output()) return true;
+        }
+        return false;
+    }
+
+    void flush()
+    {
+        for (auto& c : connections_) {
+            if (!c.end || !c.client || !c.client->has_output()) continue;
+            auto bytes = std::make_shared<std::string>(c.client->take_output());
+            c.end->async_write(asio::buffer(*bytes), [bytes](std::error_code, std::size_t) {});
+        }
+    }
+
+    void read(int connection)
+    {
+        slot& c = connections_[std::size_t(connection)];
+        auto end = c.end;
+        auto alive = c.alive;
+        auto buffer = c.buffer;
+        end->async_read_some(asio::buffer(*buffer), [this, connection, alive, buffer](std::error_code ec, std::size_t n) {
+            if (!*alive) return;
+            slot& c = connections_[std::size_t(connection)];
+            if (ec) {
+                c.client->server_closed(step_);
+                return;
+            }
+            c.client->receive(std::span<const std::byte>(buffer->data(), n), step_);
+            read(connection);
+        });
+    }
+
+    asio::io_context io_;
+    fakebroker::broker broker_;
+    std::array<slot, max_connections> connections_;
+    std::size_t step_ = 0;
+};
+
+int remaining_ms(clock::time_point deadline)
+{
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now()).count();
+    return int(std::max<long long>(0, left));
+}
+
+class url_target final : public target {
+public:
+    explicit url_target(std::string url) : url_(std::move(url)), parsed_(test::amqp_url::parse(url_)) {}
+
+    ~url_target() override
+    {
+        for (auto& c : connections_) {
+            if (c.fd >= 0) ::close(c.fd);
+        }
+    }
+
+    void open(int connection, session& s) override
+    {
+        slot& c = connections_[std::size_t(connection)];
+        if (c.fd >= 0) ::close(c.fd);
+        c = slot{};
+        c.client = &s;
+        c.fd = connect_socket();
+    }
+
+    void close(int connection) override
+    {
+        slot& c = connections_[std::size_t(connection)];
+        if (c.fd >= 0) ::close(c.fd);
+        c = slot{};
+    }
+
+    void settle(const std::function<bool()>& enough, clock::time_point deadline, std::size_t step) override
+    {
+        for (;;) {
+            flush();
+            if (enough()) return;
+            std::vector<pollfd> fds;
+            std::vector<slot*> slots;
+            for (auto& c : connections_) {
+                if (c.fd >= 0 && !c.eof) {
+                    fds.push_back({c.fd, POLLIN, 0});
+                    slots.push_back(&c);
+                }
+            }
+            const int wait = std::min(remaining_ms(deadline), 10);
+            if (fds.empty()) {
+                if (clock::now() >= deadline) return;
+                // Nothing can arrive; the condition may still depend on time (grace).
+                pollfd none{};
+                ::poll(&none, 0, wait);
+                continue;
+            }
+            const int ready = ::poll(fds.data(), fds.size(), wait);
+            if (ready < 0 && errno != EINTR) throw std::runtime_error("poll failed");
+            for (std::size_t i = 0; ready > 0 && i < fds.size(); ++i) {
+                if (fds[i].revents == 0) continue;
+                std::array<std::byte, 65536> buffer;
+                const ssize_t n = ::recv(fds[i].fd, buffer.data(), buffer.size(), 0);
+                if (n > 0) {
+                    slots[i]->client->receive(std::span<const std::byte>(buffer.data(), std::size_t(n)), step);
+                } else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
+                    slots[i]->eof = true;
+                    slots[i]->client->server_closed(step);
+                }
+            }
+            if (clock::now() >= deadline) {
+                flush();
+                return;
+            }
+        }
+    }
+
+    void clean_up(const std::vector<std::string>& queues, const std::vector<std::string>& exchanges) override
+    {
+        if (queues.empty() && exchanges.empty()) return;
+        test::amqp_driver d(url_, std::chrono::milliseconds(5000));
+        d.connect();
+        d.open_channel(1);
+        const auto finish = [&d] {
+            proto::command c = d.next(1);
+            if (std::holds_alternative<proto::channel_close>(c.method)) {
+                d.send(1, proto::channel_close_ok{});
+                d.open_channel(1);
+            }
+        };
+        for (const std::string& q : queues) {
+            d.send(1, proto::queue_delete{0, q, false, false, false});
+            finish();
+        }
+        for (const std::string& x : exchanges) {
+            d.send(1, proto::exchange_delete{0, x, false, false});
+            finish();
+        }
+        d.close();
+    }
+
+    bool immediate() const override { return false; }
+
+private:
+    struct slot {
+        int fd = -1;
+        bool eof = false;
+        differential::session* client = nullptr;
+    };
+
+    int connect_socket() const
+    {
+        addrinfo hints{};
+        hints.ai_family = AF_UNSPEC;
+        hints.ai_socktype = SOCK_STREAM;
+        addrinfo* found = nullptr;
+        const std::string port = std::to_string(parsed_.port);
+        if (::getaddrinfo(parsed_.host.c_str(), port.c_str(), &hints, &found) != 0) {
+            throw std::runtime_error("cannot resolve " + parsed_.host);
+        }
+        int fd = -1;
+        for (addrinfo* a = found; a && fd < 0; a = a->ai_next) {
+            fd = ::socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
+            if (fd < 0) continue;
+            if (::connect(fd, a->ai_addr, a->ai_addrlen) != 0) {
+                ::close(fd);
+                fd = -1;
+            }
+        }
+        ::freeaddrinfo(found);
+        if (fd < 0) throw std::runtime_error("cannot connect to " + url_);
+        const int one = 1;
+        ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        return fd;
+    }
+
+    void flush()
+    {
+        for (auto& c : connections_) {
+            if (c.fd < 0 || !c.client || !c.client->has_output()) continue;
+            const std::string bytes = c.client->take_output();
+            std::size_t sent = 0;
+            while (sent < bytes.size()) {
+                const ssize_t n = ::send(c.fd, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
+                if (n > 0) {
+                    sent += std::size_t(n);
+                } else if (n < 0 && errno == EINTR) {
+                    continue;
+                } else {
+                    break;  // the server has gone; what it sent is still read
+                }
+            }
+        }
+    }
+
+    std::string url_;
+    test::amqp_url parsed_;
+    std::array<slot, max_connections> connections_;
+};
+
+// One side of a paired run: the sessions and what they recorded.
+struct side {
+    target& broker;
+    transcript record;
+    std::array<std::unique_ptr<session>, max_connections> sessions;
+    std::string prefix;
+
+    bool live(int i) const { return sessions[std::size_t(i)] && !sessions[std::size_t(i)]->done(); }
+
+    void apply(const step& s)
+    {
+        const auto i = std::size_t(s.connection);
+        switch (s.what) {
+        case step::kind::connect: {
+            if (sessions[i]) return;
+            record.connections[i].connected = true;
+            sessions[i] = std::make_unique<session>(
+                "guest", s.credentials == login::wrong_password ? "wrong-password" : "guest",
+                s.credentials == login::unknown_vhost ? "no-such-vhost" : "/", record.connections[i]);
+            broker.open(s.connection, *sessions[i]);
+            sessions[i]->start();
+            break;
+        }
+        case step::kind::send:
+            if (!live(s.connection)) return;
+            for (const outgoing& f : s.frames) sessions[i]->send(f, prefix);
+            break;
+        case step::kind::disconnect:
+            if (!sessions[i]) return;
+            broker.close(s.connection);
+            sessions[i].reset();
+            break;
+        }
+    }
+
+    // After a step: the client closes the sockets of connections that have ended.
+    void reap()
+    {
+        for (int i = 0; i < max_connections; ++i) {
+            auto& s = sessions[std::size_t(i)];
+            if (s && s->done() && !s->has_output()) {
+                broker.close(i);
+                s.reset();
+            }
+        }
+    }
+};
+
+void collect_names(const conversation& c, std::vector<std::string>& queues, std::vector<std::string>& exchanges,
+                   std::string_view prefix)
+{
+    std::set<std::string> qs;
+    std::set<std::string> xs;
+    for (const step& s : c.steps) {
+        for (const outgoing& f : s.frames) {
+            if (auto* q = std::get_if<proto::queue_declare>(&f.method); q && q->queue.starts_with('@')) {
+                qs.insert(with_prefix(q->queue, prefix));
+            }
+            if (auto* x = std::get_if<proto::exchange_declare>(&f.method); x && x->exchange.starts_with('@')) {
+                xs.insert(with_prefix(x->exchange, prefix));
+            }
+        }
+    }
+    queues.assign(qs.begin(), qs.end());
+    exchanges.assign(xs.begin(), xs.end());
+}
+
+// The second side has caught up with the first when every channel has at least as
+// many events, and a socket the first side saw closed is closed on the second too
+// (after the client's own close only within the grace period).
+bool caught_up(const side& a, const side& b, clock::time_point grace_end)
+{
+    for (std::size_t i = 0; i < a.record.connections.size(); ++i) {
+        const connection_record& ra = a.record.connections[i];
+        const connection_record& rb = b.record.connections[i];
+        for (const auto& [channel, events] : ra.channels) {
+            const auto it = rb.channels.find(channel);
+            std::size_t wanted = events.size();
+            std::size_t have = it == rb.channels.end() ? 0 : it->second.size();
+            if (have >= wanted) continue;
+            // A socket close the first side saw right after its client's close-ok:
+            // waited for only until the grace ends.
+            const bool only_eof_missing = have + 1 == wanted && events.back().what == event::kind::socket_closed;
+            const session* sb = b.sessions[i].get();
+            if (only_eof_missing && sb && sb->closed_by_client() && clock::now() >= grace_end) continue;
+            return false;
+        }
+    }
+    return true;
+}
+
+void play(side& a, side& b, const step& s, std::size_t index, const run_options& options)
+{
+    a.apply(s);
+    a.broker.settle([] { return true; }, clock::now() + options.step_timeout, index);
+    b.apply(s);
+    const auto start = clock::now();
+    const auto grace_end = start + options.close_grace;
+    if (b.broker.immediate()) {
+        b.broker.settle([] { return true; }, start + options.step_timeout, index);
+    } else {
+        b.broker.settle([&] { return caught_up(a, b, grace_end); }, start + options.step_timeout, index);
+    }
+    a.reap();
+    b.reap();
+}
+
+}  // namespace
+
+std::unique_ptr<target> make_embedded_target() { return std::make_unique<embedded_target>(); }
+
+std::unique_ptr<target> make_url_target(const std::string& url) { return std::make_unique<url_target>(url); }
+
+std::string make_prefix(std::uint64_t seed)
+{
+    static std::random_device random;
+    static std::uint64_t counter = 0;
+    char buffer[64];
+    const auto now = std::uint64_t(std::chrono::system_clock::now().time_since_epoch().count());
+    std::snprintf(buffer, sizeof buffer, "dt.%llu.%08x.", static_cast<unsigned long long>(seed),
+                  unsigned(random() ^ now ^ (++counter * 0x9e3779b9u)));
+    return buffer;
+}
+
+run_result run_pair(const conversation& c, target& first, target& second, const run_options& options)
+{
+    run_result result;
+    result.prefix = make_prefix(c.seed);
+    result.sent = c;
+    side a{first, {}, {}, result.prefix};
+    side b{second, {}, {}, result.prefix};
+
+    std::vector<std::string> queues;
+    std::vector<std::string> exchanges;
+    collect_names(c, queues, exchanges, result.prefix);
+
+    const auto run_all = [&] {
+        for (std::size_t i = 0; i < c.steps.size(); ++i) play(a, b, c.steps[i], i, options);
+        // The ending, from what the first broker has open: a synchronous barrier on
+        // every open channel (frames the second broker sends beyond the first's are
+        // caught before it), then connection.close.
+        for (int i = 0; i < max_connections; ++i) {
+            if (!a.live(i)) continue;
+            const auto channels = a.sessions[std::size_t(i)]->open_channels();
+            for (const std::uint16_t ch : channels) {
+                step barrier;
+                barrier.connection = i;
+                barrier.frames.push_back({ch, proto::exchange_declare{0, "amq.direct", "direct", true, false, false, false, false, {}}, {}, {}, {}});
+                result.sent.steps.push_back(barrier);
+                play(a, b, barrier, result.sent.steps.size() - 1, options);
+            }
+            if (!a.live(i)) continue;
+            step close;
+            close.connection = i;
+            close.frames.push_back({0, proto::connection_close{200, "Goodbye", 0, 0}, {}, {}, {}});
+            result.sent.steps.push_back(close);
+            play(a, b, close, result.sent.steps.size() - 1, options);
+        }
+        for (int i = 0; i < max_connections; ++i) {
+            if (a.sessions[std::size_t(i)]) first.close(i);
+            if (b.sessions[std::size_t(i)]) second.close(i);
+        }
+    };
+    try {
+        run_all();
+    } catch (...) {
+        first.clean_up(queues, exchanges);
+        second.clean_up(queues, exchanges);
+        throw;
+    }
+    first.clean_up(queues, exchanges);
+    second.clean_up(queues, exchanges);
+    result.first = std::move(a.record);
+    result.second = std::move(b.record);
+    return result;
+}
+
+}  // namespace amqp::differential

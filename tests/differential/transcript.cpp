@@ -1,0 +1,184 @@
+#include "transcript.hpp"
+
+#include "allowlist.hpp"
+
+#include <amqp/protocol/content.hpp>
+#include <amqp/protocol/print.hpp>
+
+#include <algorithm>
+#include <sstream>
+#include <tuple>
+
+namespace amqp::differential {
+
+namespace proto = amqp::protocol;
+
+namespace {
+
+std::uint64_t fnv1a(std::string_view s)
+{
+    std::uint64_t h = 1469598103934665603ull;
+    for (const char c : s) {
+        h ^= std::uint8_t(c);
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+void replace_all(std::string& s, std::string_view from, std::string_view to)
+{
+    if (from.empty()) return;
+    for (std::size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) {
+        s.replace(at, from.size(), to);
+    }
+}
+
+bool name_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+}
+
+// Replaces "<marker><name chars>" by "<marker>#N", N in order of first appearance.
+void number_names(std::string& s, std::string_view marker, std::map<std::string, int>& seen)
+{
+    for (std::size_t at = s.find(marker); at != std::string::npos; at = s.find(marker, at + 1)) {
+        std::size_t end = at + marker.size();
+        while (end < s.size() && name_char(s[end])) ++end;
+        const std::string name = s.substr(at, end - at);
+        if (name.size() == marker.size()) continue;
+        auto [it, inserted] = seen.try_emplace(name, int(seen.size()) + 1);
+        const std::string placeholder = std::string(marker) + "#" + std::to_string(it->second);
+        s.replace(at, end - at, placeholder);
+    }
+}
+
+}  // namespace
+
+std::string render(const event& e)
+{
+    switch (e.what) {
+    case event::kind::socket_closed:
+        return "socket closed";
+    case event::kind::undecodable:
+        return "undecodable: " + e.detail;
+    case event::kind::command:
+        break;
+    }
+    std::ostringstream os;
+    if (const auto* start = std::get_if<proto::connection_start>(&e.command.method)) {
+        proto::connection_start s = *start;
+        s.server_properties = {};
+        os << proto::method(s);
+    } else {
+        os << e.command.method;
+    }
+    if (e.command.header) {
+        os << " " << e.command.header->properties << " body ";
+        if (e.command.body.size() <= 200) {
+            proto::print_quoted(os, e.command.body);
+        } else {
+            os << e.command.body.size() << " bytes, fnv1a " << std::hex << fnv1a(e.command.body) << std::dec;
+        }
+    }
+    return os.str();
+}
+
+normalised_transcript normalise(const transcript& t, std::string_view prefix)
+{
+    struct item {
+        std::size_t step;
+        int connection;
+        std::uint16_t channel;
+        std::size_t index;
+        const event* e;
+    };
+    std::vector<item> items;
+    for (std::size_t i = 0; i < t.connections.size(); ++i) {
+        for (const auto& [channel, events] : t.connections[i].channels) {
+            for (std::size_t k = 0; k < events.size(); ++k) {
+                items.push_back({events[k].step, int(i), channel, k, &events[k]});
+            }
+        }
+    }
+    std::sort(items.begin(), items.end(), [](const item& a, const item& b) {
+        return std::tie(a.step, a.connection, a.channel, a.index) < std::tie(b.step, b.connection, b.channel, b.index);
+    });
+    std::map<std::string, int> generated;
+    std::map<std::string, int> tags;
+    normalised_transcript out;
+    for (const item& it : items) {
+        std::string text = render(*it.e);
+        replace_all(text, prefix, "@");
+        number_names(text, "amq.gen-", generated);
+        number_names(text, "amq.ctag-", tags);
+        out[{it.connection, it.channel}].push_back({it.step, std::move(text), *it.e});
+    }
+    return out;
+}
+
+std::string event_kind(const std::optional<normalised_event>& e)
+{
+    if (!e) return "nothing";
+    const event& o = e->original;
+    if (o.what == event::kind::socket_closed) return "socket closed";
+    if (o.what == event::kind::undecodable) return "undecodable";
+    std::string kind;
+    std::visit([&kind](const auto& m) { kind = std::string(std::decay_t<decltype(m)>::name); }, o.command.method);
+    if (const auto* c = std::get_if<proto::channel_close>(&o.command.method)) kind += " " + std::to_string(c->reply_code);
+    if (const auto* c = std::get_if<proto::connection_close>(&o.command.method)) kind += " " + std::to_string(c->reply_code);
+    return kind;
+}
+
+std::string divergence::signature() const
+{
+    return "connection " + std::to_string(where.first) + " channel " + std::to_string(where.second) + ": " +
+           event_kind(first) + " / " + event_kind(second);
+}
+
+std::string divergence::describe() const
+{
+    std::ostringstream os;
+    os << "connection " << where.first << ", channel " << where.second << ", event " << index;
+    if (first) os << " (step " << first->step << ")";
+    else if (second) os << " (step " << second->step << ")";
+    os << ":\n    embedded broker: " << (first ? first->text : "nothing") << "\n    other broker:    "
+       << (second ? second->text : "nothing");
+    if (!allowed.empty()) os << "\n    " << (deliberate ? "allowed: " : "known: ") << allowed;
+    return os.str();
+}
+
+std::vector<divergence> compare(const normalised_transcript& first, const normalised_transcript& second)
+{
+    std::vector<divergence> out;
+    std::vector<stream_key> keys;
+    for (const auto& [k, v] : first) keys.push_back(k);
+    for (const auto& [k, v] : second) {
+        if (!first.count(k)) keys.push_back(k);
+    }
+    std::sort(keys.begin(), keys.end());
+    static const std::vector<normalised_event> none;
+    for (const stream_key& k : keys) {
+        const auto ia = first.find(k);
+        const auto ib = second.find(k);
+        const auto& a = ia == first.end() ? none : ia->second;
+        const auto& b = ib == second.end() ? none : ib->second;
+        for (std::size_t i = 0; i < std::max(a.size(), b.size()); ++i) {
+            const bool same = i < a.size() && i < b.size() && a[i].text == b[i].text;
+            if (same) continue;
+            divergence d;
+            d.where = k;
+            d.index = i;
+            if (i < a.size()) d.first = a[i];
+            if (i < b.size()) d.second = b[i];
+            if (const allowlist_entry* entry = explain(d)) {
+                d.allowed = std::string(entry->name);
+                d.deliberate = entry->deliberate;
+            }
+            out.push_back(std::move(d));
+            break;
+        }
+    }
+    return out;
+}
+
+}  // namespace amqp::differential

@@ -1,0 +1,57 @@
+#pragma once
+
+#include "session.hpp"
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace amqp::differential {
+
+// An event as compared: one line of text in which only what must differ between
+// brokers has been replaced.
+//   - the run's name prefix becomes '@';
+//   - server-generated names (amq.gen-..., amq.ctag-...) become amq.gen-#1,
+//     amq.ctag-#1, ... in order of appearance (by step, connection, channel);
+//   - connection.start's server_properties are left out (product, version,
+//     cluster name).
+// Nothing else is touched, and no frame is dropped.
+struct normalised_event {
+    std::size_t step = 0;
+    std::string text;
+    event original;
+};
+
+using stream_key = std::pair<int, std::uint16_t>;  // connection, channel
+using normalised_transcript = std::map<stream_key, std::vector<normalised_event>>;
+
+normalised_transcript normalise(const transcript& t, std::string_view prefix);
+
+// The text of one event before the replacement of names.
+std::string render(const event& e);
+
+// The first place where two normalised transcripts differ, per connection and channel.
+struct divergence {
+    stream_key where;
+    std::size_t index = 0;
+    std::optional<normalised_event> first;   // the embedded broker's event, if any
+    std::optional<normalised_event> second;  // the other broker's event, if any
+    // The allowlist entry that explains it (its name in docs/differences.md), or empty.
+    std::string allowed;
+    bool deliberate = true;
+
+    // What kind of difference, at which place: what the shrinker keeps constant.
+    std::string signature() const;
+    std::string describe() const;
+};
+
+std::vector<divergence> compare(const normalised_transcript& first, const normalised_transcript& second);
+
+// A short name for an event: "channel.close 404", "basic.deliver", "socket closed", "nothing".
+std::string event_kind(const std::optional<normalised_event>& e);
+
+}  // namespace amqp::differential
