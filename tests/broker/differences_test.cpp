@@ -161,6 +161,43 @@ TEST(differences, stream_queues_are_refused_with_406)
     EXPECT_EQ(broker.find_vhost("/")->find_queue("events"), nullptr);
 }
 
+// Permission patterns are std::regex's ECMAScript: PCRE's inline flags, which
+// RabbitMQ would take, are refused when the broker is configured.
+TEST(differences, permission_patterns_are_ecmascript_not_pcre)
+{
+    broker_options options;
+    options.users.push_back({"bob", "bob", {}, {{"/", {"(?i)^bob\\.", ".*", ".*"}}}});
+    try {
+        broker_state broker(options);
+        FAIL() << "expected std::invalid_argument for the PCRE-only pattern (?i)^bob\\., the broker took it";
+    } catch (const std::invalid_argument& e) {
+        EXPECT_NE(std::string(e.what()).find("(?i)^bob"), std::string::npos) << e.what();
+    }
+    // The usual patterns mean what they mean to RabbitMQ.
+    options.users.back().vhost_permissions["/"] = {"^bob\\.|^amq\\.default$", ".*", "^(bob|alice)\\."};
+    EXPECT_NO_THROW(broker_state{options});
+}
+
+// No topic permissions: write permission on a topic exchange is enough for any
+// routing key.
+TEST(differences, topic_exchanges_take_every_routing_key_from_a_writer)
+{
+    broker_options options;
+    options.users.push_back({"bob", "bob", {}, {{"/", {"^bob\\.", "^bob\\.", "^bob\\."}}}});
+    broker_state broker(options);
+    model_client bob(broker);
+    bob.handshake("bob", "bob");
+    bob.open_channel(1);
+    bob.send(1, proto::exchange_declare{0, "bob.topic", "topic", false, false, false, false, false, {}});
+    bob.expect<proto::exchange_declare_ok>();
+    bob.declare_queue(1, "bob.all");
+    bob.send(1, proto::queue_bind{0, "bob.all", "bob.topic", "#", false, {}});
+    bob.expect<proto::queue_bind_ok>();
+    for (const char* key : {"bob.mine", "payroll.secret", "anything.at.all"}) bob.publish(1, "bob.topic", key, key);
+    EXPECT_TRUE(bob.nothing_received()) << "a publish was refused";
+    EXPECT_EQ(broker.find_vhost("/")->find_queue("bob.all")->ready_count(), 3u);
+}
+
 struct differences_ttl : ::testing::Test {
     differences_ttl() : broker({})
     {
