@@ -198,6 +198,32 @@ TEST(differences, topic_exchanges_take_every_routing_key_from_a_writer)
     EXPECT_EQ(broker.find_vhost("/")->find_queue("bob.all")->ready_count(), 3u);
 }
 
+// No Raft log underneath: a message given back to a quorum queue is there for the
+// very next basic.get, where RabbitMQ takes a moment.
+TEST(differences, a_quorum_queue_requeue_is_seen_at_once)
+{
+    broker_state broker({});
+    model_client client(broker);
+    client.handshake();
+    client.open_channel(1);
+    const proto::field_table quorum{{"x-queue-type", std::string("quorum")}};
+    client.send(1, proto::queue_declare{0, "votes", false, true, false, false, false, quorum});
+    client.expect<proto::queue_declare_ok>();
+    client.publish(1, "", "votes", "again");
+    client.send(1, proto::basic_get{0, "votes", false});
+    const auto first = client.expect<proto::basic_get_ok>();
+    client.send(1, proto::basic_nack{first.delivery_tag, false, true});
+    client.send(1, proto::basic_get{0, "votes", false});
+    const auto second = client.expect<proto::basic_get_ok>();
+    EXPECT_TRUE(second.redelivered);
+    ASSERT_TRUE(client.last().header.has_value());
+    const auto& headers = client.last().header->properties.headers;
+    ASSERT_TRUE(headers.has_value()) << "no headers on the requeued message";
+    const auto* count = headers->find("x-delivery-count");
+    ASSERT_NE(count, nullptr) << "no x-delivery-count on the requeued message";
+    EXPECT_EQ(*count, proto::field_value{std::int64_t{1}});
+}
+
 struct differences_ttl : ::testing::Test {
     differences_ttl() : broker({})
     {
