@@ -93,6 +93,13 @@ int main(int argc, char** argv)
     std::size_t failing_seeds = 0;
     std::size_t flaky = 0;
     std::map<std::string, std::size_t> explained;
+    struct group {
+        std::size_t count = 0;
+        std::uint64_t seed = 0;
+        std::string example;
+    };
+    // Unexplained divergences by kind (what each broker sent), with a first seed.
+    std::map<std::string, group> unexplained;
     for (std::uint64_t s = range.first; s <= range.last; ++s) {
         ++seeds_run;
         const conversation c = generate(s, generation);
@@ -111,7 +118,15 @@ int main(int argc, char** argv)
                              normalise(r.run.second, r.run.prefix));
         }
         for (const divergence& d : r.divergences) {
-            if (!d.allowed.empty()) ++explained[(d.deliberate ? "allowed: " : "known: ") + d.allowed];
+            if (!d.allowed.empty()) {
+                ++explained[(d.deliberate ? "allowed: " : "known: ") + d.allowed];
+                continue;
+            }
+            group& g = unexplained[event_kind(d.first) + " / " + event_kind(d.second)];
+            if (g.count++ == 0) {
+                g.seed = s;
+                g.example = d.describe();
+            }
         }
         const bool fails = r.unexplained > 0 || (r.known > 0 && !tolerate_known);
         if (!fails) continue;
@@ -156,6 +171,10 @@ int main(int argc, char** argv)
     std::cout << "\nseeds run: " << seeds_run << "\nseeds with unexplained divergences: " << failing_seeds
               << "\ndivergences that did not repeat: " << flaky << "\n";
     for (const auto& [name, n] : explained) std::cout << "  " << name << ": " << n << "\n";
+    if (!unexplained.empty()) std::cout << "unexplained divergences by kind (embedded / other):\n";
+    for (const auto& [kind, g] : unexplained) {
+        std::cout << "  " << kind << ": " << g.count << ", first in seed " << g.seed << "\n    " << g.example << "\n";
+    }
     std::printf("time: %.1f s, %.0f seeds per minute\n", seconds, seconds > 0 ? double(seeds_run) * 60.0 / seconds : 0.0);
     return failing_seeds > 0 ? 1 : 0;
 }
