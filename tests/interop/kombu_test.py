@@ -116,7 +116,9 @@ def channel_error_then_carry_on(c):
             c.expect("message through a SimpleQueue on a new channel", {"still": "working"}, message.payload)
         finally:
             simple.close()
+            # SimpleQueue declares a direct exchange of the queue's name as well.
             Queue(simple_name, channel=connection.default_channel).delete()
+            Exchange(simple_name, channel=connection.default_channel).delete()
 
 
 @check("close_with_publishes_just_written")
