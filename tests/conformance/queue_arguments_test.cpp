@@ -300,6 +300,12 @@ TEST_F(queue_arguments, invalid_argument_values_are_406)
     close = d.expect_channel_close(1, reply_code::precondition_failed);
     EXPECT_EQ(close.reply_text, "PRECONDITION_FAILED - invalid arg 'x-overflow' for queue '" + q +
                                     "' in vhost '/': invalid_overflow");
+
+    d.open_channel(1);
+    d.send(1, declare_queue(q, {{"x-max-priority", std::int32_t(256)}}));
+    close = d.expect_channel_close(1, reply_code::precondition_failed);
+    EXPECT_EQ(close.reply_text, "PRECONDITION_FAILED - invalid arg 'x-max-priority' for queue '" + q +
+                                    "' in vhost '/': {max_value_exceeded,256}");
     d.close();
 }
 

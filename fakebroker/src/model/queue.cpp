@@ -65,7 +65,7 @@ std::optional<std::string> queue_arguments::parse(const protocol::field_table& a
     if (priority) {
         if (*priority > 255) {
             return invalid_arg("x-max-priority", queue, vhost,
-                               "{value_too_large," + std::to_string(*priority) + ",255}");
+                               "{max_value_exceeded," + std::to_string(*priority) + "}");
         }
         out.max_priority = static_cast<std::uint8_t>(*priority);
     }
