@@ -47,7 +47,7 @@ bool refused_login(const divergence& d)
 {
     const auto* fake = connection_close_of(d.first);
     const auto* rabbit = connection_close_of(d.second);
-    return d.where.second == 0 && fake && rabbit && fake->reply_code == 403 && rabbit->reply_code == 403 &&
+    return d.where.channel == 0 && fake && rabbit && fake->reply_code == 403 && rabbit->reply_code == 403 &&
            rabbit->reply_text.starts_with("ACCESS_REFUSED - Login was refused") &&
            fake->class_id == rabbit->class_id && fake->method_id == rabbit->method_id &&
            text_extends(fake->reply_text, rabbit->reply_text, " (");
@@ -58,7 +58,7 @@ bool unknown_vhost(const divergence& d)
 {
     const auto* fake = connection_close_of(d.first);
     const auto* rabbit = connection_close_of(d.second);
-    return d.where.second == 0 && fake && rabbit && fake->reply_code == 530 && rabbit->reply_code == 530 &&
+    return d.where.channel == 0 && fake && rabbit && fake->reply_code == 530 && rabbit->reply_code == 530 &&
            rabbit->reply_text.starts_with("NOT_ALLOWED - vhost ") &&
            text_extends(fake->reply_text, rabbit->reply_text, " (did you mean");
 }
@@ -68,7 +68,7 @@ bool unknown_vhost(const divergence& d)
 bool unknown_method(const divergence& d)
 {
     const auto* fake = connection_close_of(d.first);
-    return d.where.second == 0 && fake && fake->reply_code == 540 &&
+    return d.where.channel == 0 && fake && fake->reply_code == 540 &&
            fake->reply_text.find("unknown method") != std::string::npos && is_socket_closed(d.second);
 }
 
@@ -77,15 +77,21 @@ bool unknown_method(const divergence& d)
 bool stream_refused(const divergence& d)
 {
     const auto* fake = channel_close_of(d.first);
-    return fake && fake->reply_code == 406 && fake->class_id == 50 && fake->method_id == 10 &&
-           fake->reply_text.find("stream") != std::string::npos && is<proto::queue_declare_ok>(d.second);
+    if (!fake || fake->reply_code != 406 || fake->class_id != 50 || fake->method_id != 10 ||
+        fake->reply_text.find("stream queues are not supported") == std::string::npos) {
+        return false;
+    }
+    // RabbitMQ declares the stream, or refuses an argument streams do not take.
+    const auto* rabbit = channel_close_of(d.second);
+    return is<proto::queue_declare_ok>(d.second) ||
+           (rabbit && rabbit->reply_code == 406 && rabbit->reply_text.ends_with("of queue type rabbit_stream_queue"));
 }
 
 // A broker bug: after the client's connection.close and the close-ok, the fake
 // closes the socket at once; RabbitMQ waits for the client to close it.
 bool closes_after_close_ok(const divergence& d)
 {
-    if (d.where.second != 0 || !is_socket_closed(d.first) || d.second) return false;
+    if (d.where.channel != 0 || !is_socket_closed(d.first) || d.second) return false;
     return true;
 }
 
@@ -94,7 +100,7 @@ bool closes_after_close_ok(const divergence& d)
 bool crossing_channel_close(const divergence& d)
 {
     const auto* fake = connection_close_of(d.first);
-    return d.where.second == 0 && fake && fake->reply_code == 504 && fake->class_id == 20 && fake->method_id == 40;
+    return d.where.channel == 0 && fake && fake->reply_code == 504 && fake->class_id == 20 && fake->method_id == 40;
 }
 
 // A broker bug: unbinding what does not exist: the fake's 404, RabbitMQ 3.10's unbind-ok.

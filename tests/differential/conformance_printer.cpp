@@ -220,11 +220,11 @@ public:
         // connection.close while a test waits on another channel.
         std::map<std::size_t, std::vector<std::pair<stream_key, const normalised_event*>>> by_step;
         for (const auto& [key, events] : reference) {
-            if (key.second == 0) continue;
+            if (key.channel == 0) continue;
             for (const auto& e : events) by_step[e.step].push_back({key, &e});
         }
         for (const auto& [key, events] : reference) {
-            if (key.second != 0) continue;
+            if (key.channel != 0) continue;
             for (const auto& e : events) by_step[e.step].push_back({key, &e});
         }
         std::ostringstream body;
@@ -267,8 +267,9 @@ public:
                 break;
             }
             for (const auto& [key, e] : by_step[i]) {
-                if (key.first != s.connection && !declared.count(key.first)) continue;
-                expectation(body, "c" + std::to_string(key.first), key.second, *e, skip_handshake && key.first == s.connection);
+                if (key.connection != s.connection && !declared.count(key.connection)) continue;
+                expectation(body, "c" + std::to_string(key.connection), key.channel, *e,
+                            skip_handshake && key.connection == s.connection);
             }
         }
         std::ostringstream os;

@@ -76,13 +76,13 @@ TEST(differential_normalise, maps_generated_names_in_order_of_appearance)
     t.connections[1].channels[1].push_back(
         command_event(5, proto::channel_close{404, "NOT_FOUND - no queue 'dt.1.abcd.q1' in vhost '/'", 50, 10}));
     const normalised_transcript n = normalise(t, "dt.1.abcd.");
-    const auto& ch1 = n.at({0, 1});
+    const auto& ch1 = n.at({0, 1, 0});
     ASSERT_EQ(ch1.size(), 3u);
     EXPECT_NE(ch1[0].text.find("amq.gen-#1"), std::string::npos) << ch1[0].text;
     EXPECT_NE(ch1[1].text.find("amq.ctag-#1"), std::string::npos) << ch1[1].text;
     EXPECT_NE(ch1[2].text.find("amq.gen-#1"), std::string::npos) << ch1[2].text;
-    EXPECT_NE(n.at({0, 2})[0].text.find("amq.gen-#2"), std::string::npos) << n.at({0, 2})[0].text;
-    EXPECT_NE(n.at({1, 1})[0].text.find("no queue '@q1'"), std::string::npos) << n.at({1, 1})[0].text;
+    EXPECT_NE(n.at({0, 2, 0})[0].text.find("amq.gen-#2"), std::string::npos) << n.at({0, 2, 0})[0].text;
+    EXPECT_NE(n.at({1, 1, 0})[0].text.find("no queue '@q1'"), std::string::npos) << n.at({1, 1, 0})[0].text;
 }
 
 TEST(differential_compare, reports_a_real_difference)
@@ -93,7 +93,7 @@ TEST(differential_compare, reports_a_real_difference)
     b.connections[0].channels[1].push_back(command_event(1, proto::channel_close{404, "NOT_FOUND", 50, 10}));
     const auto d = compare(normalise(a, "dt.1.abcd."), normalise(b, "dt.1.abcd."));
     ASSERT_EQ(d.size(), 1u);
-    EXPECT_EQ(d[0].where, (stream_key{0, 1}));
+    EXPECT_EQ(d[0].where, (stream_key{0, 1, 0}));
     EXPECT_TRUE(d[0].allowed.empty());
     EXPECT_EQ(d[0].signature(), "connection 0 channel 1: queue.declare-ok / channel.close 404");
 }

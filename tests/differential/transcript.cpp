@@ -52,6 +52,15 @@ void number_names(std::string& s, std::string_view marker, std::map<std::string,
     }
 }
 
+int lane_of(const event& e)
+{
+    if (e.what != event::kind::command) return 0;
+    const auto& m = e.command.method;
+    const bool queue_side = std::holds_alternative<proto::basic_deliver>(m) || std::holds_alternative<proto::basic_cancel>(m) ||
+                            std::holds_alternative<proto::basic_ack>(m) || std::holds_alternative<proto::basic_nack>(m);
+    return queue_side ? 1 : 0;
+}
+
 }  // namespace
 
 std::string render(const event& e)
@@ -69,6 +78,10 @@ std::string render(const event& e)
         proto::connection_start s = *start;
         s.server_properties = {};
         os << proto::method(s);
+    } else if (const auto* ok = std::get_if<proto::queue_declare_ok>(&e.command.method)) {
+        os << "queue.declare-ok(queue=";
+        proto::print_quoted(os, ok->queue);
+        os << ", message_count=#, consumer_count=" << ok->consumer_count << ")";
     } else {
         os << e.command.method;
     }
@@ -111,7 +124,7 @@ normalised_transcript normalise(const transcript& t, std::string_view prefix)
         replace_all(text, prefix, "@");
         number_names(text, "amq.gen-", generated);
         number_names(text, "amq.ctag-", tags);
-        out[{it.connection, it.channel}].push_back({it.step, std::move(text), *it.e});
+        out[{it.connection, it.channel, lane_of(*it.e)}].push_back({it.step, std::move(text), *it.e});
     }
     return out;
 }
@@ -131,14 +144,15 @@ std::string event_kind(const std::optional<normalised_event>& e)
 
 std::string divergence::signature() const
 {
-    return "connection " + std::to_string(where.first) + " channel " + std::to_string(where.second) + ": " +
+    return "connection " + std::to_string(where.connection) + " channel " + std::to_string(where.channel) +
+           (where.lane ? " (deliveries)" : "") + ": " +
            event_kind(first) + " / " + event_kind(second);
 }
 
 std::string divergence::describe() const
 {
     std::ostringstream os;
-    os << "connection " << where.first << ", channel " << where.second << ", event " << index;
+    os << "connection " << where.connection << ", channel " << where.channel << (where.lane ? " (deliveries)" : "") << ", event " << index;
     if (first) os << " (step " << first->step << ")";
     else if (second) os << " (step " << second->step << ")";
     os << ":\n    embedded broker: " << (first ? first->text : "nothing") << "\n    other broker:    "

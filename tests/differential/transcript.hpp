@@ -18,7 +18,9 @@ namespace amqp::differential {
 //   - server-generated names (amq.gen-..., amq.ctag-...) become amq.gen-#1,
 //     amq.ctag-#1, ... in order of appearance (by step, connection, channel);
 //   - connection.start's server_properties are left out (product, version,
-//     cluster name).
+//     cluster name);
+//   - queue.declare-ok's message_count, which RabbitMQ counts ahead of publishes its
+//     queue processes have not taken yet, is shown as '#'.
 // Nothing else is touched, and no frame is dropped.
 struct normalised_event {
     std::size_t step = 0;
@@ -26,7 +28,17 @@ struct normalised_event {
     event original;
 };
 
-using stream_key = std::pair<int, std::uint16_t>;  // connection, channel
+// Where events are compared in order: a connection's channel, and on it a lane.
+// Lane 0 holds the channel's replies and closes in order; lane 1 what RabbitMQ's queue
+// processes send on their own time (basic.deliver, basic.cancel from the broker, the
+// confirms basic.ack and basic.nack), ordered among themselves but not with lane 0: a
+// reply to the channel's next method may overtake a delivery there.
+struct stream_key {
+    int connection = 0;
+    std::uint16_t channel = 0;
+    int lane = 0;
+    auto operator<=>(const stream_key&) const = default;
+};
 using normalised_transcript = std::map<stream_key, std::vector<normalised_event>>;
 
 normalised_transcript normalise(const transcript& t, std::string_view prefix);
