@@ -366,6 +366,7 @@ bool amqp_driver::read_some(clock::time_point deadline)
         process_frames();
     } else if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
         closed_ = true;
+        reset_ = n < 0 && errno == ECONNRESET;
     }
     return true;
 }
@@ -529,9 +530,16 @@ std::string amqp_driver::read_until_closed()
             bytes.append(chunk, std::size_t(n));
         } else if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
             closed_ = true;
+            reset_ = n < 0 && errno == ECONNRESET;
         }
     }
     return bytes;
+}
+
+void amqp_driver::shut_down_writing()
+{
+    if (fd_ < 0) throw failure("shutdown: not connected");
+    if (::shutdown(fd_, SHUT_WR) != 0) throw failure("shutdown: " + errno_text(errno));
 }
 
 void amqp_driver::expect_heartbeat()

@@ -195,6 +195,10 @@ public:
     // such as the protocol header a server sends back to a wrong one).
     std::string read_until_closed();
     bool socket_closed() const noexcept { return closed_; }
+    // Whether the server ended the socket with an RST (ECONNRESET) rather than a FIN.
+    bool socket_reset() const noexcept { return reset_; }
+    // Half-closes the socket (FIN): nothing more is sent, what comes is still read.
+    void shut_down_writing();
 
     // Heartbeat frames received so far, and a bounded wait for the next one.
     std::size_t heartbeats() const noexcept { return heartbeats_; }
@@ -216,6 +220,7 @@ private:
     std::chrono::milliseconds timeout_;
     int fd_ = -1;
     bool closed_ = false;
+    bool reset_ = false;
     protocol::frame_reader reader_;
     std::map<std::uint16_t, protocol::command_assembler> assemblers_;
     std::map<std::uint16_t, std::deque<protocol::command>> inbox_;

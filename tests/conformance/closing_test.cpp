@@ -87,5 +87,24 @@ TEST_F(closing, a_connection_close_crossing_the_brokers_is_answered_and_ours_awa
     d.expect_socket_closed();
 }
 
+// RabbitMQ's listeners set SO_LINGER to 0: when it ends a connection itself, the
+// client sees a reset, not an end of file.
+TEST_F(closing, a_client_that_half_closes_without_a_close_is_reset)
+{
+    amqp_driver d = connect_channel();
+    d.shut_down_writing();
+    d.expect_socket_closed();
+    EXPECT_TRUE(d.socket_reset());
+}
+
+TEST_F(closing, a_wrong_protocol_header_gets_the_right_one_and_a_reset)
+{
+    amqp_driver d(url());
+    d.open_socket();
+    d.send_bytes("GET / HTTP/1.1\r\n");
+    EXPECT_EQ(d.read_until_closed(), std::string_view("AMQP\x00\x00\x09\x01", 8));
+    EXPECT_TRUE(d.socket_reset());
+}
+
 }  // namespace
 }  // namespace amqp::test

@@ -26,6 +26,7 @@ public:
     }
     void close() override { end_->close(); }
     void reset() override { end_->reset(); }
+    void end() override { end_->close(); }
     const std::string& peer() const override { return peer_; }
     asio::any_io_executor get_executor() override { return executor_; }
 

@@ -161,8 +161,9 @@ void session::close_stream()
     heartbeat_->cancel();
     close_deadline_->cancel();
     for (auto& t : fault_timers_) t->cancel();
-    if (dropping_ && *dropping_) stream_->reset();
-    else stream_->close();
+    if (!dropping_) stream_->end();
+    else if (*dropping_) stream_->reset();
+    else stream_->close();  // a drop fault: a clean close, as documented
     connection_.transport_closed();
     if (on_closed_) on_closed_(this);
 }

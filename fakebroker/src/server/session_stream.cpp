@@ -50,6 +50,7 @@ public:
     }
     void close() override { close_socket(socket_, false); }
     void reset() override { close_socket(socket_, true); }
+    void end() override { reset(); }
     const std::string& peer() const override { return peer_; }
     asio::any_io_executor get_executor() override { return socket_.get_executor(); }
 
@@ -86,6 +87,7 @@ public:
     }
     void close() override { close_socket(stream_.next_layer(), false); }
     void reset() override { close_socket(stream_.next_layer(), true); }
+    void end() override { reset(); }
     const std::string& peer() const override { return peer_; }
     asio::any_io_executor get_executor() override { return stream_.get_executor(); }
 

@@ -30,6 +30,11 @@ public:
     virtual void close() = 0;
     // An abortive close (RST): what the peer has not read yet may be lost.
     virtual void reset() = 0;
+    // How the broker ends a connection of its own accord. RabbitMQ's listeners set
+    // SO_LINGER to 0, so over TCP (and TLS) that is an RST, which clients report as a
+    // reset rather than an end of file; a pipe closes cleanly, since its reset would
+    // also take back what the peer has not read yet.
+    virtual void end() = 0;
     // "127.0.0.1:53412", or the name a pipe was attached with.
     virtual const std::string& peer() const = 0;
     virtual asio::any_io_executor get_executor() = 0;
