@@ -40,6 +40,20 @@ TEST(differences, a_refused_login_names_the_unknown_user)
     EXPECT_TRUE(client.connection().finished());
 }
 
+TEST(differences, server_properties_name_the_fake_beside_rabbitmqs_product_and_version)
+{
+    broker_state broker({});
+    model_client client(broker);
+    client.send_bytes(amqp_0_9_1_header);
+    const auto start = client.expect<proto::connection_start>();
+    const auto text = [&](const char* key) { return *start.server_properties.find(key)->string(); };
+    EXPECT_EQ(text("product"), "RabbitMQ");
+    EXPECT_EQ(text("version"), "3.10.8");
+    EXPECT_EQ(text("platform"), "C++20");
+    EXPECT_EQ(text("copyright"), "amqp-fake");
+    EXPECT_EQ(text("cluster_name"), "fakebroker@localhost");
+}
+
 TEST(differences, a_vhost_of_slashes_alone_points_at_the_default_vhost)
 {
     broker_state broker({});
