@@ -57,7 +57,7 @@ int main(int argc, char** argv)
     bool no_shrink = false;
     bool tolerate_known = false;
     int max_steps = 40;
-    int step_timeout_ms = 2000;
+    int step_timeout_ms = 1000;
     app.add_option("--url", url, "the broker to compare with (RabbitMQ); without, a second embedded broker");
     app.add_option("--seeds", seeds, "a seed range, A-B");
     app.add_option("--seed", seed, "one seed");
@@ -133,12 +133,12 @@ int main(int argc, char** argv)
 
         // Confirm on a second run: a divergence that does not come back is timing, not
         // behaviour, and is reported as such.
+        // The earliest one is shrunk: later ones are often its consequences.
         const divergence* first_bad = nullptr;
+        const auto step_of = [](const divergence& d) { return d.first ? d.first->step : d.second ? d.second->step : 0; };
         for (const divergence& d : r.divergences) {
-            if (d.allowed.empty() || (!d.deliberate && !tolerate_known)) {
-                first_bad = &d;
-                break;
-            }
+            if (!d.allowed.empty() && (d.deliberate || tolerate_known)) continue;
+            if (!first_bad || step_of(d) < step_of(*first_bad)) first_bad = &d;
         }
         const std::string signature = first_bad->signature();
         const auto still = [&](const conversation& candidate) {

@@ -395,6 +395,8 @@ bool caught_up(const side& a, const side& b, clock::time_point grace_end)
             bool parted = false;
             for (std::size_t k = 0; k < have && !parted; ++k) parted = shape(events[k]) != shape(theirs[k]);
             if (parted) continue;
+            // A connection the server has closed sends nothing more but the socket's end.
+            if (sb->done() && !(have + 1 == wanted && events.back().what == event::kind::socket_closed)) continue;
             // A socket close the first side saw right after its client's close-ok:
             // waited for only until the grace ends.
             const bool only_eof_missing = have + 1 == wanted && events.back().what == event::kind::socket_closed;

@@ -40,7 +40,7 @@ std::unique_ptr<target> make_url_target(const std::string& url);
 
 struct run_options {
     // How long to wait for the second broker to send what the first one did, per step.
-    std::chrono::milliseconds step_timeout{2000};
+    std::chrono::milliseconds step_timeout{1000};
     // How long to wait for the server to close the socket after the close-ok that
     // answers the client's connection.close, when the first broker did.
     std::chrono::milliseconds close_grace{200};
