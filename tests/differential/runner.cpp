@@ -309,7 +309,12 @@ struct side {
         const auto i = std::size_t(s.connection);
         switch (s.what) {
         case step::kind::connect: {
-            if (sessions[i]) return;
+            // A connection the generator believes closed that the server has not
+            // closed yet (RabbitMQ may take its time): the client gives up on it.
+            if (sessions[i]) {
+                broker.close(s.connection);
+                sessions[i].reset();
+            }
             record.connections[i].connected = true;
             sessions[i] = std::make_unique<session>(
                 "guest", s.credentials == login::wrong_password ? "wrong-password" : "guest",
