@@ -263,5 +263,25 @@ TEST_F(exchange, unbind_of_missing_exchanges_and_bindings_is_ok)
     d.close();
 }
 
+TEST_F(exchange, an_empty_type_is_invalid_rather_than_unknown)
+{
+    amqp_driver d = connect_channel();
+    d.send(1, declare_exchange(unique_name("x"), ""));
+    const proto::connection_close close = d.expect_connection_close(reply_code::command_invalid);
+    EXPECT_EQ(close.reply_text, "COMMAND_INVALID - invalid exchange type ''");
+    d.expect_socket_closed();
+}
+
+TEST_F(exchange, exchange_bind_with_both_missing_names_the_source)
+{
+    amqp_driver d = connect_channel();
+    const std::string destination = unique_name("missing-destination");
+    const std::string source = unique_name("missing-source");
+    d.send(1, bind_exchange(destination, source));
+    const proto::channel_close close = d.expect_channel_close(1, reply_code::not_found);
+    EXPECT_EQ(close.reply_text, "NOT_FOUND - no exchange '" + source + "' in vhost '/'");
+    d.close();
+}
+
 }  // namespace
 }  // namespace amqp::test

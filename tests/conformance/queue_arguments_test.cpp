@@ -309,5 +309,57 @@ TEST_F(queue_arguments, invalid_argument_values_are_406)
     d.close();
 }
 
+// The texts RabbitMQ 3.10 gives each argument it refuses, and which one it names when
+// several are wrong.
+TEST_F(queue_arguments, each_refused_argument_has_rabbitmqs_text)
+{
+    amqp_driver d = connect_channel();
+    const std::string q = queue_name();
+    const std::string for_queue = "for queue '" + q + "' in vhost '/'";
+    auto expect_refusal = [&](const proto::field_table& arguments, const std::string& text) {
+        SCOPED_TRACE(text);
+        d.send(1, declare_queue(q, arguments));
+        const proto::channel_close close = d.expect_channel_close(1, reply_code::precondition_failed);
+        EXPECT_EQ(close.reply_text, "PRECONDITION_FAILED - " + text);
+        d.open_channel(1);
+    };
+    const auto unacceptable = [&](const char* key) {
+        return std::string("invalid arg '") + key + "' " + for_queue + ": {unacceptable_type,signedint}";
+    };
+    expect_refusal({{"x-dead-letter-exchange", std::int32_t(5)}},
+                   "invalid type 'signedint' for arg 'x-dead-letter-exchange' in queue '" + q + "' in vhost '/'");
+    expect_refusal({{"x-dead-letter-routing-key", std::string("k")}},
+                   "invalid arg 'x-dead-letter-routing-key' " + for_queue + ": routing_key_but_no_dlx_defined");
+    expect_refusal({{"x-dead-letter-exchange", std::string("")}, {"x-dead-letter-routing-key", std::int32_t(5)}},
+                   unacceptable("x-dead-letter-routing-key"));
+    expect_refusal({{"x-overflow", std::int32_t(5)}}, unacceptable("x-overflow"));
+    expect_refusal({{"x-single-active-consumer", std::int32_t(5)}}, unacceptable("x-single-active-consumer"));
+    expect_refusal({{"x-queue-mode", std::int32_t(5)}}, unacceptable("x-queue-mode"));
+    expect_refusal({{"x-queue-type", std::int32_t(5)}}, unacceptable("x-queue-type"));
+    expect_refusal({{"x-queue-mode", std::string("weird")}},
+                   "invalid arg 'x-queue-mode' " + for_queue + ": \"unsupported queue mode 'weird'\"");
+    expect_refusal({{"x-queue-version", std::int32_t(3)}},
+                   "invalid arg 'x-queue-version' " + for_queue + ": \"unsupported queue version '3'\"");
+    expect_refusal({{"x-delivery-limit", std::int32_t(5)}},
+                   "invalid arg 'x-delivery-limit' " + for_queue + " of queue type rabbit_classic_queue");
+    expect_refusal({{"x-max-age", std::string("1D")}},
+                   "invalid arg 'x-max-age' " + for_queue + " of queue type rabbit_classic_queue");
+    // Several wrong: the queue type first, then x-expires before x-message-ttl, and the
+    // arguments of other queue types last.
+    expect_refusal({{"x-message-ttl", std::string("x")}, {"x-queue-type", std::int32_t(5)}},
+                   unacceptable("x-queue-type"));
+    expect_refusal({{"x-message-ttl", std::string("x")}, {"x-expires", std::string("x")}},
+                   "invalid arg 'x-expires' " + for_queue + ": \"expected integer, got longstr\"");
+    expect_refusal({{"x-delivery-limit", std::int32_t(5)}, {"x-max-priority", std::int32_t(300)}},
+                   "invalid arg 'x-max-priority' " + for_queue + ": {max_value_exceeded,300}");
+
+    // What is accepted: lazy mode, queue version 2, a routing key with a DLX.
+    d.rpc<proto::queue_declare_ok>(1, declare_queue(q, {{"x-queue-mode", std::string("lazy")},
+                                                        {"x-queue-version", std::int32_t(2)},
+                                                        {"x-dead-letter-exchange", std::string("")},
+                                                        {"x-dead-letter-routing-key", std::string("k")}}));
+    d.close();
+}
+
 }  // namespace
 }  // namespace amqp::test

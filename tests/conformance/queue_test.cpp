@@ -379,5 +379,45 @@ TEST_F(queue, nowait_declare_gets_no_reply)
     d.close();
 }
 
+TEST_F(queue, bind_with_both_missing_names_the_exchange)
+{
+    amqp_driver d = connect_channel();
+    const std::string missing_queue = unique_name("missing-q");
+    const std::string missing_exchange = unique_name("missing-x");
+    d.send(1, bind_queue(missing_queue, missing_exchange, "k"));
+    const proto::channel_close close = d.expect_channel_close(1, reply_code::not_found);
+    EXPECT_EQ(close.reply_text, "NOT_FOUND - no exchange '" + missing_exchange + "' in vhost '/'");
+    d.close();
+}
+
+TEST_F(queue, a_passive_declare_of_an_empty_name_is_404_even_after_a_declare)
+{
+    // Other queue methods take "" for the channel's last declared queue; this one does not.
+    amqp_driver d = connect_channel();
+    proto::queue_declare server_named = declare_queue("");
+    server_named.exclusive = true;
+    d.rpc<proto::queue_declare_ok>(1, server_named);
+    proto::queue_declare passive = declare_queue("");
+    passive.passive = true;
+    d.send(1, passive);
+    const proto::channel_close close = d.expect_channel_close(1, reply_code::not_found);
+    EXPECT_EQ(close.reply_text, "NOT_FOUND - no queue '' in vhost '/'");
+    EXPECT_EQ(close.class_id, 50);
+    EXPECT_EQ(close.method_id, 10);
+    d.close();
+}
+
+TEST_F(queue, deleting_a_queue_answers_delete_ok_before_cancelling_the_channels_own_consumer)
+{
+    amqp_driver d = connect_channel();
+    const std::string q = queue_name();
+    d.rpc<proto::queue_declare_ok>(1, declare_queue(q));
+    const auto tag = d.rpc<proto::basic_consume_ok>(1, consume_from(q)).consumer_tag;
+    d.send(1, delete_queue(q));
+    d.expect<proto::queue_delete_ok>(1);
+    EXPECT_EQ(d.expect<proto::basic_cancel>(1).consumer_tag, tag);
+    d.close();
+}
+
 }  // namespace
 }  // namespace amqp::test

@@ -150,5 +150,22 @@ TEST_F(quorum_queue, consuming_under_a_global_prefetch_is_not_implemented)
     d.expect_socket_closed();
 }
 
+TEST_F(quorum_queue, delete_with_if_unused_or_if_empty_is_540_not_implemented)
+{
+    for (const bool if_unused : {true, false}) {
+        SCOPED_TRACE(if_unused ? "if-unused" : "if-empty");
+        amqp_driver d = connect_channel();
+        const std::string q = queue_name();
+        d.rpc<proto::queue_declare_ok>(1, declare_quorum(q));
+        d.send(1, delete_queue(q, if_unused, !if_unused));
+        const proto::connection_close close = d.expect_connection_close(reply_code::not_implemented);
+        EXPECT_EQ(close.reply_text, "NOT_IMPLEMENTED - cannot delete queue '" + q + "' in vhost '/'. queue.delete " +
+                                        "operations with " + (if_unused ? "if-unused" : "if-empty") +
+                                        " flag set are not supported by quorum queues");
+        EXPECT_EQ(close.class_id, 50);
+        EXPECT_EQ(close.method_id, 40);
+    }
+}
+
 }  // namespace
 }  // namespace amqp::test

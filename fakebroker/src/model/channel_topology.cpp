@@ -97,7 +97,12 @@ std::optional<error> server_channel::exchange_declare(const proto::exchange_decl
     std::optional<exchange_type> type;
     if (!m.passive) {
         type = parse_exchange_type(m.type);
-        if (!type) return error{reply_code::command_invalid, "unknown exchange type '" + m.type + "'"};
+        // RabbitMQ says "invalid" for a name that is an Erlang atom it knows but no
+        // exchange type ('' is one), "unknown" for the rest.
+        if (!type) {
+            return error{reply_code::command_invalid,
+                         std::string(m.type.empty() ? "invalid" : "unknown") + " exchange type '" + m.type + "'"};
+        }
     }
     if (m.exchange.empty()) {
         return error{reply_code::access_refused, "operation not permitted on the default exchange"};
@@ -185,10 +190,12 @@ std::optional<error> server_channel::exchange_bind(const proto::exchange_bind& m
         if (!m.nowait) connection_.send(number_, proto::exchange_unbind_ok{});
         return std::nullopt;
     }
-    exchange* destination = v.find_exchange(m.destination);
-    if (!destination) return error{reply_code::not_found, "no " + in_vhost("exchange", m.destination, v.name())};
+    // The source first, as for queue.bind.
     exchange* source = v.find_exchange(m.source);
     if (!source) return error{reply_code::not_found, "no " + in_vhost("exchange", m.source, v.name())};
+    if (!v.find_exchange(m.destination)) {
+        return error{reply_code::not_found, "no " + in_vhost("exchange", m.destination, v.name())};
+    }
     if (source->type() == exchange_type::headers) {
         if (auto invalid = validate_x_match(m.arguments)) return error{reply_code::precondition_failed, *invalid};
     }
@@ -202,6 +209,9 @@ std::optional<error> server_channel::queue_declare(const proto::queue_declare& m
     vhost& v = connection_.vhost();
     const clock::time_point now = connection_.broker().now();
     if (m.passive) {
+        // Unlike the other queue methods, a passive declare does not take an empty name
+        // for the channel's last queue (RabbitMQ 3.10).
+        if (m.queue.empty()) return error{reply_code::not_found, "no " + in_vhost("queue", "", v.name())};
         std::string name;
         if (auto e = resolve_queue_name(m.queue, name)) return e;
         std::shared_ptr<queue> q;
@@ -256,6 +266,12 @@ std::optional<error> server_channel::queue_declare(const proto::queue_declare& m
             }
         }
     } else {
+        if (const proto::field_value* dlx = m.arguments.find("x-dead-letter-exchange"); dlx && !dlx->string()) {
+            // The channel's check, before the queue's own argument checks.
+            return error{reply_code::precondition_failed,
+                         std::string("invalid type '") + erlang_type_name(*dlx) +
+                             "' for arg 'x-dead-letter-exchange' in " + in_vhost("queue", name, v.name())};
+        }
         if (auto e = check_forwarding(m.arguments, "x-dead-letter-exchange", resource_kind::queue, name)) return e;
         queue_arguments parsed;
         if (auto invalid = queue_arguments::parse(m.arguments, name, v.name(), parsed)) {
@@ -311,10 +327,11 @@ std::optional<error> server_channel::queue_bind(const proto::queue_bind& m)
         return error{reply_code::access_refused, "operation not permitted on the default exchange"};
     }
     if (auto e = check_permission(access::read, resource_kind::exchange, m.exchange)) return e;
-    std::shared_ptr<queue> q;
-    if (auto e = find_named_queue(name, q)) return e;
+    // RabbitMQ looks for the source first: with both missing, the exchange is named.
     exchange* source = v.find_exchange(m.exchange);
     if (!source) return error{reply_code::not_found, "no " + in_vhost("exchange", m.exchange, v.name())};
+    std::shared_ptr<queue> q;
+    if (auto e = find_named_queue(name, q)) return e;
     if (auto e = check_exclusive(*q)) return e;
     if (source->type() == exchange_type::headers) {
         if (auto invalid = validate_x_match(m.arguments)) return error{reply_code::precondition_failed, *invalid};
@@ -375,14 +392,26 @@ std::optional<error> server_channel::queue_delete(const proto::queue_delete& m)
         return std::nullopt;
     }
     if (auto e = check_exclusive(*q)) return e;
+    if (q->quorum() && (m.if_unused || m.if_empty)) {
+        // RabbitMQ 3.10's quorum queues refuse both flags, as a connection error.
+        return error{reply_code::not_implemented,
+                     "cannot delete " + in_vhost("queue", name, v.name()) + ". queue.delete operations with " +
+                         (m.if_unused ? "if-unused" : "if-empty") +
+                         " flag set are not supported by quorum queues"};
+    }
     if (m.if_unused && q->consumer_count() > 0) {
         return error{reply_code::precondition_failed, in_vhost("queue", name, v.name()) + " in use"};
     }
     if (m.if_empty && q->ready_count() > 0) {
         return error{reply_code::precondition_failed, in_vhost("queue", name, v.name()) + " not empty"};
     }
+    deleting_queue_ = true;
     const std::size_t count = v.delete_queue(name);
+    deleting_queue_ = false;
     if (!m.nowait) connection_.send(number_, proto::queue_delete_ok{std::uint32_t(count)});
+    for (const std::string& tag : std::exchange(cancels_after_delete_, {})) {
+        connection_.send(number_, proto::basic_cancel{tag, true});
+    }
     return std::nullopt;
 }
 

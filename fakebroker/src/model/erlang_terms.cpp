@@ -220,4 +220,9 @@ std::string wrong_type(const char* expected, const protocol::field_value& v)
     return std::string("\"expected ") + expected + ", got " + erlang_type_name(v) + "\"";
 }
 
+std::string unacceptable_type(const protocol::field_value& v)
+{
+    return std::string("{unacceptable_type,") + erlang_type_name(v) + "}";
+}
+
 }  // namespace amqp::fakebroker

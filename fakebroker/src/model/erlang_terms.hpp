@@ -24,6 +24,8 @@ std::string invalid_arg(const std::string& key, const std::string& queue, const 
                         const std::string& why);
 // "\"expected integer, got longstr\"", quotes included, as RabbitMQ prints it.
 std::string wrong_type(const char* expected, const protocol::field_value& v);
+// "{unacceptable_type,signedint}": the other way RabbitMQ refuses an argument's type.
+std::string unacceptable_type(const protocol::field_value& v);
 
 inline std::string erlang_binary(std::string_view bytes)
 {

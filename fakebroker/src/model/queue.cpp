@@ -37,28 +37,38 @@ std::optional<std::string> queue_arguments::parse(const protocol::field_table& a
                                                   const std::string& queue,
                                                   const std::string& vhost, queue_arguments& out)
 {
-    if (auto e = non_negative_int(args, "x-message-ttl", queue, vhost, out.message_ttl_ms)) return e;
-    if (auto e = non_negative_int(args, "x-expires", queue, vhost, out.expires_ms, true)) return e;
-    if (auto e = non_negative_int(args, "x-max-length", queue, vhost, out.max_length)) return e;
-    if (auto e = non_negative_int(args, "x-max-length-bytes", queue, vhost, out.max_length_bytes)) {
-        return e;
-    }
-    if (const field_value* v = args.find("x-overflow")) {
+    // In RabbitMQ 3.10's order, which decides the text when several are wrong: the
+    // queue type, then rabbit_amqqueue's declare_args, then the arguments the type
+    // does not support.
+    if (const field_value* v = args.find("x-queue-type")) {
         const std::string* s = v->string();
-        if (!s || (*s != "drop-head" && *s != "reject-publish" && *s != "reject-publish-dlx")) {
-            return invalid_arg("x-overflow", queue, vhost, s ? "invalid_overflow" : wrong_type("longstr", *v));
+        if (!s) return invalid_arg("x-queue-type", queue, vhost, unacceptable_type(*v));
+        if (*s == "stream") {
+            // Streams (offsets, non-destructive reads) are not modelled; say so rather than pretend.
+            return invalid_arg("x-queue-type", queue, vhost, "stream queues are not supported by this broker");
         }
-        out.reject_publish = *s != "drop-head";
+        if (*s != "classic" && *s != "quorum") {
+            return invalid_arg("x-queue-type", queue, vhost, "\"unsupported queue type '" + *s + "'\"");
+        }
+        out.quorum = *s == "quorum";
     }
+    if (auto e = non_negative_int(args, "x-expires", queue, vhost, out.expires_ms, true)) return e;
+    if (auto e = non_negative_int(args, "x-message-ttl", queue, vhost, out.message_ttl_ms)) return e;
+    // x-dead-letter-exchange's type is checked by the channel before (server_channel::queue_declare).
     if (const field_value* v = args.find("x-dead-letter-exchange")) {
-        const std::string* s = v->string();
-        if (!s) return invalid_arg("x-dead-letter-exchange", queue, vhost, wrong_type("longstr", *v));
-        out.dead_letter_exchange = *s;
+        if (const std::string* s = v->string()) out.dead_letter_exchange = *s;
     }
     if (const field_value* v = args.find("x-dead-letter-routing-key")) {
         const std::string* s = v->string();
-        if (!s) return invalid_arg("x-dead-letter-routing-key", queue, vhost, wrong_type("longstr", *v));
+        if (!s) return invalid_arg("x-dead-letter-routing-key", queue, vhost, unacceptable_type(*v));
+        if (!args.find("x-dead-letter-exchange")) {
+            return invalid_arg("x-dead-letter-routing-key", queue, vhost, "routing_key_but_no_dlx_defined");
+        }
         out.dead_letter_routing_key = *s;
+    }
+    if (auto e = non_negative_int(args, "x-max-length", queue, vhost, out.max_length)) return e;
+    if (auto e = non_negative_int(args, "x-max-length-bytes", queue, vhost, out.max_length_bytes)) {
+        return e;
     }
     std::optional<std::int64_t> priority;
     if (auto e = non_negative_int(args, "x-max-priority", queue, vhost, priority)) return e;
@@ -69,25 +79,42 @@ std::optional<std::string> queue_arguments::parse(const protocol::field_table& a
         }
         out.max_priority = static_cast<std::uint8_t>(*priority);
     }
+    if (const field_value* v = args.find("x-overflow")) {
+        const std::string* s = v->string();
+        if (!s) return invalid_arg("x-overflow", queue, vhost, unacceptable_type(*v));
+        if (*s != "drop-head" && *s != "reject-publish" && *s != "reject-publish-dlx") {
+            return invalid_arg("x-overflow", queue, vhost, "invalid_overflow");
+        }
+        out.reject_publish = *s != "drop-head";
+    }
+    // Lazy mode is accepted and makes no difference here.
+    if (const field_value* v = args.find("x-queue-mode")) {
+        const std::string* s = v->string();
+        if (!s) return invalid_arg("x-queue-mode", queue, vhost, unacceptable_type(*v));
+        if (*s != "default" && *s != "lazy") {
+            return invalid_arg("x-queue-mode", queue, vhost, "\"unsupported queue mode '" + *s + "'\"");
+        }
+    }
+    std::optional<std::int64_t> version;
+    if (auto e = non_negative_int(args, "x-queue-version", queue, vhost, version)) return e;
+    if (version && *version != 1 && *version != 2) {
+        return invalid_arg("x-queue-version", queue, vhost,
+                           "\"unsupported queue version '" + std::to_string(*version) + "'\"");
+    }
     if (const field_value* v = args.find("x-single-active-consumer")) {
         const bool* b = v->get_if<bool>();
-        if (!b) return invalid_arg("x-single-active-consumer", queue, vhost, wrong_type("bool", *v));
+        if (!b) return invalid_arg("x-single-active-consumer", queue, vhost, unacceptable_type(*v));
         out.single_active_consumer = *b;
     }
-    if (const field_value* v = args.find("x-queue-type")) {
-        const std::string* s = v->string();
-        if (!s) {
-            return invalid_arg("x-queue-type", queue, vhost,
-                               std::string("{unacceptable_type,") + erlang_type_name(*v) + "}");
+    if (!out.quorum) {
+        for (const char* key : {"x-max-in-memory-length", "x-max-in-memory-bytes", "x-delivery-limit", "x-max-age",
+                                "x-stream-max-segment-size-bytes", "x-initial-cluster-size",
+                                "x-queue-leader-locator", "x-quorum-initial-group-size"}) {
+            if (args.find(key)) {
+                return std::string("invalid arg '") + key + "' for queue '" + queue + "' in vhost '" + vhost +
+                       "' of queue type rabbit_classic_queue";
+            }
         }
-        if (*s == "stream") {
-            // Streams (offsets, non-destructive reads) are not modelled; say so rather than pretend.
-            return invalid_arg("x-queue-type", queue, vhost, "stream queues are not supported by this broker");
-        }
-        if (*s != "classic" && *s != "quorum") {
-            return invalid_arg("x-queue-type", queue, vhost, "\"unsupported queue type '" + *s + "'\"");
-        }
-        out.quorum = *s == "quorum";
     }
     // RabbitMQ ignores a delivery limit that is not a non-negative integer.
     std::int64_t limit;

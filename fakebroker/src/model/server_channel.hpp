@@ -125,6 +125,10 @@ private:
     std::uint16_t prefetch_count_ = 0;         // for new consumers
     std::uint16_t global_prefetch_count_ = 0;  // shared by the channel
     std::string last_queue_;  // the queue name an empty name refers to
+    // While this channel deletes a queue, the basic.cancel of its own consumers of it
+    // waits: RabbitMQ sends them after queue.delete-ok.
+    bool deleting_queue_ = false;
+    std::vector<std::string> cancels_after_delete_;
     std::string reply_consumer_tag_;  // direct reply-to, when consuming it
     std::string reply_token_;
 
