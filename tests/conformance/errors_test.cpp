@@ -87,6 +87,23 @@ TEST_F(errors, method_on_a_closed_channel_is_504)
     expect_close(d, reply_code::channel_error, "CHANNEL_ERROR - expected 'channel.open'", 60, 10);
 }
 
+// RabbitMQ's channel expands "" (the last declared queue) before it checks that it was
+// opened: on a channel never opened, those methods close the channel, not the connection.
+TEST_F(errors, an_empty_queue_name_on_a_channel_never_opened_is_a_404_channel_close)
+{
+    amqp_driver d = connect();
+    d.send(3, get_from(""));
+    const proto::channel_close close = d.expect_channel_close(3, reply_code::not_found);
+    EXPECT_EQ(close.reply_text, "NOT_FOUND - no previously declared queue");
+    EXPECT_EQ(close.class_id, 60);
+    EXPECT_EQ(close.method_id, 70);
+    d.send(4, bind_queue("", "amq.direct", "k"));
+    EXPECT_EQ(d.expect_channel_close(4, reply_code::not_found).method_id, 20);
+    // A method that names its queue still needs the channel opened.
+    d.send(3, get_from(unique_name("q")));
+    expect_close(d, reply_code::channel_error, "CHANNEL_ERROR - expected 'channel.open'", 60, 70);
+}
+
 TEST_F(errors, a_closing_channel_ignores_everything_but_close_ok)
 {
     amqp_driver d = connect_channel();

@@ -65,6 +65,18 @@ proto::field_table server_properties()
     };
 }
 
+// Whether m names its queue "" for the channel's most recently declared queue.
+bool uses_last_queue_shortcut(const proto::method& m)
+{
+    if (const auto* get = std::get_if<proto::basic_get>(&m)) return get->queue.empty();
+    if (const auto* consume = std::get_if<proto::basic_consume>(&m)) return consume->queue.empty();
+    if (const auto* purge = std::get_if<proto::queue_purge>(&m)) return purge->queue.empty();
+    if (const auto* del = std::get_if<proto::queue_delete>(&m)) return del->queue.empty();
+    if (const auto* bind = std::get_if<proto::queue_bind>(&m)) return bind->queue.empty();
+    if (const auto* unbind = std::get_if<proto::queue_unbind>(&m)) return unbind->queue.empty();
+    return false;
+}
+
 // RabbitMQ reports method arguments it cannot decode as a frame error.
 error rabbit_decode_error(const error& e, std::span<const std::byte> payload)
 {
@@ -502,6 +514,12 @@ void server_connection::handle_channel_command(std::uint16_t number, proto::comm
             return;
         }
         const proto::method_key key = proto::key_of(c.method);
+        if (uses_last_queue_shortcut(c.method)) {
+            // RabbitMQ's new channel expands the shortcut before it checks that it was
+            // opened, and a channel that never declared a queue has none to expand to.
+            channel_error(number, {reply_code::not_found, "no previously declared queue", key.class_id, key.method_id});
+            return;
+        }
         connection_error({reply_code::channel_error, "expected 'channel.open'", key.class_id, key.method_id});
         return;
     }
