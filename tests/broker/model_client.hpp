@@ -96,7 +96,10 @@ public:
     {
         send_bytes(std::string("AMQP\x00\x00\x09\x01", 8));
         expect<proto::connection_start>();
-        send(0, proto::connection_start_ok{{{"connection_name", std::string("model-test")}},
+        // Announcing what clients announce: RabbitMQ sends basic.cancel only to those that do.
+        const proto::field_table capabilities{{"consumer_cancel_notify", true}};
+        send(0, proto::connection_start_ok{{{"connection_name", std::string("model-test")},
+                                            {"capabilities", capabilities}},
                                            "PLAIN",
                                            std::string("\0", 1) + user + std::string("\0", 1) + password,
                                            "en_US"});

@@ -419,5 +419,21 @@ TEST_F(queue, deleting_a_queue_answers_delete_ok_before_cancelling_the_channels_
     d.close();
 }
 
+TEST_F(queue, only_clients_announcing_consumer_cancel_notify_hear_of_a_deleted_queue)
+{
+    connect_options without_the_capability;
+    without_the_capability.client_properties.set("capabilities", proto::field_table{{"basic.nack", true}});
+    amqp_driver d = connect(without_the_capability);
+    d.open_channel(1);
+    const std::string q = queue_name();
+    d.rpc<proto::queue_declare_ok>(1, declare_queue(q));
+    d.rpc<proto::basic_consume_ok>(1, consume_from(q));
+    d.rpc<proto::queue_delete_ok>(1, delete_queue(q));
+    // A round trip after the delete: a basic.cancel would have come before it.
+    d.rpc<proto::basic_qos_ok>(1, proto::basic_qos{0, 1, false});
+    EXPECT_EQ(d.pending(1), 0u);
+    d.close();
+}
+
 }  // namespace
 }  // namespace amqp::test

@@ -177,9 +177,11 @@ void server_channel::deliver(consumer& c, queue& from, queued_message message, c
 
 void server_channel::cancelled_by_server(consumer& c)
 {
-    // consumer_cancel_notify: tell the client its consumer is gone.
-    if (deleting_queue_) cancels_after_delete_.push_back(c.tag);
-    else connection_.send(number_, proto::basic_cancel{c.tag, true});
+    // consumer_cancel_notify: tell the client its consumer is gone, if it asked to know.
+    if (connection_.client_announces("consumer_cancel_notify")) {
+        if (deleting_queue_) cancels_after_delete_.push_back(c.tag);
+        else connection_.send(number_, proto::basic_cancel{c.tag, true});
+    }
     const std::string tag = c.tag;
     remove_consumer(tag);
 }

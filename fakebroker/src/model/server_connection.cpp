@@ -421,10 +421,7 @@ void server_connection::start_ok(const proto::connection_start_ok& m)
         else text += " (wrong password for user '" + login + "')";
         // Only clients that announce authentication_failure_close get told; RabbitMQ
         // just closes the socket on the others.
-        const auto* capabilities = client_properties_.find("capabilities");
-        const auto* table = capabilities ? capabilities->get_if<proto::field_table>() : nullptr;
-        const auto* flag = table ? table->find("authentication_failure_close") : nullptr;
-        if (flag && *flag == proto::field_value{true}) connection_error({reply_code::access_refused, text});
+        if (client_announces("authentication_failure_close")) connection_error({reply_code::access_refused, text});
         finish();
         return;
     }
@@ -673,12 +670,17 @@ void server_connection::set_blocked(bool blocked, const std::string& reason)
         publisher_held_ = false;
         if (transport_) transport_->resume_reading();
     }
-    const auto* capabilities = client_properties_.find("capabilities");
-    const auto* table = capabilities ? capabilities->get_if<proto::field_table>() : nullptr;
-    const auto* flag = table ? table->find("connection.blocked") : nullptr;
-    if (!flag || *flag != proto::field_value{true}) return;
+    if (!client_announces("connection.blocked")) return;
     if (blocked) send(0, proto::connection_blocked{reason});
     else send(0, proto::connection_unblocked{});
+}
+
+bool server_connection::client_announces(std::string_view capability) const
+{
+    const auto* capabilities = client_properties_.find("capabilities");
+    const auto* table = capabilities ? capabilities->get_if<proto::field_table>() : nullptr;
+    const auto* flag = table ? table->find(capability) : nullptr;
+    return flag && *flag == proto::field_value{true};
 }
 
 void server_connection::continue_input()

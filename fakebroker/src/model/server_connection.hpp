@@ -99,6 +99,9 @@ public:
     const std::string& user_name() const noexcept { return user_; }
     const vhost_access& access() const noexcept { return *access_; }
     std::uint32_t frame_max() const noexcept { return frame_max_; }
+    // Whether the client's capabilities table has this one set to true: RabbitMQ tells
+    // only such clients of blocks, refused logins and cancelled consumers.
+    bool client_announces(std::string_view capability) const;
 
     // Used by channels. Tracing is checked first so that, when it is off (always, on
     // the hot path), no method value is built for it.
