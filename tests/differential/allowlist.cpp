@@ -87,39 +87,11 @@ bool stream_refused(const divergence& d)
            (rabbit && rabbit->reply_code == 406 && rabbit->reply_text.ends_with("of queue type rabbit_stream_queue"));
 }
 
-// A broker bug: after the client's connection.close and the close-ok, the fake
-// closes the socket at once; RabbitMQ waits for the client to close it.
-bool closes_after_close_ok(const divergence& d)
-{
-    if (d.where.channel != 0 || !is_socket_closed(d.first) || d.second) return false;
-    return true;
-}
-
-// A broker bug: the client's channel.close crossing the broker's (the broker closed the
-// channel first) makes the fake close the connection with 504; RabbitMQ keeps it.
-bool crossing_channel_close(const divergence& d)
-{
-    const auto* fake = connection_close_of(d.first);
-    return d.where.channel == 0 && fake && fake->reply_code == 504 && fake->class_id == 20 && fake->method_id == 40;
-}
-
-// A broker bug: unbinding what does not exist: the fake's 404, RabbitMQ 3.10's unbind-ok.
-bool unbind_missing(const divergence& d)
-{
-    const auto* fake = channel_close_of(d.first);
-    return fake && fake->reply_code == 404 &&
-           ((fake->class_id == 50 && fake->method_id == 50 && is<proto::queue_unbind_ok>(d.second)) ||
-            (fake->class_id == 40 && fake->method_id == 40 && is<proto::exchange_unbind_ok>(d.second)));
-}
-
 constexpr std::array entries{
     allowlist_entry{"Refused logins", true, refused_login},
     allowlist_entry{"Unknown vhosts", true, unknown_vhost},
     allowlist_entry{"Unknown class or method id", true, unknown_method},
     allowlist_entry{"Queue types (streams are refused)", true, stream_refused},
-    allowlist_entry{"socket closed at once after close-ok", false, closes_after_close_ok},
-    allowlist_entry{"crossing channel.close closes the connection", false, crossing_channel_close},
-    allowlist_entry{"unbind of a missing queue, exchange or binding", false, unbind_missing},
 };
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "runner.hpp"
 
 #include "amqp_driver.hpp"
+#include "transcript.hpp"
 
 #include <amqp/fakebroker/broker.hpp>
 #include <amqp/runtime/memory_pipe.hpp>
@@ -18,6 +19,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <deque>
+#include <map>
 #include <optional>
 #include <random>
 #include <set>
@@ -304,35 +306,42 @@ struct side {
 
     bool live(int i) const { return sessions[std::size_t(i)] && !sessions[std::size_t(i)]->done(); }
 
-    void apply(const step& s)
+    // Sends the step; false when it is not sent (its connection has ended).
+    bool apply(const step& s)
     {
         const auto i = std::size_t(s.connection);
         switch (s.what) {
         case step::kind::connect: {
             // A connection the generator believes closed that the server has not
             // closed yet (RabbitMQ may take its time): the client gives up on it.
-            if (sessions[i]) {
-                broker.close(s.connection);
-                sessions[i].reset();
-            }
-            record.connections[i].connected = true;
+            if (sessions[i]) end(s.connection);
+            connection_record& r = record.connections[i];
+            r.connected = true;
+            ++r.connects;
             sessions[i] = std::make_unique<session>(
                 "guest", s.credentials == login::wrong_password ? "wrong-password" : "guest",
-                s.credentials == login::unknown_vhost ? "no-such-vhost" : "/", record.connections[i]);
+                s.credentials == login::unknown_vhost ? "no-such-vhost" : "/", r);
             broker.open(s.connection, *sessions[i]);
             sessions[i]->start();
-            break;
+            return true;
         }
         case step::kind::send:
-            if (!live(s.connection)) return;
+            if (!live(s.connection)) return false;
             for (const outgoing& f : s.frames) sessions[i]->send(f, prefix);
-            break;
+            return true;
         case step::kind::disconnect:
-            if (!sessions[i]) return;
-            broker.close(s.connection);
-            sessions[i].reset();
-            break;
+            if (!sessions[i]) return false;
+            end(s.connection);
+            return true;
         }
+        return false;
+    }
+
+    // The client closes the connection's socket.
+    void end(int i)
+    {
+        broker.close(i);
+        sessions[std::size_t(i)].reset();
     }
 
     // After a step: the client closes the sockets of connections that have ended.
@@ -340,10 +349,7 @@ struct side {
     {
         for (int i = 0; i < max_connections; ++i) {
             auto& s = sessions[std::size_t(i)];
-            if (s && s->done() && !s->has_output()) {
-                broker.close(i);
-                s.reset();
-            }
+            if (s && s->done() && !s->has_output()) end(i);
         }
     }
 };
@@ -367,9 +373,6 @@ void collect_names(const conversation& c, std::vector<std::string>& queues, std:
     exchanges.assign(xs.begin(), xs.end());
 }
 
-// The second side has caught up with the first when every channel has at least as
-// many events, and a socket the first side saw closed is closed on the second too
-// (after the client's own close only within the grace period).
 // What an event is, without its arguments: enough to see that two streams have
 // already parted (waiting for more on such a stream is pointless).
 std::uint64_t shape(const event& e)
@@ -378,54 +381,120 @@ std::uint64_t shape(const event& e)
     return std::uint64_t(proto::key_of(e.command.method).packed()) << 8;
 }
 
-// The second side has caught up with the first when every channel has at least as
-// many events, and a socket the first side saw closed is closed on the second too
-// (after the client's own close only within the grace period). Streams that have
-// already diverged, and connections the second side can no longer hear from, are not
-// waited for.
-bool caught_up(const side& a, const side& b, clock::time_point grace_end)
+// The events of a connection's current connect, per channel and lane: what the two
+// brokers' streams are compared by (transcript.hpp). Deliveries and replies on one
+// channel interleave differently on the two brokers; an earlier connect of the
+// connection has nothing to do with this one.
+using lane_key = std::pair<std::uint16_t, int>;
+std::map<lane_key, std::vector<const event*>> current_lanes(const connection_record& r)
 {
+    std::map<lane_key, std::vector<const event*>> out;
+    for (const auto& [channel, events] : r.channels) {
+        for (const event& e : events) {
+            if (e.incarnation == r.connects) out[{channel, lane_of(e)}].push_back(&e);
+        }
+    }
+    return out;
+}
+
+// A stream of the second broker, as play() waits for it.
+struct stream_id {
+    int connection;
+    int incarnation;
+    lane_key lane;
+    auto operator<=>(const stream_id&) const = default;
+};
+
+// The streams on which the second side has not caught up with the first: fewer
+// events, or a socket the first side saw closed still open (after the client's own
+// close only until the grace period ends). Streams that have already parted,
+// connections the second side can no longer hear from, and streams given up on
+// (`stalled`) are not waited for.
+std::vector<stream_id> behind(const side& a, const side& b, clock::time_point grace_end, const std::set<stream_id>& stalled)
+{
+    std::vector<stream_id> out;
     for (std::size_t i = 0; i < a.record.connections.size(); ++i) {
         const connection_record& ra = a.record.connections[i];
         const connection_record& rb = b.record.connections[i];
         const session* sb = b.sessions[i].get();
-        if (!sb || sb->eof() || sb->broken()) continue;
-        for (const auto& [channel, events] : ra.channels) {
-            const auto it = rb.channels.find(channel);
-            static const std::vector<event> none;
-            const std::vector<event>& theirs = it == rb.channels.end() ? none : it->second;
+        if (!sb || sb->eof() || sb->broken() || ra.connects != rb.connects) continue;
+        const auto mine = current_lanes(ra);
+        const auto theirs_all = current_lanes(rb);
+        for (const auto& [lane, events] : mine) {
+            const stream_id id{int(i), ra.connects, lane};
+            if (stalled.count(id)) continue;
+            const auto it = theirs_all.find(lane);
+            static const std::vector<const event*> none;
+            const std::vector<const event*>& theirs = it == theirs_all.end() ? none : it->second;
             const std::size_t wanted = events.size();
             const std::size_t have = theirs.size();
             if (have >= wanted) continue;
             bool parted = false;
-            for (std::size_t k = 0; k < have && !parted; ++k) parted = shape(events[k]) != shape(theirs[k]);
+            for (std::size_t k = 0; k < have && !parted; ++k) parted = shape(*events[k]) != shape(*theirs[k]);
             if (parted) continue;
+            const bool only_eof_missing = have + 1 == wanted && events.back()->what == event::kind::socket_closed;
             // A connection the server has closed sends nothing more but the socket's end.
-            if (sb->done() && !(have + 1 == wanted && events.back().what == event::kind::socket_closed)) continue;
+            if (sb->done() && !only_eof_missing) continue;
             // A socket close the first side saw right after its client's close-ok:
             // waited for only until the grace ends.
-            const bool only_eof_missing = have + 1 == wanted && events.back().what == event::kind::socket_closed;
             if (only_eof_missing && sb->closed_by_client() && clock::now() >= grace_end) continue;
-            return false;
+            out.push_back(id);
         }
     }
-    return true;
+    return out;
 }
 
-void play(side& a, side& b, const step& s, std::size_t index, const run_options& options)
+// What play() keeps between steps.
+struct pairing {
+    // Streams of the second broker that did not catch up within a step's timeout:
+    // the divergence is recorded; waiting for them again at every later step would
+    // only make the run slow.
+    std::set<stream_id> stalled;
+    run_result* result = nullptr;
+};
+
+// After a step: a divergence that the allowlist explains ends its connection on both
+// brokers (the client closes the sockets), so that what would follow on it (a
+// connection the one broker has closed and the other has not, a channel open on one
+// and closed on the other) is not reported as a divergence of its own. A later connect
+// step replaces the connection on both.
+void end_explained(side& a, side& b, std::size_t index, pairing& p)
 {
-    a.apply(s);
+    bool any = false;
+    for (int i = 0; i < max_connections; ++i) any = any || a.sessions[std::size_t(i)] || b.sessions[std::size_t(i)];
+    if (!any) return;
+    const auto found = compare(normalise(a.record, a.prefix), normalise(b.record, b.prefix));
+    for (const divergence& d : found) {
+        if (d.allowed.empty()) continue;
+        const int i = d.where.connection;
+        if (d.where.incarnation != a.record.connections[std::size_t(i)].connects) continue;
+        if (!a.sessions[std::size_t(i)] && !b.sessions[std::size_t(i)]) continue;
+        if (a.sessions[std::size_t(i)]) a.end(i);
+        if (b.sessions[std::size_t(i)]) b.end(i);
+        p.result->ended.emplace_back(index, i);
+    }
+}
+
+void play(side& a, side& b, const step& s, std::size_t index, const run_options& options, pairing& p)
+{
+    p.result->played_first.push_back(a.apply(s));
     a.broker.settle([] { return true; }, clock::now() + options.step_timeout, index);
-    b.apply(s);
+    p.result->played_second.push_back(b.apply(s));
     const auto start = clock::now();
     const auto grace_end = start + options.close_grace;
     if (b.broker.immediate()) {
         b.broker.settle([] { return true; }, start + options.step_timeout, index);
     } else {
-        b.broker.settle([&] { return caught_up(a, b, grace_end); }, start + options.step_timeout, index);
+        // Every reply the first broker gave to the step (and a channel.close with the
+        // client's close-ok to it, which the session answers at once on both) has
+        // arrived on the second broker before the next step goes out, so that both
+        // brokers see the same interleaving.
+        b.broker.settle([&] { return behind(a, b, grace_end, p.stalled).empty(); }, start + options.step_timeout, index);
+        for (const stream_id& id : behind(a, b, grace_end, p.stalled)) p.stalled.insert(id);
     }
     a.reap();
     b.reap();
+    end_explained(a, b, index, p);
 }
 
 }  // namespace
@@ -452,13 +521,15 @@ run_result run_pair(const conversation& c, target& first, target& second, const 
     result.sent = c;
     side a{first, {}, {}, result.prefix};
     side b{second, {}, {}, result.prefix};
+    pairing p;
+    p.result = &result;
 
     std::vector<std::string> queues;
     std::vector<std::string> exchanges;
     collect_names(c, queues, exchanges, result.prefix);
 
     const auto run_all = [&] {
-        for (std::size_t i = 0; i < c.steps.size(); ++i) play(a, b, c.steps[i], i, options);
+        for (std::size_t i = 0; i < c.steps.size(); ++i) play(a, b, c.steps[i], i, options, p);
         // The ending, from what the first broker has open: a synchronous barrier on
         // every open channel (frames the second broker sends beyond the first's are
         // caught before it), then connection.close.
@@ -470,14 +541,14 @@ run_result run_pair(const conversation& c, target& first, target& second, const 
                 barrier.connection = i;
                 barrier.frames.push_back({ch, proto::exchange_declare{0, "amq.direct", "direct", true, false, false, false, false, {}}, {}, {}, {}});
                 result.sent.steps.push_back(barrier);
-                play(a, b, barrier, result.sent.steps.size() - 1, options);
+                play(a, b, barrier, result.sent.steps.size() - 1, options, p);
             }
             if (!a.live(i)) continue;
             step close;
             close.connection = i;
             close.frames.push_back({0, proto::connection_close{200, "Goodbye", 0, 0}, {}, {}, {}});
             result.sent.steps.push_back(close);
-            play(a, b, close, result.sent.steps.size() - 1, options);
+            play(a, b, close, result.sent.steps.size() - 1, options, p);
         }
         for (int i = 0; i < max_connections; ++i) {
             if (a.sessions[std::size_t(i)]) first.close(i);

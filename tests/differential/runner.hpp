@@ -8,6 +8,8 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace amqp::differential {
 
@@ -53,6 +55,14 @@ struct run_result {
     transcript first;
     transcript second;
     std::string prefix;
+    // Per step of `sent`: whether each broker was sent it (a step on a connection that
+    // has ended is not).
+    std::vector<bool> played_first;
+    std::vector<bool> played_second;
+    // Connections the runner ended on both brokers after a step (the step's index and
+    // the connection), because an allowlisted divergence showed on them: what would
+    // follow on them is its consequence.
+    std::vector<std::pair<std::size_t, int>> ended;
 };
 
 // Runs the conversation step by step on `first` (the embedded broker), then on

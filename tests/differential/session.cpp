@@ -114,7 +114,7 @@ void session::server_closed(std::size_t step)
     if (eof_) return;
     eof_ = true;
     done_ = true;
-    record_.channels[0].push_back({event::kind::socket_closed, step, {}, {}});
+    record_.channels[0].push_back({event::kind::socket_closed, step, {}, {}, record_.connects});
 }
 
 void session::receive(std::span<const std::byte> bytes, std::size_t step)
@@ -124,7 +124,7 @@ void session::receive(std::span<const std::byte> bytes, std::size_t step)
     for (;;) {
         proto::decoded_frame d = reader_.next();
         if (d.error) {
-            record_.channels[0].push_back({event::kind::undecodable, step, {}, d.error->reply_text()});
+            record_.channels[0].push_back({event::kind::undecodable, step, {}, d.error->reply_text(), record_.connects});
             broken_ = true;
             done_ = true;
             return;
@@ -134,14 +134,14 @@ void session::receive(std::span<const std::byte> bytes, std::size_t step)
         const std::uint16_t channel = d.frame->channel;
         proto::command_assembler& assembler = assemblers_[channel];
         if (auto error = assembler.add(*d.frame)) {
-            record_.channels[channel].push_back({event::kind::undecodable, step, {}, error->reply_text()});
+            record_.channels[channel].push_back({event::kind::undecodable, step, {}, error->reply_text(), record_.connects});
             broken_ = true;
             done_ = true;
             return;
         }
         if (assembler.complete()) {
             proto::command c = assembler.take();
-            record_.channels[channel].push_back({event::kind::command, step, c, {}});
+            record_.channels[channel].push_back({event::kind::command, step, c, {}, record_.connects});
             on_command(c, channel);
         }
     }

@@ -28,12 +28,18 @@ struct event {
     std::size_t step = 0;
     protocol::command command;
     std::string detail;
+    // Which connect of the connection it belongs to (1 for the first): a connect step
+    // that replaces a connection starts a new one on both brokers.
+    int incarnation = 0;
 };
 
 // Per channel, in arrival order; connection-level methods and the socket's end are on
 // channel 0. Order across channels is not recorded: the protocol does not define it.
 struct connection_record {
     bool connected = false;
+    // How many connect steps this connection has had; the events of the current
+    // connection carry this number.
+    int connects = 0;
     std::map<std::uint16_t, std::vector<event>> channels;
 
     std::size_t size() const;

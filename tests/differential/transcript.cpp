@@ -52,6 +52,8 @@ void number_names(std::string& s, std::string_view marker, std::map<std::string,
     }
 }
 
+}  // namespace
+
 int lane_of(const event& e)
 {
     if (e.what != event::kind::command) return 0;
@@ -60,8 +62,6 @@ int lane_of(const event& e)
                             std::holds_alternative<proto::basic_ack>(m) || std::holds_alternative<proto::basic_nack>(m);
     return queue_side ? 1 : 0;
 }
-
-}  // namespace
 
 std::string render(const event& e)
 {
@@ -96,7 +96,60 @@ std::string render(const event& e)
     return os.str();
 }
 
-normalised_transcript normalise(const transcript& t, std::string_view prefix)
+namespace {
+
+// A consumer_count shown as "lazy": a quorum queue's, in or right after a step in which
+// a channel or connection ended.
+bool lazy_count(const event& e, std::string_view prefix, const comparison_context& context)
+{
+    if (e.what != event::kind::command) return false;
+    const auto* ok = std::get_if<proto::queue_declare_ok>(&e.command.method);
+    if (!ok || !ok->queue.starts_with(prefix) || prefix.empty()) return false;
+    if (!context.quorum_queues.count("@" + ok->queue.substr(prefix.size()))) return false;
+    return context.channel_end_steps.count(e.step) || (e.step > 0 && context.channel_end_steps.count(e.step - 1));
+}
+
+bool ends_a_channel(const event& e)
+{
+    if (e.what == event::kind::socket_closed) return true;
+    if (e.what != event::kind::command) return false;
+    const auto& m = e.command.method;
+    return std::holds_alternative<proto::channel_close>(m) || std::holds_alternative<proto::channel_close_ok>(m) ||
+           std::holds_alternative<proto::connection_close>(m) || std::holds_alternative<proto::connection_close_ok>(m);
+}
+
+}  // namespace
+
+comparison_context context_of(const conversation& c, const transcript& first, const transcript& second,
+                              const std::vector<std::size_t>& extra_end_steps)
+{
+    comparison_context context;
+    for (std::size_t i = 0; i < c.steps.size(); ++i) {
+        const step& s = c.steps[i];
+        if (s.what != step::kind::send) context.channel_end_steps.insert(i);
+        for (const outgoing& f : s.frames) {
+            const auto* q = std::get_if<proto::queue_declare>(&f.method);
+            if (!q || !q->queue.starts_with('@')) continue;
+            const proto::field_value* type = q->arguments.find("x-queue-type");
+            if (!type) continue;
+            const auto* name = std::get_if<std::string>(&type->variant());
+            if (name && *name == "quorum") context.quorum_queues.insert(q->queue);
+        }
+    }
+    for (const transcript* t : {&first, &second}) {
+        for (const connection_record& r : t->connections) {
+            for (const auto& [channel, events] : r.channels) {
+                for (const event& e : events) {
+                    if (ends_a_channel(e)) context.channel_end_steps.insert(e.step);
+                }
+            }
+        }
+    }
+    context.channel_end_steps.insert(extra_end_steps.begin(), extra_end_steps.end());
+    return context;
+}
+
+normalised_transcript normalise(const transcript& t, std::string_view prefix, const comparison_context& context)
 {
     struct item {
         std::size_t step;
@@ -121,10 +174,15 @@ normalised_transcript normalise(const transcript& t, std::string_view prefix)
     normalised_transcript out;
     for (const item& it : items) {
         std::string text = render(*it.e);
+        std::optional<std::uint32_t> lazy;
+        if (lazy_count(*it.e, prefix, context)) {
+            lazy = std::get<proto::queue_declare_ok>(it.e->command.method).consumer_count;
+            text = text.substr(0, text.rfind("consumer_count=")) + "consumer_count=lazy)";
+        }
         replace_all(text, prefix, "@");
         number_names(text, "amq.gen-", generated);
         number_names(text, "amq.ctag-", tags);
-        out[{it.connection, it.channel, lane_of(*it.e)}].push_back({it.step, std::move(text), *it.e});
+        out[{it.connection, it.channel, lane_of(*it.e), it.e->incarnation}].push_back({it.step, std::move(text), *it.e, lazy});
     }
     return out;
 }
@@ -152,11 +210,17 @@ std::string divergence::signature() const
 std::string divergence::describe() const
 {
     std::ostringstream os;
-    os << "connection " << where.connection << ", channel " << where.channel << (where.lane ? " (deliveries)" : "") << ", event " << index;
+    os << "connection " << where.connection;
+    if (where.incarnation > 1) os << " (connect " << where.incarnation << ")";
+    os << ", channel " << where.channel << (where.lane ? " (deliveries)" : "") << ", event " << index;
     if (first) os << " (step " << first->step << ")";
     else if (second) os << " (step " << second->step << ")";
-    os << ":\n    embedded broker: " << (first ? first->text : "nothing") << "\n    other broker:    "
-       << (second ? second->text : "nothing");
+    const auto text = [](const std::optional<normalised_event>& e) {
+        if (!e) return std::string("nothing");
+        if (!e->lazy_consumer_count) return e->text;
+        return e->text + " [consumer_count " + std::to_string(*e->lazy_consumer_count) + "]";
+    };
+    os << ":\n    embedded broker: " << text(first) << "\n    other broker:    " << text(second);
     if (!allowed.empty()) os << "\n    " << (deliberate ? "allowed: " : "known: ") << allowed;
     return os.str();
 }
@@ -177,7 +241,11 @@ std::vector<divergence> compare(const normalised_transcript& first, const normal
         const auto& a = ia == first.end() ? none : ia->second;
         const auto& b = ib == second.end() ? none : ib->second;
         for (std::size_t i = 0; i < std::max(a.size(), b.size()); ++i) {
-            const bool same = i < a.size() && i < b.size() && a[i].text == b[i].text;
+            // A lazy consumer_count: the other broker may count consumers that have
+            // gone, never fewer than there are.
+            const bool same = i < a.size() && i < b.size() && a[i].text == b[i].text &&
+                              (!a[i].lazy_consumer_count || !b[i].lazy_consumer_count ||
+                               *a[i].lazy_consumer_count <= *b[i].lazy_consumer_count);
             if (same) continue;
             divergence d;
             d.where = k;

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -20,13 +21,36 @@ namespace amqp::differential {
 //   - connection.start's server_properties are left out (product, version,
 //     cluster name);
 //   - queue.declare-ok's message_count, which RabbitMQ counts ahead of publishes its
-//     queue processes have not taken yet, is shown as '#'.
+//     queue processes have not taken yet, is shown as '#';
+//   - queue.declare-ok's consumer_count of a quorum queue in the step in which, or
+//     right after which, a channel or connection ended (RabbitMQ's quorum queue learns
+//     of consumers gone with their channel a moment after the close): shown as
+//     "lazy" and compared apart (the other broker may count more, never fewer).
 // Nothing else is touched, and no frame is dropped.
 struct normalised_event {
     std::size_t step = 0;
     std::string text;
     event original;
+    // The consumer_count that the text shows as "lazy".
+    std::optional<std::uint32_t> lazy_consumer_count;
 };
+
+// What normalising needs to know beyond one transcript.
+struct comparison_context {
+    // The quorum queues the conversation declares ('@' names).
+    std::set<std::string> quorum_queues;
+    // Steps in which a channel or connection ended on either broker (its consumers
+    // with it).
+    std::set<std::size_t> channel_end_steps;
+};
+
+// From the conversation and both transcripts; `extra_end_steps` are steps after which
+// the client ended connections itself.
+comparison_context context_of(const conversation& c, const transcript& first, const transcript& second,
+                              const std::vector<std::size_t>& extra_end_steps = {});
+
+// Lane 0 or 1 of an event (see stream_key).
+int lane_of(const event& e);
 
 // Where events are compared in order: a connection's channel, and on it a lane.
 // Lane 0 holds the channel's replies and closes in order; lane 1 what RabbitMQ's queue
@@ -37,11 +61,14 @@ struct stream_key {
     int connection = 0;
     std::uint16_t channel = 0;
     int lane = 0;
+    // Which connect of the connection (event::incarnation): a connection replaced by
+    // a later connect step is compared apart from its successor.
+    int incarnation = 0;
     auto operator<=>(const stream_key&) const = default;
 };
 using normalised_transcript = std::map<stream_key, std::vector<normalised_event>>;
 
-normalised_transcript normalise(const transcript& t, std::string_view prefix);
+normalised_transcript normalise(const transcript& t, std::string_view prefix, const comparison_context& context = {});
 
 // The text of one event before the replacement of names.
 std::string render(const event& e);
