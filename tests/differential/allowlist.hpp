@@ -14,6 +14,9 @@ struct allowlist_entry {
     std::string_view name;
     bool deliberate;
     bool (*matches)(const divergence& d);
+    // What follows on the connection is a consequence: the runner ends the connection
+    // on both brokers once the divergence shows.
+    bool ends_connection;
 };
 
 // The first entry that explains the divergence, or nullptr.

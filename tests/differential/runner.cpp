@@ -465,7 +465,7 @@ void end_explained(side& a, side& b, std::size_t index, pairing& p)
     if (!any) return;
     const auto found = compare(normalise(a.record, a.prefix), normalise(b.record, b.prefix));
     for (const divergence& d : found) {
-        if (d.allowed.empty()) continue;
+        if (!d.ends_connection) continue;
         const int i = d.where.connection;
         if (d.where.incarnation != a.record.connections[std::size_t(i)].connects) continue;
         if (!a.sessions[std::size_t(i)] && !b.sessions[std::size_t(i)]) continue;

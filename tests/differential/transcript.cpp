@@ -100,12 +100,17 @@ namespace {
 
 // A consumer_count shown as "lazy": a quorum queue's, in or right after a step in which
 // a channel or connection ended.
-bool lazy_count(const event& e, std::string_view prefix, const comparison_context& context)
+bool quorum_declare_ok(const event& e, std::string_view prefix, const comparison_context& context)
 {
     if (e.what != event::kind::command) return false;
     const auto* ok = std::get_if<proto::queue_declare_ok>(&e.command.method);
     if (!ok || !ok->queue.starts_with(prefix) || prefix.empty()) return false;
-    if (!context.quorum_queues.count("@" + ok->queue.substr(prefix.size()))) return false;
+    return context.quorum_queues.count("@" + ok->queue.substr(prefix.size())) > 0;
+}
+
+bool lazy_count(const event& e, std::string_view prefix, const comparison_context& context)
+{
+    if (!quorum_declare_ok(e, prefix, context)) return false;
     return context.channel_end_steps.count(e.step) || (e.step > 0 && context.channel_end_steps.count(e.step - 1));
 }
 
@@ -182,7 +187,8 @@ normalised_transcript normalise(const transcript& t, std::string_view prefix, co
         replace_all(text, prefix, "@");
         number_names(text, "amq.gen-", generated);
         number_names(text, "amq.ctag-", tags);
-        out[{it.connection, it.channel, lane_of(*it.e), it.e->incarnation}].push_back({it.step, std::move(text), *it.e, lazy});
+        out[{it.connection, it.channel, lane_of(*it.e), it.e->incarnation}].push_back(
+            {it.step, std::move(text), *it.e, lazy, quorum_declare_ok(*it.e, prefix, context)});
     }
     return out;
 }
@@ -255,6 +261,7 @@ std::vector<divergence> compare(const normalised_transcript& first, const normal
             if (const allowlist_entry* entry = explain(d)) {
                 d.allowed = std::string(entry->name);
                 d.deliberate = entry->deliberate;
+                d.ends_connection = entry->ends_connection;
             }
             out.push_back(std::move(d));
             break;

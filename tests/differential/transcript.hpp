@@ -33,6 +33,8 @@ struct normalised_event {
     event original;
     // The consumer_count that the text shows as "lazy".
     std::optional<std::uint32_t> lazy_consumer_count;
+    // A queue.declare-ok of one of the conversation's quorum queues.
+    bool quorum_queue = false;
 };
 
 // What normalising needs to know beyond one transcript.
@@ -82,6 +84,8 @@ struct divergence {
     // The allowlist entry that explains it (its name in docs/differences.md), or empty.
     std::string allowed;
     bool deliberate = true;
+    // The entry's ends_connection.
+    bool ends_connection = false;
 
     // What kind of difference, at which place: what the shrinker keeps constant.
     std::string signature() const;
