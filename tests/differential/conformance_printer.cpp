@@ -158,7 +158,9 @@ public:
         return "std::string(" + cpp_literal(body) + ", " + std::to_string(body.size()) + ")";
     }
 
-    void expectation(std::ostream& os, const std::string& c, std::uint16_t channel, const normalised_event& e, bool skip_handshake)
+    // `skip`: the handshake methods the driver's connect, start or tune already read.
+    void expectation(std::ostream& os, const std::string& c, std::uint16_t channel, const normalised_event& e,
+                     const std::set<std::string_view>& skip)
     {
         const event& o = e.original;
         if (o.what == event::kind::socket_closed) {
@@ -170,10 +172,9 @@ public:
             return;
         }
         const proto::method& m = o.command.method;
-        if (skip_handshake && (std::holds_alternative<proto::connection_start>(m) || std::holds_alternative<proto::connection_tune>(m) ||
-                               std::holds_alternative<proto::connection_open_ok>(m))) {
-            return;
-        }
+        std::string_view name;
+        std::visit([&name](const auto& x) { name = std::decay_t<decltype(x)>::name; }, m);
+        if (channel == 0 && skip.count(name)) return;
         const std::string ch = std::to_string(channel);
         std::string type;
         std::visit([&type](const auto& x) { type = type_name(std::decay_t<decltype(x)>::name); }, m);
@@ -197,6 +198,9 @@ public:
             os << "    {\n        const auto m = " << c << ".expect<proto::connection_close>(0);\n";
             close_checks(cclose->reply_code, unprefixed(cclose->reply_text), cclose->class_id, cclose->method_id);
             os << "        " << c << ".send(0, proto::connection_close_ok{});\n    }\n";
+        } else if (const auto* ok = std::get_if<proto::queue_declare_ok>(&m)) {
+            // The message count is not checked: RabbitMQ counts ahead of its queue processes.
+            os << "    EXPECT_EQ(" << c << ".expect<proto::queue_declare_ok>(" << ch << ").consumer_count, " << ok->consumer_count << "u);\n";
         } else if (o.command.header) {
             os << "    {\n        const auto m = " << c << ".expect_message<proto::" << type << ">(" << ch << ");\n";
             os << "        EXPECT_EQ(m.body, " << body_expr(unprefixed(o.command.body)) << ");\n    }\n";
@@ -215,39 +219,55 @@ public:
 
     std::string print(std::string_view test_name)
     {
-        const normalised_transcript reference = normalise(run_.second, run_.prefix);
-        // Events per step, channels other than 0 first: the driver reports a
-        // connection.close while a test waits on another channel.
+        // What the other broker sent, per step, each channel in the order it arrived
+        // (a delivery may come before or after a reply; the driver reads each channel
+        // in order), channels other than 0 first: the driver reports a connection.close
+        // while a test waits on another channel.
+        std::vector<normalised_event> received;
+        std::vector<stream_key> where;
+        for (int pass = 0; pass < 2; ++pass) {
+            for (std::size_t c = 0; c < run_.second.connections.size(); ++c) {
+                for (const auto& [channel, events] : run_.second.connections[c].channels) {
+                    if ((channel == 0) != (pass == 1)) continue;
+                    for (const event& e : events) {
+                        received.push_back({e.step, {}, e, {}, false});
+                        where.push_back({int(c), channel, 0, e.incarnation});
+                    }
+                }
+            }
+        }
         std::map<std::size_t, std::vector<std::pair<stream_key, const normalised_event*>>> by_step;
-        for (const auto& [key, events] : reference) {
-            if (key.channel == 0) continue;
-            for (const auto& e : events) by_step[e.step].push_back({key, &e});
-        }
-        for (const auto& [key, events] : reference) {
-            if (key.channel != 0) continue;
-            for (const auto& e : events) by_step[e.step].push_back({key, &e});
-        }
+        for (std::size_t k = 0; k < received.size(); ++k) by_step[received[k].step].push_back({where[k], &received[k]});
         std::ostringstream body;
         std::set<int> declared;
         for (std::size_t i = 0; i < run_.sent.steps.size(); ++i) {
             const step& s = run_.sent.steps[i];
             const std::string c = "c" + std::to_string(s.connection);
-            bool skip_handshake = false;
+            std::set<std::string_view> skip;
             body << "    // " << describe(s).substr(0, 150) << "\n";
+            if (i < run_.played_second.size() && !run_.played_second[i]) {
+                body << "    // (not sent: the connection had ended)\n";
+                continue;
+            }
             switch (s.what) {
             case step::kind::connect:
-                if (!declared.insert(s.connection).second) break;
-                body << "    amqp_driver " << c << "(url());\n";
+                if (declared.insert(s.connection).second) {
+                    body << "    amqp_driver " << c << "(url());\n";
+                } else {
+                    body << "    " << c << " = amqp_driver(url());  // a new connection in place of the last one\n";
+                }
                 if (s.credentials == login::ok) {
                     body << "    " << c << ".connect();\n";
-                    skip_handshake = true;
+                    skip = {"connection.start", "connection.tune", "connection.open-ok"};
+                } else if (s.credentials == login::wrong_password) {
+                    body << "    {\n        connect_options o;\n        o.password = \"wrong-password\";\n";
+                    body << "        " << c << ".start(o);\n    }\n";
+                    skip = {"connection.start"};
                 } else {
-                    body << "    {\n        connect_options o;\n";
-                    if (s.credentials == login::wrong_password) body << "        o.password = \"wrong-password\";\n";
-                    if (s.credentials == login::unknown_vhost) body << "        o.vhost = \"no-such-vhost\";\n";
-                    body << "        " << c << ".start(o);\n";
-                    body << "        " << c << ".send(0, proto::connection_open{" << (s.credentials == login::unknown_vhost ? "\"no-such-vhost\"" : "\"/\"")
-                         << ", \"\", false});\n    }\n";
+                    body << "    {\n        connect_options o;\n        o.vhost = \"no-such-vhost\";\n";
+                    body << "        " << c << ".start(o);\n        " << c << ".tune(o);\n";
+                    body << "        " << c << ".send(0, proto::connection_open{\"no-such-vhost\", \"\", false});\n    }\n";
+                    skip = {"connection.start", "connection.tune"};
                 }
                 break;
             case step::kind::disconnect:
@@ -268,8 +288,13 @@ public:
             }
             for (const auto& [key, e] : by_step[i]) {
                 if (key.connection != s.connection && !declared.count(key.connection)) continue;
-                expectation(body, "c" + std::to_string(key.connection), key.channel, *e,
-                            skip_handshake && key.connection == s.connection);
+                static const std::set<std::string_view> none;
+                expectation(body, "c" + std::to_string(key.connection), key.channel, *e, key.connection == s.connection ? skip : none);
+            }
+            for (const auto& [after, connection] : run_.ended) {
+                if (after != i) continue;
+                body << "    c" << connection << " = amqp_driver(url());  // the client closes the socket: what follows on it "
+                     << "is the consequence of a deliberate difference\n";
             }
         }
         std::ostringstream os;

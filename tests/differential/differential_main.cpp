@@ -56,6 +56,7 @@ int main(int argc, char** argv)
     bool verbose = false;
     bool no_shrink = false;
     bool tolerate_known = false;
+    bool print_test = false;
     int max_steps = 40;
     int step_timeout_ms = 1000;
     app.add_option("--url", url, "the broker to compare with (RabbitMQ); without, a second embedded broker");
@@ -65,6 +66,7 @@ int main(int argc, char** argv)
     app.add_flag("--verbose", verbose, "print both transcripts of every seed");
     app.add_flag("--no-shrink", no_shrink, "report divergences without shrinking them");
     app.add_flag("--tolerate-known", tolerate_known, "known broker bugs do not fail the run");
+    app.add_flag("--print-test", print_test, "print every seed's run as a conformance test, diverging or not");
     app.add_option("--max-steps", max_steps, "the longest conversation")->check(CLI::Range(1, 1000));
     app.add_option("--step-timeout", step_timeout_ms, "ms to wait for the second broker per step")->check(CLI::Range(1, 60000));
     CLI11_PARSE(app, argc, argv);
@@ -111,6 +113,7 @@ int main(int argc, char** argv)
             ++failing_seeds;
             continue;
         }
+        if (print_test) std::cout << conformance_test(r.run, "differential_seed_" + std::to_string(s)) << "\n";
         if (verbose) {
             std::cout << r.run.sent;
             print_transcript(std::cout, "embedded broker", normalise(r.run.first, r.run.prefix));

@@ -2,6 +2,7 @@
 #include "conformance_printer.hpp"
 #include "differential.hpp"
 #include "generator.hpp"
+#include "runner.hpp"
 #include "shrinker.hpp"
 #include "transcript.hpp"
 
@@ -21,12 +22,37 @@ std::string text_of(const conversation& c)
     return os.str();
 }
 
-event command_event(std::size_t step, proto::method m)
+event command_event(std::size_t step, proto::method m, int incarnation = 0)
 {
     event e;
     e.step = step;
     e.command.method = std::move(m);
+    e.incarnation = incarnation;
     return e;
+}
+
+event socket_closed_event(std::size_t step, int incarnation = 0)
+{
+    event e;
+    e.what = event::kind::socket_closed;
+    e.step = step;
+    e.incarnation = incarnation;
+    return e;
+}
+
+// The handshake's three methods, as the runner records them for a connect.
+void handshake(connection_record& r, std::size_t step, int incarnation)
+{
+    r.channels[0].push_back(command_event(step, proto::connection_start{}, incarnation));
+    r.channels[0].push_back(command_event(step, proto::connection_tune{}, incarnation));
+    r.channels[0].push_back(command_event(step, proto::connection_open_ok{}, incarnation));
+}
+
+std::string describe_all(const std::vector<divergence>& found)
+{
+    std::string all;
+    for (const divergence& d : found) all += d.describe() + "\n";
+    return all.empty() ? "none" : all;
 }
 
 TEST(differential_generator, same_seed_same_conversation)
@@ -257,6 +283,184 @@ TEST(differential_self_check, a_conformance_test_is_printed)
     const std::string test = conformance_test(r.run, "differential_seed_3");
     EXPECT_NE(test.find("TEST_F(conformance, differential_seed_3)"), std::string::npos) << test;
     EXPECT_NE(test.find("c0.connect();"), std::string::npos) << test;
+}
+
+TEST(differential_lags, a_delivery_before_a_reply_is_no_parting)
+{
+    // The embedded broker sent consume-ok, then the delivery, then the next reply;
+    // RabbitMQ so far the delivery, then consume-ok. Its next reply is still to come
+    // and must be waited for.
+    connection_record fake;
+    connection_record rabbit;
+    fake.connects = rabbit.connects = 1;
+    proto::basic_deliver deliver{"c1", 1, false, "", "q"};
+    fake.channels[1] = {command_event(1, proto::basic_consume_ok{"c1"}, 1), command_event(1, deliver, 1),
+                        command_event(2, proto::exchange_declare_ok{}, 1)};
+    rabbit.channels[1] = {command_event(1, deliver, 1), command_event(1, proto::basic_consume_ok{"c1"}, 1)};
+    const auto found = lags(fake, rabbit);
+    ASSERT_EQ(found.size(), 1u) << "expected one stream behind, the replies of channel 1";
+    EXPECT_EQ(found[0].channel, 1);
+    EXPECT_EQ(found[0].lane, 0);
+    EXPECT_EQ(found[0].have, 1u);
+    EXPECT_EQ(found[0].wanted, 2u);
+}
+
+TEST(differential_lags, an_earlier_connect_is_not_compared)
+{
+    // The first connect ended differently (connection.close 540 and the socket's end,
+    // against the socket's end alone); the second has its handshake still to come on
+    // RabbitMQ.
+    connection_record fake;
+    connection_record rabbit;
+    handshake(fake, 0, 1);
+    fake.channels[0].push_back(command_event(5, proto::connection_close{540, "NOT_IMPLEMENTED - unknown method 60.99", 60, 99}, 1));
+    fake.channels[0].push_back(socket_closed_event(5, 1));
+    handshake(fake, 6, 2);
+    handshake(rabbit, 0, 1);
+    rabbit.channels[0].push_back(socket_closed_event(5, 1));
+    rabbit.channels[0].push_back(command_event(6, proto::connection_start{}, 2));
+    fake.connects = rabbit.connects = 2;
+    const auto found = lags(fake, rabbit);
+    ASSERT_EQ(found.size(), 1u) << "expected the new connection's handshake to be waited for";
+    EXPECT_EQ(found[0].channel, 0);
+    EXPECT_EQ(found[0].have, 1u);
+    EXPECT_EQ(found[0].wanted, 3u);
+}
+
+TEST(differential_lags, streams_that_parted_are_not_waited_for)
+{
+    connection_record fake;
+    connection_record rabbit;
+    fake.connects = rabbit.connects = 1;
+    fake.channels[1] = {command_event(1, proto::queue_declare_ok{"q", 0, 0}, 1), command_event(2, proto::basic_qos_ok{}, 1)};
+    rabbit.channels[1] = {command_event(1, proto::channel_close{404, "NOT_FOUND", 50, 10}, 1)};
+    EXPECT_TRUE(lags(fake, rabbit).empty());
+}
+
+TEST(differential_compare, each_connect_is_compared_apart)
+{
+    // After the allowed difference on the first connect, the second compares equal.
+    transcript a;
+    transcript b;
+    handshake(a.connections[0], 0, 1);
+    a.connections[0].channels[0].push_back(command_event(5, proto::connection_close{540, "NOT_IMPLEMENTED - unknown method 60.99", 60, 99}, 1));
+    a.connections[0].channels[0].push_back(socket_closed_event(5, 1));
+    handshake(a.connections[0], 6, 2);
+    a.connections[0].channels[1].push_back(command_event(7, proto::channel_open_ok{}, 2));
+    handshake(b.connections[0], 0, 1);
+    b.connections[0].channels[0].push_back(socket_closed_event(5, 1));
+    handshake(b.connections[0], 6, 2);
+    b.connections[0].channels[1].push_back(command_event(7, proto::channel_open_ok{}, 2));
+    const auto found = compare(normalise(a, "p."), normalise(b, "p."));
+    ASSERT_EQ(found.size(), 1u) << describe_all(found);
+    EXPECT_EQ(found[0].allowed, "Unknown class or method id");
+    EXPECT_TRUE(found[0].ends_connection);
+    EXPECT_EQ(found[0].where.incarnation, 1);
+}
+
+TEST(differential_compare, a_quorum_consumer_count_is_lazy_right_after_a_channel_ends)
+{
+    conversation c;
+    step declare;
+    proto::queue_declare d;
+    d.queue = "@q1";
+    d.durable = true;
+    d.arguments.set("x-queue-type", std::string("quorum"));
+    declare.frames.push_back({2, d, {}, {}, {}});
+    c.steps.assign(4, declare);
+    const auto run = [&](std::uint32_t fake_count, std::uint32_t rabbit_count, std::size_t close_step) {
+        transcript a;
+        transcript b;
+        a.connections[0].channels[1].push_back(command_event(close_step, proto::channel_close_ok{}));
+        b.connections[0].channels[1].push_back(command_event(close_step, proto::channel_close_ok{}));
+        a.connections[0].channels[2].push_back(command_event(3, proto::queue_declare_ok{"p.q1", 0, fake_count}));
+        b.connections[0].channels[2].push_back(command_event(3, proto::queue_declare_ok{"p.q1", 0, rabbit_count}));
+        const comparison_context context = context_of(c, a, b);
+        return compare(normalise(a, "p.", context), normalise(b, "p.", context));
+    };
+    EXPECT_TRUE(run(0, 1, 2).empty()) << "RabbitMQ still counting the consumer of a channel closed in the step before";
+    EXPECT_TRUE(run(0, 1, 3).empty()) << "RabbitMQ still counting the consumer of a channel closed in the same step";
+    const auto fewer = run(1, 0, 2);
+    ASSERT_EQ(fewer.size(), 1u) << "RabbitMQ counting fewer consumers is a divergence";
+    EXPECT_TRUE(fewer[0].allowed.empty()) << fewer[0].describe();
+    const auto later = run(0, 1, 1);
+    ASSERT_EQ(later.size(), 1u) << "two steps after the close the count is compared: " << describe_all(later);
+    EXPECT_EQ(later[0].allowed, "quorum queues count consumers holding unacknowledged messages");
+    EXPECT_FALSE(later[0].deliberate);
+    EXPECT_FALSE(later[0].ends_connection);
+}
+
+TEST(differential_compare, a_classic_consumer_count_is_compared)
+{
+    conversation c;
+    step declare;
+    declare.frames.push_back({2, proto::queue_declare{0, "@q1", false, false, false, false, false, {}}, {}, {}, {}});
+    c.steps.assign(4, declare);
+    transcript a;
+    transcript b;
+    a.connections[0].channels[1].push_back(command_event(3, proto::channel_close_ok{}));
+    b.connections[0].channels[1].push_back(command_event(3, proto::channel_close_ok{}));
+    a.connections[0].channels[2].push_back(command_event(3, proto::queue_declare_ok{"p.q1", 0, 0}));
+    b.connections[0].channels[2].push_back(command_event(3, proto::queue_declare_ok{"p.q1", 0, 1}));
+    const comparison_context context = context_of(c, a, b);
+    const auto found = compare(normalise(a, "p.", context), normalise(b, "p.", context));
+    ASSERT_EQ(found.size(), 1u) << describe_all(found);
+    EXPECT_TRUE(found[0].allowed.empty()) << found[0].describe();
+}
+
+TEST(differential_self_check, the_embedded_side_is_the_same_on_every_run)
+{
+    const target_factory second = [] { return make_embedded_target(); };
+    for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+        const conversation c = generate(seed);
+        const seed_result one = check(c, second, run_options{});
+        const seed_result two = check(c, second, run_options{});
+        const auto a = normalise(one.run.first, one.run.prefix);
+        const auto b = normalise(two.run.first, two.run.prefix);
+        const auto found = compare(a, b);
+        EXPECT_TRUE(found.empty()) << "seed " << seed << ": " << describe_all(found);
+        std::size_t steps_a = 0;
+        std::size_t steps_b = 0;
+        for (const auto& [k, v] : a) for (const auto& e : v) steps_a += e.step;
+        for (const auto& [k, v] : b) for (const auto& e : v) steps_b += e.step;
+        EXPECT_EQ(steps_a, steps_b) << "seed " << seed << ": events arrived at other steps";
+    }
+}
+
+TEST(differential_printer, a_connect_that_replaces_a_connection_makes_a_new_driver)
+{
+    // Seed 12 connects connection 0 three times.
+    const target_factory second = [] { return make_embedded_target(); };
+    const seed_result r = check(generate(12), second, run_options{});
+    const std::string test = conformance_test(r.run, "differential_seed_12");
+    std::size_t connects = 0;
+    for (std::size_t at = test.find("c0.connect();"); at != std::string::npos; at = test.find("c0.connect();", at + 1)) ++connects;
+    EXPECT_EQ(connects, 3u) << test;
+    EXPECT_NE(test.find("c0 = amqp_driver(url());  // a new connection in place of the last one\n    c0.connect();"), std::string::npos) << test;
+    EXPECT_EQ(test.find("expect<proto::connection_start>"), std::string::npos) << test;
+    EXPECT_EQ(test.find("expect<proto::connection_tune>"), std::string::npos) << test;
+    EXPECT_EQ(test.find("expect<proto::connection_open_ok>"), std::string::npos) << test;
+}
+
+TEST(differential_printer, refused_logins_read_only_what_the_driver_has_not)
+{
+    conversation c;
+    step wrong;
+    wrong.what = step::kind::connect;
+    wrong.credentials = login::wrong_password;
+    step vhost = wrong;
+    vhost.connection = 1;
+    vhost.credentials = login::unknown_vhost;
+    c.steps = {wrong, vhost};
+    const target_factory second = [] { return make_embedded_target(); };
+    const seed_result r = check(c, second, run_options{});
+    const std::string test = conformance_test(r.run, "refused");
+    EXPECT_NE(test.find("c0.start(o);"), std::string::npos) << test;
+    EXPECT_NE(test.find("c1.start(o);\n        c1.tune(o);"), std::string::npos) << test;
+    EXPECT_EQ(test.find("expect<proto::connection_start>"), std::string::npos) << test;
+    EXPECT_EQ(test.find("expect<proto::connection_tune>"), std::string::npos) << test;
+    EXPECT_NE(test.find("c0.expect<proto::connection_close>(0)"), std::string::npos) << test;
+    EXPECT_NE(test.find("EXPECT_EQ(m.reply_code, 530);"), std::string::npos) << test;
 }
 
 }  // namespace

@@ -381,14 +381,11 @@ std::uint64_t shape(const event& e)
     return std::uint64_t(proto::key_of(e.command.method).packed()) << 8;
 }
 
-// The events of a connection's current connect, per channel and lane: what the two
-// brokers' streams are compared by (transcript.hpp). Deliveries and replies on one
-// channel interleave differently on the two brokers; an earlier connect of the
-// connection has nothing to do with this one.
-using lane_key = std::pair<std::uint16_t, int>;
-std::map<lane_key, std::vector<const event*>> current_lanes(const connection_record& r)
+using lane_events = std::map<std::pair<std::uint16_t, int>, std::vector<const event*>>;
+
+lane_events current_lanes(const connection_record& r)
 {
-    std::map<lane_key, std::vector<const event*>> out;
+    lane_events out;
     for (const auto& [channel, events] : r.channels) {
         for (const event& e : events) {
             if (e.incarnation == r.connects) out[{channel, lane_of(e)}].push_back(&e);
@@ -397,47 +394,57 @@ std::map<lane_key, std::vector<const event*>> current_lanes(const connection_rec
     return out;
 }
 
+}  // namespace
+
+std::vector<lag> lags(const connection_record& first, const connection_record& second)
+{
+    std::vector<lag> out;
+    if (first.connects != second.connects) return out;
+    const lane_events mine = current_lanes(first);
+    const lane_events theirs_all = current_lanes(second);
+    static const std::vector<const event*> none;
+    for (const auto& [lane, events] : mine) {
+        const auto it = theirs_all.find(lane);
+        const std::vector<const event*>& theirs = it == theirs_all.end() ? none : it->second;
+        const std::size_t wanted = events.size();
+        const std::size_t have = theirs.size();
+        if (have >= wanted) continue;
+        bool parted = false;
+        for (std::size_t k = 0; k < have && !parted; ++k) parted = shape(*events[k]) != shape(*theirs[k]);
+        if (parted) continue;
+        out.push_back({lane.first, lane.second, have, wanted, have + 1 == wanted && events.back()->what == event::kind::socket_closed});
+    }
+    return out;
+}
+
+namespace {
+
 // A stream of the second broker, as play() waits for it.
 struct stream_id {
     int connection;
     int incarnation;
-    lane_key lane;
+    std::uint16_t channel;
+    int lane;
     auto operator<=>(const stream_id&) const = default;
 };
 
-// The streams on which the second side has not caught up with the first: fewer
-// events, or a socket the first side saw closed still open (after the client's own
-// close only until the grace period ends). Streams that have already parted,
-// connections the second side can no longer hear from, and streams given up on
-// (`stalled`) are not waited for.
+// The streams on which the second side has not caught up with the first (lags()),
+// but for connections the second side can no longer hear from, a connection the
+// server has closed (it sends nothing more but the socket's end), a socket close
+// after the client's own close-ok once the grace period has ended, and streams given
+// up on (`stalled`).
 std::vector<stream_id> behind(const side& a, const side& b, clock::time_point grace_end, const std::set<stream_id>& stalled)
 {
     std::vector<stream_id> out;
     for (std::size_t i = 0; i < a.record.connections.size(); ++i) {
-        const connection_record& ra = a.record.connections[i];
-        const connection_record& rb = b.record.connections[i];
         const session* sb = b.sessions[i].get();
-        if (!sb || sb->eof() || sb->broken() || ra.connects != rb.connects) continue;
-        const auto mine = current_lanes(ra);
-        const auto theirs_all = current_lanes(rb);
-        for (const auto& [lane, events] : mine) {
-            const stream_id id{int(i), ra.connects, lane};
+        if (!sb || sb->eof() || sb->broken()) continue;
+        const connection_record& ra = a.record.connections[i];
+        for (const lag& l : lags(ra, b.record.connections[i])) {
+            const stream_id id{int(i), ra.connects, l.channel, l.lane};
             if (stalled.count(id)) continue;
-            const auto it = theirs_all.find(lane);
-            static const std::vector<const event*> none;
-            const std::vector<const event*>& theirs = it == theirs_all.end() ? none : it->second;
-            const std::size_t wanted = events.size();
-            const std::size_t have = theirs.size();
-            if (have >= wanted) continue;
-            bool parted = false;
-            for (std::size_t k = 0; k < have && !parted; ++k) parted = shape(*events[k]) != shape(*theirs[k]);
-            if (parted) continue;
-            const bool only_eof_missing = have + 1 == wanted && events.back()->what == event::kind::socket_closed;
-            // A connection the server has closed sends nothing more but the socket's end.
-            if (sb->done() && !only_eof_missing) continue;
-            // A socket close the first side saw right after its client's close-ok:
-            // waited for only until the grace ends.
-            if (only_eof_missing && sb->closed_by_client() && clock::now() >= grace_end) continue;
+            if (sb->done() && !l.only_socket_close_missing) continue;
+            if (l.only_socket_close_missing && sb->closed_by_client() && clock::now() >= grace_end) continue;
             out.push_back(id);
         }
     }

@@ -71,6 +71,21 @@ struct run_result {
 // the same one; everything named is deleted at the end.
 run_result run_pair(const conversation& c, target& first, target& second, const run_options& options);
 
+// Where the second broker's connection has received less than the first's, so far: per
+// channel and lane (transcript.hpp) of the connection's current connect, the streams
+// with fewer events that have not already parted (an event of another kind at the
+// same place: waiting for more there is pointless). The runner waits on these after
+// every step, so that both brokers see the same interleaving of steps and replies.
+struct lag {
+    std::uint16_t channel = 0;
+    int lane = 0;
+    std::size_t have = 0;
+    std::size_t wanted = 0;
+    // All but the socket's end has arrived.
+    bool only_socket_close_missing = false;
+};
+std::vector<lag> lags(const connection_record& first, const connection_record& second);
+
 // A unique prefix: "dt.<seed>.<8 hex digits of a run id>.".
 std::string make_prefix(std::uint64_t seed);
 
