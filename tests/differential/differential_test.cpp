@@ -390,6 +390,30 @@ TEST(differential_compare, a_quorum_consumer_count_is_lazy_right_after_a_channel
     EXPECT_FALSE(later[0].ends_connection);
 }
 
+TEST(differential_compare, a_quorum_queue_delete_ok_message_count_is_not_compared)
+{
+    conversation c;
+    step declare;
+    proto::queue_declare d;
+    d.queue = "@q1";
+    d.durable = true;
+    d.arguments.set("x-queue-type", std::string("quorum"));
+    declare.frames.push_back({1, d, {}, {}, {}});
+    step remove;
+    remove.frames.push_back({1, proto::queue_delete{0, "@q1", false, false, false}, {}, {}, {}});
+    step remove_classic;
+    remove_classic.frames.push_back({1, proto::queue_delete{0, "@q2", false, false, false}, {}, {}, {}});
+    c.steps = {declare, remove, remove_classic};
+    transcript a;
+    transcript b;
+    a.connections[0].channels[1] = {command_event(1, proto::queue_delete_ok{1}), command_event(2, proto::queue_delete_ok{1})};
+    b.connections[0].channels[1] = {command_event(1, proto::queue_delete_ok{0}), command_event(2, proto::queue_delete_ok{0})};
+    const comparison_context context = context_of(c, a, b);
+    const auto found = compare(normalise(a, "p.", context), normalise(b, "p.", context));
+    ASSERT_EQ(found.size(), 1u) << describe_all(found);
+    EXPECT_EQ(found[0].index, 1u) << "only the classic queue's count is compared: " << found[0].describe();
+}
+
 TEST(differential_compare, a_classic_consumer_count_is_compared)
 {
     conversation c;

@@ -141,6 +141,12 @@ comparison_context context_of(const conversation& c, const transcript& first, co
             if (name && *name == "quorum") context.quorum_queues.insert(q->queue);
         }
     }
+    for (std::size_t i = 0; i < c.steps.size(); ++i) {
+        for (const outgoing& f : c.steps[i].frames) {
+            const auto* d = std::get_if<proto::queue_delete>(&f.method);
+            if (d && context.quorum_queues.count(d->queue)) context.quorum_deletes.insert({i, f.channel});
+        }
+    }
     for (const transcript* t : {&first, &second}) {
         for (const connection_record& r : t->connections) {
             for (const auto& [channel, events] : r.channels) {
@@ -179,6 +185,10 @@ normalised_transcript normalise(const transcript& t, std::string_view prefix, co
     normalised_transcript out;
     for (const item& it : items) {
         std::string text = render(*it.e);
+        if (it.e->what == event::kind::command && std::holds_alternative<proto::queue_delete_ok>(it.e->command.method) &&
+            context.quorum_deletes.count({it.step, it.channel})) {
+            text = "queue.delete-ok(message_count=#)";
+        }
         std::optional<std::uint32_t> lazy;
         if (lazy_count(*it.e, prefix, context)) {
             lazy = std::get<proto::queue_declare_ok>(it.e->command.method).consumer_count;

@@ -22,6 +22,9 @@ namespace amqp::differential {
 //     cluster name);
 //   - queue.declare-ok's message_count, which RabbitMQ counts ahead of publishes its
 //     queue processes have not taken yet, is shown as '#';
+//   - queue.delete-ok's message_count when the step deleted a quorum queue by name
+//     (RabbitMQ's count is a query that may not see the channel's last publishes yet):
+//     shown as '#';
 //   - queue.declare-ok's consumer_count of a quorum queue in the step in which, or
 //     right after which, a channel or connection ended (RabbitMQ's quorum queue learns
 //     of consumers gone with their channel a moment after the close): shown as
@@ -44,6 +47,8 @@ struct comparison_context {
     // Steps in which a channel or connection ended on either broker (its consumers
     // with it).
     std::set<std::size_t> channel_end_steps;
+    // The steps and channels of a queue.delete naming a quorum queue.
+    std::set<std::pair<std::size_t, std::uint16_t>> quorum_deletes;
 };
 
 // From the conversation and both transcripts; `extra_end_steps` are steps after which
