@@ -25,8 +25,8 @@ namespace amqp::differential {
 //   - queue.delete-ok's message_count when the step deleted a quorum queue by name
 //     (RabbitMQ's count is a query that may not see the channel's last publishes yet):
 //     shown as '#';
-//   - queue.declare-ok's consumer_count of a quorum queue in the step in which, or
-//     right after which, a channel or connection ended (RabbitMQ's quorum queue learns
+//   - queue.declare-ok's consumer_count of a quorum queue in the step in which, or in
+//     the three steps after which, a channel or connection ended (RabbitMQ's quorum queue learns
 //     of consumers gone with their channel a moment after the close): shown as
 //     "lazy" and compared apart (the other broker may count more, never fewer).
 // Nothing else is touched, and no frame is dropped.
