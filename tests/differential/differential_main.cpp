@@ -24,7 +24,7 @@ void print_transcript(std::ostream& os, const char* title, const normalised_tran
     os << "  " << title << ":\n";
     for (const auto& [key, events] : t) {
         for (const auto& e : events) {
-            os << "    c" << key.connection << " ch" << key.channel << (key.lane ? " deliveries" : "") << " step " << e.step << ": " << e.text.substr(0, 300) << "\n";
+            os << "    c" << key.connection << " ch" << key.channel << lane_name(key.lane) << " step " << e.step << ": " << e.text.substr(0, 300) << "\n";
         }
     }
 }

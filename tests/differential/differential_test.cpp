@@ -305,6 +305,21 @@ TEST(differential_lags, a_delivery_before_a_reply_is_no_parting)
     EXPECT_EQ(found[0].wanted, 2u);
 }
 
+TEST(differential_compare, a_confirm_and_a_delivery_in_either_order)
+{
+    transcript a;
+    transcript b;
+    proto::basic_deliver deliver{"c1", 1, false, "", "q"};
+    a.connections[0].channels[1] = {command_event(1, deliver), command_event(1, proto::basic_ack{1, false})};
+    b.connections[0].channels[1] = {command_event(1, proto::basic_ack{1, false}), command_event(1, deliver)};
+    const auto found = compare(normalise(a, "p."), normalise(b, "p."));
+    EXPECT_TRUE(found.empty()) << describe_all(found);
+    b.connections[0].channels[1] = {command_event(1, proto::basic_ack{1, true}), command_event(1, deliver)};
+    const auto other = compare(normalise(a, "p."), normalise(b, "p."));
+    ASSERT_EQ(other.size(), 1u) << "a confirm of another kind is a divergence";
+    EXPECT_EQ(other[0].where.lane, 2);
+}
+
 TEST(differential_lags, an_earlier_connect_is_not_compared)
 {
     // The first connect ended differently (connection.close 540 and the socket's end,

@@ -58,10 +58,12 @@ int lane_of(const event& e)
 {
     if (e.what != event::kind::command) return 0;
     const auto& m = e.command.method;
-    const bool queue_side = std::holds_alternative<proto::basic_deliver>(m) || std::holds_alternative<proto::basic_cancel>(m) ||
-                            std::holds_alternative<proto::basic_ack>(m) || std::holds_alternative<proto::basic_nack>(m);
-    return queue_side ? 1 : 0;
+    if (std::holds_alternative<proto::basic_deliver>(m) || std::holds_alternative<proto::basic_cancel>(m)) return 1;
+    if (std::holds_alternative<proto::basic_ack>(m) || std::holds_alternative<proto::basic_nack>(m)) return 2;
+    return 0;
 }
+
+std::string lane_name(int lane) { return lane == 1 ? " (deliveries)" : lane == 2 ? " (confirms)" : ""; }
 
 std::string render(const event& e)
 {
@@ -224,7 +226,7 @@ std::string event_kind(const std::optional<normalised_event>& e)
 std::string divergence::signature() const
 {
     return "connection " + std::to_string(where.connection) + " channel " + std::to_string(where.channel) +
-           (where.lane ? " (deliveries)" : "") + ": " +
+           lane_name(where.lane) + ": " +
            event_kind(first) + " / " + event_kind(second);
 }
 
@@ -233,7 +235,7 @@ std::string divergence::describe() const
     std::ostringstream os;
     os << "connection " << where.connection;
     if (where.incarnation > 1) os << " (connect " << where.incarnation << ")";
-    os << ", channel " << where.channel << (where.lane ? " (deliveries)" : "") << ", event " << index;
+    os << ", channel " << where.channel << lane_name(where.lane) << ", event " << index;
     if (first) os << " (step " << first->step << ")";
     else if (second) os << " (step " << second->step << ")";
     const auto text = [](const std::optional<normalised_event>& e) {

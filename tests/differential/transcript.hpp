@@ -56,14 +56,17 @@ struct comparison_context {
 comparison_context context_of(const conversation& c, const transcript& first, const transcript& second,
                               const std::vector<std::size_t>& extra_end_steps = {});
 
-// Lane 0 or 1 of an event (see stream_key).
+// Lane 0, 1 or 2 of an event (see stream_key), and how descriptions name it.
 int lane_of(const event& e);
+std::string lane_name(int lane);
 
 // Where events are compared in order: a connection's channel, and on it a lane.
 // Lane 0 holds the channel's replies and closes in order; lane 1 what RabbitMQ's queue
-// processes send on their own time (basic.deliver, basic.cancel from the broker, the
-// confirms basic.ack and basic.nack), ordered among themselves but not with lane 0: a
-// reply to the channel's next method may overtake a delivery there.
+// processes send on their own time (basic.deliver, basic.cancel from the broker),
+// ordered among themselves but not with lane 0: a reply to the channel's next method
+// may overtake a delivery there; lane 2 the confirms basic.ack and basic.nack, which
+// the channel sends as the queues report back, before or after the delivery of the
+// same message to a consumer.
 struct stream_key {
     int connection = 0;
     std::uint16_t channel = 0;
