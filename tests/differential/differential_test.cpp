@@ -430,6 +430,28 @@ TEST(differential_compare, a_quorum_queue_delete_ok_message_count_is_not_compare
     EXPECT_EQ(found[0].index, 1u) << "only the classic queue's count is compared: " << found[0].describe();
 }
 
+TEST(differential_compare, a_consumer_count_is_lazy_right_after_a_disconnect)
+{
+    conversation c;
+    step declare;
+    declare.frames.push_back({1, proto::queue_declare{0, "@q1", true, false, false, false, false, {}}, {}, {}, {}});
+    step disconnect;
+    disconnect.what = step::kind::disconnect;
+    disconnect.connection = 1;
+    c.steps = {declare, disconnect, declare, declare, declare, declare};
+    const auto run = [&](std::size_t at) {
+        transcript a;
+        transcript b;
+        a.connections[0].channels[1].push_back(command_event(at, proto::queue_declare_ok{"p.q1", 0, 0}));
+        b.connections[0].channels[1].push_back(command_event(at, proto::queue_declare_ok{"p.q1", 0, 1}));
+        const comparison_context context = context_of(c, a, b);
+        return compare(normalise(a, "p.", context), normalise(b, "p.", context));
+    };
+    EXPECT_TRUE(run(2).empty()) << "RabbitMQ still counting the consumer of a connection the client dropped";
+    EXPECT_TRUE(run(4).empty()) << "three steps after the disconnect";
+    EXPECT_EQ(run(5).size(), 1u) << "four steps after the disconnect the count is compared";
+}
+
 TEST(differential_compare, a_classic_consumer_count_is_compared)
 {
     conversation c;

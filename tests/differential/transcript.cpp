@@ -100,8 +100,6 @@ std::string render(const event& e)
 
 namespace {
 
-// A consumer_count shown as "lazy": a quorum queue's, in or right after a step in which
-// a channel or connection ended.
 bool quorum_declare_ok(const event& e, std::string_view prefix, const comparison_context& context)
 {
     if (e.what != event::kind::command) return false;
@@ -112,13 +110,22 @@ bool quorum_declare_ok(const event& e, std::string_view prefix, const comparison
 
 constexpr std::size_t lazy_steps = 3;
 
+// Whether one of `steps` is the event's or one of the three before it: a step takes a
+// millisecond or two on a local RabbitMQ, and a queue has been seen to count a consumer
+// gone two steps earlier.
+bool shortly_after(const event& e, const std::set<std::size_t>& steps)
+{
+    const auto first = steps.lower_bound(e.step >= lazy_steps ? e.step - lazy_steps : 0);
+    return first != steps.end() && *first <= e.step;
+}
+
+// A consumer_count shown as "lazy": a quorum queue's shortly after a channel or
+// connection ended, any queue's shortly after the client closed a socket.
 bool lazy_count(const event& e, std::string_view prefix, const comparison_context& context)
 {
-    if (!quorum_declare_ok(e, prefix, context)) return false;
-    // The three steps before: a step takes a millisecond or two on a local RabbitMQ, and
-    // the quorum queue has been seen to count a consumer gone two steps earlier.
-    const auto first = context.channel_end_steps.lower_bound(e.step >= lazy_steps ? e.step - lazy_steps : 0);
-    return first != context.channel_end_steps.end() && *first <= e.step;
+    if (e.what != event::kind::command || !std::holds_alternative<proto::queue_declare_ok>(e.command.method)) return false;
+    if (shortly_after(e, context.socket_end_steps)) return true;
+    return quorum_declare_ok(e, prefix, context) && shortly_after(e, context.channel_end_steps);
 }
 
 bool ends_a_channel(const event& e)
@@ -138,7 +145,10 @@ comparison_context context_of(const conversation& c, const transcript& first, co
     comparison_context context;
     for (std::size_t i = 0; i < c.steps.size(); ++i) {
         const step& s = c.steps[i];
-        if (s.what != step::kind::send) context.channel_end_steps.insert(i);
+        if (s.what != step::kind::send) {
+            context.channel_end_steps.insert(i);
+            context.socket_end_steps.insert(i);
+        }
         for (const outgoing& f : s.frames) {
             const auto* q = std::get_if<proto::queue_declare>(&f.method);
             if (!q || !q->queue.starts_with('@')) continue;
@@ -164,6 +174,7 @@ comparison_context context_of(const conversation& c, const transcript& first, co
         }
     }
     context.channel_end_steps.insert(extra_end_steps.begin(), extra_end_steps.end());
+    context.socket_end_steps.insert(extra_end_steps.begin(), extra_end_steps.end());
     return context;
 }
 

@@ -25,10 +25,11 @@ namespace amqp::differential {
 //   - queue.delete-ok's message_count when the step deleted a quorum queue by name
 //     (RabbitMQ's count is a query that may not see the channel's last publishes yet):
 //     shown as '#';
-//   - queue.declare-ok's consumer_count of a quorum queue in the step in which, or in
-//     the three steps after which, a channel or connection ended (RabbitMQ's quorum queue learns
-//     of consumers gone with their channel a moment after the close): shown as
-//     "lazy" and compared apart (the other broker may count more, never fewer).
+//   - queue.declare-ok's consumer_count in the step in which, or in the three steps
+//     after which, the client closed a socket (RabbitMQ's queues learn of the consumers
+//     gone a moment later), and a quorum queue's after a channel or connection ended
+//     in any way (its consumers leave a moment after the close-ok): shown as "lazy"
+//     and compared apart (the other broker may count more, never fewer).
 // Nothing else is touched, and no frame is dropped.
 struct normalised_event {
     std::size_t step = 0;
@@ -47,6 +48,9 @@ struct comparison_context {
     // Steps in which a channel or connection ended on either broker (its consumers
     // with it).
     std::set<std::size_t> channel_end_steps;
+    // Steps in which the client closed a socket (disconnect, a connect that replaces a
+    // connection, the runner ending one): no reply tells when the broker has noticed.
+    std::set<std::size_t> socket_end_steps;
     // The steps and channels of a queue.delete naming a quorum queue.
     std::set<std::pair<std::size_t, std::uint16_t>> quorum_deletes;
 };
