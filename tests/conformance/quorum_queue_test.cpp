@@ -167,5 +167,33 @@ TEST_F(quorum_queue, delete_with_if_unused_or_if_empty_is_540_not_implemented)
     }
 }
 
+// rabbit_fifo keeps a cancelled consumer that holds unacknowledged deliveries, and a
+// channel holding a basic.get message, among the queue's consumers until they settle.
+TEST_F(quorum_queue, consumers_holding_unacknowledged_messages_are_counted_until_they_settle)
+{
+    amqp_driver d = connect_channel();
+    const std::string q = queue_name();
+    d.rpc<proto::queue_declare_ok>(1, declare_quorum(q));
+    d.rpc<proto::confirm_select_ok>(1, proto::confirm_select{});
+    publish_confirmed(d, 1, publish_to("", q), "m", 2);
+    d.open_channel(2);
+    auto consumers = [&] { return queue_state(d, 2, q).consumer_count; };
+
+    d.rpc<proto::basic_qos_ok>(1, proto::basic_qos{0, 1, false});
+    d.rpc<proto::basic_consume_ok>(1, consume_from(q, "holder"));
+    const auto delivery = d.expect_message<proto::basic_deliver>(1);
+    d.rpc<proto::basic_cancel_ok>(1, proto::basic_cancel{"holder", false});
+    EXPECT_EQ(consumers(), 1u) << "cancelled, but holding a delivery";
+    d.send(1, proto::basic_ack{delivery.method.delivery_tag, false});
+    EXPECT_TRUE(eventually([&] { return consumers() == 0; }));
+
+    const auto got = get(d, 1, q);
+    ASSERT_TRUE(got);
+    EXPECT_EQ(consumers(), 1u) << "a basic.get message not yet acknowledged";
+    d.send(1, proto::basic_ack{got->method.delivery_tag, false});
+    EXPECT_TRUE(eventually([&] { return consumers() == 0; }));
+    d.close();
+}
+
 }  // namespace
 }  // namespace amqp::test

@@ -137,7 +137,7 @@ std::optional<error> server_channel::get(const proto::basic_get& m)
                                                  std::uint32_t(q->ready_count())},
                              content);
     if (!m.no_ack) {
-        q->delivered_unacked();
+        q->delivered_unacked(this, 0);
         unacked_.push({tag, q, std::move(*message), 0, connection_.broker().now()});
     }
     return std::nullopt;

@@ -124,6 +124,19 @@ std::optional<std::string> queue_arguments::parse(const protocol::field_table& a
     return std::nullopt;
 }
 
+std::size_t queue::quorum_holders_without_consumer() const
+{
+    std::size_t n = 0;
+    for (const auto& [holder, count] : quorum_holders_) {
+        const auto& [channel, consumer_id] = holder;
+        const bool active = consumer_id != 0 && std::any_of(consumers_.begin(), consumers_.end(), [&](const consumer* c) {
+            return c->channel == channel && c->id == consumer_id;
+        });
+        if (!active) ++n;
+    }
+    return n;
+}
+
 message_ref with_delivery_count(const message_content& content, std::uint64_t returns)
 {
     protocol::basic_properties p = content.properties();

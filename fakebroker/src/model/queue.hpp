@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -75,7 +76,13 @@ public:
     std::size_t ready_count() const noexcept { return ready_count_; }
     std::uint64_t ready_bytes() const noexcept { return ready_bytes_; }
     std::size_t unacked_count() const noexcept { return unacked_; }
-    std::size_t consumer_count() const noexcept { return consumers_.size(); }
+    // As RabbitMQ counts them. A quorum queue also counts, until their messages are
+    // settled, a consumer cancelled while it holds unacknowledged deliveries and each
+    // channel holding a basic.get message (rabbit_fifo keeps both as consumers).
+    std::size_t consumer_count() const noexcept
+    {
+        return quorum() ? consumers_.size() + quorum_holders_without_consumer() : consumers_.size();
+    }
     const std::vector<consumer*>& consumers() const noexcept { return consumers_; }
     queue_info info() const;
     std::vector<message_info> peek(std::size_t max) const;
@@ -96,8 +103,21 @@ public:
     // Delivers ready messages to consumers with capacity, round robin.
     void dispatch(clock::time_point now);
 
-    void delivered_unacked() noexcept { ++unacked_; }
-    void settled() noexcept { --unacked_; }
+    // A delivery left unacknowledged with a channel: by consumer (its id), or by
+    // basic.get (consumer id 0).
+    void delivered_unacked(const server_channel* channel, std::uint64_t consumer_id)
+    {
+        ++unacked_;
+        if (quorum()) [[unlikely]] ++quorum_holders_[{channel, consumer_id}];
+    }
+    void settled(const server_channel* channel, std::uint64_t consumer_id)
+    {
+        --unacked_;
+        if (quorum()) [[unlikely]] {
+            auto it = quorum_holders_.find({channel, consumer_id});
+            if (it != quorum_holders_.end() && --it->second == 0) quorum_holders_.erase(it);
+        }
+    }
     // A message delivered earlier was rejected without requeue (or expired): dead-letter it.
     void dead_letter(const queued_message& message, const char* reason, clock::time_point now);
 
@@ -141,6 +161,9 @@ private:
     std::size_t ready_count_ = 0;
     std::uint64_t ready_bytes_ = 0;
     std::size_t unacked_ = 0;
+    // Quorum queues only: unacknowledged deliveries by holder (channel, consumer id).
+    std::map<std::pair<const server_channel*, std::uint64_t>, std::size_t> quorum_holders_;
+    std::size_t quorum_holders_without_consumer() const;
     std::uint64_t next_sequence_ = 0;
     std::vector<consumer*> consumers_;
     std::size_t next_consumer_ = 0;

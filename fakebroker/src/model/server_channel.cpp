@@ -170,7 +170,7 @@ void server_channel::deliver(consumer& c, queue& from, queued_message message, c
     }
     if (c.no_ack) return;
     ++c.unacked;
-    from.delivered_unacked();
+    from.delivered_unacked(this, c.id);
     // The consumer's own reference to its queue: no shared_from_this() per delivery.
     unacked_.push({tag, c.source.get() == &from ? c.source : from.shared_from_this(), std::move(message), c.id, now});
 }
@@ -322,7 +322,7 @@ void server_channel::settle_one(unacked_delivery& d, bool ack, bool requeue)
         }
     }
     if (d.from->deleted()) return;
-    d.from->settled();
+    d.from->settled(this, d.consumer_id);
     const clock::time_point now = connection_.broker().now();
     if (ack) return;
     if (requeue) {
@@ -363,7 +363,7 @@ void server_channel::shutdown()
     std::set<queue*> touched;
     for (auto& d : all) {
         if (d.from->deleted()) continue;
-        d.from->settled();
+        d.from->settled(this, d.consumer_id);
         d.from->requeue(std::move(d.message), now);
         touched.insert(d.from.get());
     }
