@@ -127,11 +127,13 @@ std::optional<std::string> queue_arguments::parse(const protocol::field_table& a
 std::size_t queue::quorum_holders_without_consumer() const
 {
     std::size_t n = 0;
-    for (const auto& [holder, count] : quorum_holders_) {
-        const auto& [channel, consumer_id] = holder;
-        const bool active = consumer_id != 0 && std::any_of(consumers_.begin(), consumers_.end(), [&](const consumer* c) {
-            return c->channel == channel && c->id == consumer_id;
-        });
+    for (const auto& entry : quorum_holders_) {
+        // (channel, consumer id), copied: clang 14 cannot capture a structured binding.
+        const auto holder = entry.first;
+        const bool active =
+            holder.second != 0 && std::any_of(consumers_.begin(), consumers_.end(), [holder](const consumer* c) {
+                return c->channel == holder.first && c->id == holder.second;
+            });
         if (!active) ++n;
     }
     return n;
