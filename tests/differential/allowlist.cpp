@@ -87,24 +87,11 @@ bool stream_refused(const divergence& d)
            (rabbit && rabbit->reply_code == 406 && rabbit->reply_text.ends_with("of queue type rabbit_stream_queue"));
 }
 
-// A broker bug: RabbitMQ 3.10's quorum queues count among their consumers a consumer
-// cancelled while it holds unacknowledged deliveries, and a channel holding a message
-// from basic.get without no-ack, until those are settled; the fake counts neither.
-bool quorum_holders_counted(const divergence& d)
-{
-    if (!d.first || !d.second || !d.first->quorum_queue || !d.second->quorum_queue) return false;
-    const auto& fake = std::get<proto::queue_declare_ok>(d.first->original.command.method);
-    const auto& rabbit = std::get<proto::queue_declare_ok>(d.second->original.command.method);
-    auto same = [](std::string text) { return text.substr(0, text.rfind("consumer_count=")); };
-    return same(d.first->text) == same(d.second->text) && rabbit.consumer_count > fake.consumer_count;
-}
-
 constexpr std::array entries{
     allowlist_entry{"Refused logins", true, refused_login, true},
     allowlist_entry{"Unknown vhosts", true, unknown_vhost, true},
     allowlist_entry{"Unknown class or method id", true, unknown_method, true},
     allowlist_entry{"Queue types (streams are refused)", true, stream_refused, true},
-    allowlist_entry{"quorum queues count consumers holding unacknowledged messages", false, quorum_holders_counted, false},
 };
 
 }  // namespace

@@ -230,7 +230,7 @@ public:
                 for (const auto& [channel, events] : run_.second.connections[c].channels) {
                     if ((channel == 0) != (pass == 1)) continue;
                     for (const event& e : events) {
-                        received.push_back({e.step, {}, e, {}, false});
+                        received.push_back({e.step, {}, e, {}});
                         where.push_back({int(c), channel, 0, e.incarnation});
                     }
                 }

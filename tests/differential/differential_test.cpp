@@ -401,9 +401,7 @@ TEST(differential_compare, a_quorum_consumer_count_is_lazy_right_after_a_channel
     EXPECT_TRUE(fewer[0].allowed.empty()) << fewer[0].describe();
     const auto later = run(0, 1, 1);
     ASSERT_EQ(later.size(), 1u) << "four steps after the close the count is compared: " << describe_all(later);
-    EXPECT_EQ(later[0].allowed, "quorum queues count consumers holding unacknowledged messages");
-    EXPECT_FALSE(later[0].deliberate);
-    EXPECT_FALSE(later[0].ends_connection);
+    EXPECT_TRUE(later[0].allowed.empty()) << later[0].describe();
 }
 
 TEST(differential_compare, a_quorum_queue_delete_ok_message_count_is_not_compared)

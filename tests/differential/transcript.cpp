@@ -215,8 +215,7 @@ normalised_transcript normalise(const transcript& t, std::string_view prefix, co
         replace_all(text, prefix, "@");
         number_names(text, "amq.gen-", generated);
         number_names(text, "amq.ctag-", tags);
-        out[{it.connection, it.channel, lane_of(*it.e), it.e->incarnation}].push_back(
-            {it.step, std::move(text), *it.e, lazy, quorum_declare_ok(*it.e, prefix, context)});
+        out[{it.connection, it.channel, lane_of(*it.e), it.e->incarnation}].push_back({it.step, std::move(text), *it.e, lazy});
     }
     return out;
 }

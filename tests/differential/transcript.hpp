@@ -37,8 +37,6 @@ struct normalised_event {
     event original;
     // The consumer_count that the text shows as "lazy".
     std::optional<std::uint32_t> lazy_consumer_count;
-    // A queue.declare-ok of one of the conversation's quorum queues.
-    bool quorum_queue = false;
 };
 
 // What normalising needs to know beyond one transcript.
