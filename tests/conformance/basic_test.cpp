@@ -460,6 +460,18 @@ TEST_F(basic, user_id_must_match_the_authenticated_user)
     d.close();
 }
 
+TEST_F(basic, user_id_is_checked_before_the_expiration)
+{
+    amqp_driver d = connect_channel();
+    proto::basic_properties props;
+    props.user_id = "somebody-else";
+    props.expiration = "soon";
+    d.send_message(1, publish_to("", queue_name()), props, "body");
+    EXPECT_EQ(d.expect_channel_close(1, reply_code::precondition_failed).reply_text,
+              "PRECONDITION_FAILED - user_id property set to 'somebody-else' but authenticated user was 'guest'");
+    d.close();
+}
+
 TEST_F(basic, cancel_stops_deliveries)
 {
     amqp_driver d = connect_channel();

@@ -435,5 +435,57 @@ TEST_F(queue, only_clients_announcing_consumer_cancel_notify_hear_of_a_deleted_q
     d.close();
 }
 
+TEST_F(queue, a_redeclare_names_the_first_differing_argument_in_rabbitmqs_order)
+{
+    amqp_driver d = connect_channel();
+    const std::string q = queue_name();
+    const std::string what = "PRECONDITION_FAILED - inequivalent arg ";
+    const std::string for_queue = " for queue '" + q + "' in vhost '/': ";
+    d.rpc<proto::queue_declare_ok>(1, declare_queue(q, {{"x-max-length", std::int32_t(3)},
+                                                        {"x-queue-type", std::string("classic")}}));
+    // Both present: the values alone.
+    d.send(1, declare_queue(q, {{"x-max-length", std::int32_t(77)}, {"x-queue-type", std::string("classic")}}));
+    EXPECT_EQ(d.expect_channel_close(1, reply_code::precondition_failed).reply_text,
+              what + "'x-max-length'" + for_queue + "received '77' but current is '3'");
+    // x-dead-letter-exchange comes before x-max-length.
+    d.open_channel(1);
+    d.send(1, declare_queue(q, {{"x-dead-letter-exchange", std::string("dlx")}}));
+    EXPECT_EQ(d.expect_channel_close(1, reply_code::precondition_failed).reply_text,
+              what + "'x-dead-letter-exchange'" + for_queue +
+                  "received the value 'dlx' of type 'longstr' but current is none");
+    // "classic" and no type are the same queue type.
+    d.open_channel(1);
+    d.rpc<proto::queue_declare_ok>(1, declare_queue(q, {{"x-max-length", std::int32_t(3)}}));
+    d.close();
+}
+
+TEST_F(queue, an_exclusive_queue_is_never_durable_so_its_durable_flag_is_not_compared)
+{
+    amqp_driver d = connect_channel();
+    const std::string q = unique_name("exclusive");
+    proto::queue_declare declare = declare_queue(q);
+    declare.exclusive = true;
+    d.rpc<proto::queue_declare_ok>(1, declare);
+    declare.durable = true;
+    d.rpc<proto::queue_declare_ok>(1, declare);
+    d.close();
+}
+
+TEST_F(queue, delete_with_if_unused_and_if_empty_says_not_empty_first)
+{
+    amqp_driver d = connect_channel();
+    const std::string q = queue_name();
+    d.rpc<proto::queue_declare_ok>(1, declare_queue(q));
+    d.rpc<proto::confirm_select_ok>(1, proto::confirm_select{});
+    publish_confirmed(d, 1, publish_to("", q), "m", 2);
+    d.open_channel(2);
+    d.rpc<proto::basic_qos_ok>(2, proto::basic_qos{0, 1, false});
+    d.rpc<proto::basic_consume_ok>(2, consume_from(q));
+    d.send(1, delete_queue(q, true, true));
+    EXPECT_EQ(d.expect_channel_close(1, reply_code::precondition_failed).reply_text,
+              "PRECONDITION_FAILED - queue '" + q + "' in vhost '/' not empty");
+    d.close();
+}
+
 }  // namespace
 }  // namespace amqp::test

@@ -23,6 +23,12 @@ std::optional<error> server_channel::publish(proto::basic_publish& m, proto::com
     }
     if (m.immediate) return error{reply_code::not_implemented, "immediate=true"};
     proto::basic_properties& properties = command.header->properties;
+    // RabbitMQ checks user_id before the expiration.
+    if (const auto& user_id = properties.user_id; user_id && *user_id != connection_.info().user) {
+        return error{reply_code::precondition_failed, "user_id property set to '" + *user_id +
+                                                          "' but authenticated user was '" +
+                                                          connection_.info().user + "'"};
+    }
     if (const auto& expiration = properties.expiration) {
         // RabbitMQ refuses an expiration that is not a non-negative integer.
         const bool digits = !expiration->empty() &&
@@ -33,11 +39,6 @@ std::optional<error> server_channel::publish(proto::basic_publish& m, proto::com
             return error{reply_code::precondition_failed,
                          "invalid expiration '" + *expiration + "': " + (negative ? "negative" : "no_integer")};
         }
-    }
-    if (const auto& user_id = properties.user_id; user_id && *user_id != connection_.info().user) {
-        return error{reply_code::precondition_failed, "user_id property set to '" + *user_id +
-                                                          "' but authenticated user was '" +
-                                                          connection_.info().user + "'"};
     }
     if (properties.reply_to == reply_to_queue) {
         // Direct reply-to: the reply address names this channel's reply consumer.

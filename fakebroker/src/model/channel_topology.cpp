@@ -31,15 +31,27 @@ std::string inequivalent(const char* arg, const std::string& what, const std::st
 
 bool reserved_name(const std::string& name) { return name.rfind("amq.", 0) == 0; }
 
-// RabbitMQ's words for an x-argument in an inequivalence: "the value '1000' of type
-// 'signedint'", or "none".
-std::string describe_argument(const proto::field_value* v)
+std::string argument_value(const proto::field_value& v)
 {
-    if (!v) return "none";
     std::string value;
-    if (const std::string* s = v->string()) value = *s;
-    else write_erlang_value(value, *v);
-    return "the value '" + value + "' of type '" + erlang_type_name(*v) + "'";
+    if (const std::string* s = v.string()) value = *s;
+    else write_erlang_value(value, v);
+    return value;
+}
+
+// RabbitMQ's words for an x-argument in an inequivalence: with both present their
+// values ("received '77' but current is '3'"), else "the value '1000' of type
+// 'signedint'" against "none".
+std::string describe_inequivalence(const proto::field_value* asked, const proto::field_value* current)
+{
+    if (asked && current) {
+        return "received '" + argument_value(*asked) + "' but current is '" + argument_value(*current) + "'";
+    }
+    const auto describe = [](const proto::field_value* v) {
+        if (!v) return std::string("none");
+        return "the value '" + argument_value(*v) + "' of type '" + erlang_type_name(*v) + "'";
+    };
+    return "received " + describe(asked) + " but current is " + describe(current);
 }
 
 }  // namespace
@@ -237,9 +249,12 @@ std::optional<error> server_channel::queue_declare(const proto::queue_declare& m
     if (q) {
         if (auto e = check_exclusive(*q)) return e;
         const std::string what = in_vhost("queue", name, v.name());
-        if (q->durable() != m.durable) {
+        // An exclusive queue is never durable, whatever the declare says (RabbitMQ).
+        const bool durable_asked = m.durable && !m.exclusive;
+        const bool durable_now = q->durable() && !q->exclusive();
+        if (durable_now != durable_asked) {
             return error{reply_code::precondition_failed,
-                         inequivalent("durable", what, yes_no(m.durable), yes_no(q->durable()))};
+                         inequivalent("durable", what, yes_no(durable_asked), yes_no(durable_now))};
         }
         if (q->exclusive() != m.exclusive) {
             return error{reply_code::precondition_failed,
@@ -249,11 +264,17 @@ std::optional<error> server_channel::queue_declare(const proto::queue_declare& m
             return error{reply_code::precondition_failed,
                          inequivalent("auto_delete", what, yes_no(m.auto_delete), yes_no(q->auto_delete()))};
         }
-        for (const char* key : {"x-message-ttl", "x-expires", "x-max-length", "x-max-length-bytes",
-                                "x-overflow", "x-dead-letter-exchange", "x-dead-letter-routing-key",
-                                "x-max-priority", "x-single-active-consumer", "x-queue-type"}) {
+        // In the order of RabbitMQ's declare_args, which decides the text when several differ.
+        const proto::field_value classic(std::string("classic"));
+        for (const char* key : {"x-expires", "x-message-ttl", "x-dead-letter-exchange", "x-dead-letter-routing-key",
+                                "x-max-length", "x-max-length-bytes", "x-max-priority", "x-overflow", "x-queue-mode",
+                                "x-single-active-consumer", "x-queue-type"}) {
             const proto::field_value* asked = m.arguments.find(key);
             const proto::field_value* current = q->arguments().find(key);
+            // A queue declared without a type is a classic queue: "classic" and none are
+            // the same type (but none against "quorum" is reported as none).
+            const bool type_key = std::string_view(key) == "x-queue-type";
+            if (type_key && (asked ? *asked : classic) == (current ? *current : classic)) continue;
             std::int64_t a = 0, c = 0;
             const bool equal = (!asked && !current) ||
                                (asked && current &&
@@ -261,8 +282,8 @@ std::optional<error> server_channel::queue_declare(const proto::queue_declare& m
                                  (asked->variant() == current->variant())));
             if (!equal) {
                 return error{reply_code::precondition_failed,
-                             std::string("inequivalent arg '") + key + "' for " + what + ": received " +
-                                 describe_argument(asked) + " but current is " + describe_argument(current)};
+                             std::string("inequivalent arg '") + key + "' for " + what + ": " +
+                                 describe_inequivalence(asked, current)};
             }
         }
     } else {
@@ -399,11 +420,12 @@ std::optional<error> server_channel::queue_delete(const proto::queue_delete& m)
                          (m.if_unused ? "if-unused" : "if-empty") +
                          " flag set are not supported by quorum queues"};
     }
-    if (m.if_unused && q->consumer_count() > 0) {
-        return error{reply_code::precondition_failed, in_vhost("queue", name, v.name()) + " in use"};
-    }
+    // RabbitMQ looks at if-empty first.
     if (m.if_empty && q->ready_count() > 0) {
         return error{reply_code::precondition_failed, in_vhost("queue", name, v.name()) + " not empty"};
+    }
+    if (m.if_unused && q->consumer_count() > 0) {
+        return error{reply_code::precondition_failed, in_vhost("queue", name, v.name()) + " in use"};
     }
     deleting_queue_ = true;
     const std::size_t count = v.delete_queue(name);
