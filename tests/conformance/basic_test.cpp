@@ -672,5 +672,20 @@ TEST_F(basic, delivery_tags_count_per_channel_across_get_and_deliver)
     d.close();
 }
 
+TEST_F(basic, a_per_consumer_qos_lifts_the_channels_global_limit)
+{
+    amqp_driver d = connect_channel();
+    const std::string q = queue_name();
+    d.rpc<proto::queue_declare_ok>(1, declare_queue(q));
+    d.rpc<proto::confirm_select_ok>(1, proto::confirm_select{});
+    publish_confirmed(d, 1, publish_to("", q), "m", 5);
+    d.open_channel(2);
+    d.rpc<proto::basic_qos_ok>(2, proto::basic_qos{0, 2, true});
+    d.rpc<proto::basic_qos_ok>(2, proto::basic_qos{0, 0, false});
+    d.rpc<proto::basic_consume_ok>(2, consume_from(q));
+    for (int i = 0; i < 5; ++i) d.expect_message<proto::basic_deliver>(2);
+    d.close();
+}
+
 }  // namespace
 }  // namespace amqp::test

@@ -487,5 +487,36 @@ TEST_F(queue, delete_with_if_unused_and_if_empty_says_not_empty_first)
     d.close();
 }
 
+TEST_F(queue, a_deleted_queue_cancels_its_consumers_in_the_order_of_their_tags)
+{
+    amqp_driver d = connect_channel();
+    const std::string q = queue_name();
+    d.rpc<proto::queue_declare_ok>(1, declare_queue(q));
+    for (const char* tag : {"zz", "mm", "aa"}) d.rpc<proto::basic_consume_ok>(1, consume_from(q, tag));
+    d.rpc<proto::queue_delete_ok>(1, delete_queue(q));
+    for (const char* tag : {"aa", "mm", "zz"}) EXPECT_EQ(d.expect<proto::basic_cancel>(1).consumer_tag, tag);
+    d.close();
+}
+
+TEST_F(queue, closing_a_connection_gives_unacked_messages_back_without_delivering_them_to_its_other_channels)
+{
+    amqp_driver d = connect_channel();
+    const std::string q = queue_name();
+    d.rpc<proto::queue_declare_ok>(1, declare_queue(q));
+    d.rpc<proto::confirm_select_ok>(1, proto::confirm_select{});
+    publish_confirmed(d, 1, publish_to("", q), "m");
+    d.rpc<proto::basic_consume_ok>(1, consume_from(q, "holder"));
+    d.expect_message<proto::basic_deliver>(1);
+    d.open_channel(2);
+    d.rpc<proto::basic_consume_ok>(2, consume_from(q, "sibling"));
+    d.send(0, proto::connection_close{200, "bye", 0, 0});
+    d.expect<proto::connection_close_ok>(0);
+    EXPECT_EQ(d.pending(2), 0u) << "nothing redelivered to the sibling channel";
+
+    amqp_driver other = connect_channel();
+    EXPECT_TRUE(eventually([&] { return queue_state(other, 1, q).message_count == 1; }));
+    other.close();
+}
+
 }  // namespace
 }  // namespace amqp::test

@@ -195,5 +195,28 @@ TEST_F(quorum_queue, consumers_holding_unacknowledged_messages_are_counted_until
     d.close();
 }
 
+TEST_F(quorum_queue, exclusive_consumers_are_not_enforced)
+{
+    amqp_driver d = connect_channel();
+    const std::string q = queue_name();
+    d.rpc<proto::queue_declare_ok>(1, declare_quorum(q));
+    proto::basic_consume exclusive = consume_from(q, "first");
+    exclusive.exclusive = true;
+    d.rpc<proto::basic_consume_ok>(1, exclusive);
+    d.rpc<proto::basic_consume_ok>(1, consume_from(q, "second"));
+    d.close();
+}
+
+TEST_F(quorum_queue, a_per_consumer_qos_after_a_global_one_allows_consuming)
+{
+    amqp_driver d = connect_channel();
+    const std::string q = queue_name();
+    d.rpc<proto::queue_declare_ok>(1, declare_quorum(q));
+    d.rpc<proto::basic_qos_ok>(1, proto::basic_qos{0, 3, true});
+    d.rpc<proto::basic_qos_ok>(1, proto::basic_qos{0, 1, false});
+    d.rpc<proto::basic_consume_ok>(1, consume_from(q));
+    d.close();
+}
+
 }  // namespace
 }  // namespace amqp::test

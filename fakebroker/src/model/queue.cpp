@@ -390,8 +390,10 @@ void queue::restart()
 void queue::mark_deleted()
 {
     deleted_ = true;
-    // Copy: cancelling removes consumers from the list.
-    const std::vector<consumer*> cancelled = consumers_;
+    // Copy: cancelling removes consumers from the list. RabbitMQ tells them in the
+    // order of their tags.
+    std::vector<consumer*> cancelled = consumers_;
+    std::sort(cancelled.begin(), cancelled.end(), [](const consumer* a, const consumer* b) { return a->tag < b->tag; });
     for (consumer* c : cancelled) c->channel->cancelled_by_server(*c);
     consumers_.clear();
     prioritised_consumers_ = 0;

@@ -70,8 +70,13 @@ std::optional<error> server_channel::handle(proto::command& command)
                     return error{reply_code::not_implemented,
                                  "prefetch_size!=0 (" + std::to_string(m.prefetch_size) + ")"};
                 }
-                if (m.global) global_prefetch_count_ = m.prefetch_count;
-                else prefetch_count_ = m.prefetch_count;
+                if (m.global) {
+                    global_prefetch_count_ = m.prefetch_count;
+                } else {
+                    // RabbitMQ 3.10 lifts the channel's global limit too (unlimit_prefetch).
+                    prefetch_count_ = m.prefetch_count;
+                    global_prefetch_count_ = 0;
+                }
                 connection_.send(number_, proto::basic_qos_ok{});
                 dispatch_own_queues();
                 return std::nullopt;
@@ -221,7 +226,8 @@ std::optional<error> server_channel::consume(const proto::basic_consume& m)
     // A generated tag is unique.
     std::string tag = m.consumer_tag.empty() ? connection_.broker().generate_name("amq.ctag-") : m.consumer_tag;
     const auto& existing = q->consumers();
-    if (!existing.empty() && (m.exclusive || std::any_of(existing.begin(), existing.end(),
+    // Quorum queues in RabbitMQ 3.10 do not enforce exclusive consumers.
+    if (!q->quorum() && !existing.empty() && (m.exclusive || std::any_of(existing.begin(), existing.end(),
                                                          [](const consumer* c) { return c->exclusive; }))) {
         return error{reply_code::access_refused, "queue '" + q->name() + "' in vhost '" +
                                                      connection_.vhost().name() + "' in exclusive use"};
@@ -353,11 +359,16 @@ void server_channel::dispatch_own_queues()
     }
 }
 
+void server_channel::remove_consumers()
+{
+    while (!consumers_.empty()) remove_consumer(consumers_.front().tag);
+}
+
 void server_channel::shutdown()
 {
     stop_replies();
     // Consumers first, so requeued messages are not delivered back to this channel.
-    while (!consumers_.empty()) remove_consumer(consumers_.front().tag);
+    remove_consumers();
     std::vector<unacked_delivery> all = unacked_.take_all();
     const clock::time_point now = connection_.broker().now();
     std::set<queue*> touched;

@@ -52,6 +52,8 @@ public:
 
     // The channel ends: unacked deliveries go back to their queues (redelivered),
     // consumers are cancelled, auto-delete queues left without consumers go.
+    // The channel's consumers go (no basic.cancel): nothing more is delivered to it.
+    void remove_consumers();
     void shutdown();
 
     // Sends the publisher confirms gathered while handling a batch of input.

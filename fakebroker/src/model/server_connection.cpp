@@ -697,7 +697,10 @@ void server_connection::transport_closed()
 void server_connection::release()
 {
     // Channels first: they requeue their deliveries into queues that may be exclusive
-    // to this connection and about to go.
+    // to this connection and about to go. All their consumers go before any requeue, so
+    // a message one channel gives back is not delivered to another one closing with it
+    // (RabbitMQ closes the channels of a connection together).
+    for (auto& [number, channel] : channels_) channel->remove_consumers();
     for (auto& [number, channel] : channels_) channel->shutdown();
     channels_.clear();
     assemblers_.clear();
