@@ -553,9 +553,19 @@ async function unbindAfterDelete({ url }) {
 
 // ---------------------------------------------------------------------------------------
 // 7. Host names: "localhost", and "[::1]" as on a machine where localhost resolves to ::1 first.
+// Whether this machine has ::1 to listen on; without it only "localhost" is checked.
+function hasIpv6Loopback() {
+  return new Promise((resolve) => {
+    const server = require('net').createServer();
+    server.once('error', () => resolve(false));
+    server.listen(0, '::1', () => server.close(() => resolve(true)));
+  });
+}
+
 async function localhostAndIpv6({ url }) {
   const results = [];
-  for (const host of ['localhost', '[::1]']) {
+  const hosts = (await hasIpv6Loopback()) ? ['localhost', '[::1]'] : ['localhost'];
+  for (const host of hosts) {
     const u = new URL(url);
     u.hostname = host;
     try {
@@ -569,7 +579,7 @@ async function localhostAndIpv6({ url }) {
       results.push(`${host}: ${err.code ?? ''} ${err.message}`.replace(/\s+/g, ' '));
     }
   }
-  expectEqual('connect, declare and close by host name', ['localhost: ok', '[::1]: ok'], results);
+  expectEqual('connect, declare and close by host name', hosts.map((h) => `${h}: ok`), results);
   return `connected to ${results.join(', ')}`;
 }
 
