@@ -646,6 +646,9 @@ async function liveThroughFaults(client, name, httpUrl) {
   for (const [index, { trigger, rule }] of faultsFor(name).entries()) {
     const number = index + 1;
     const connectsBefore = client.connects;
+    // A round trip on the consumer's channel first: the broker has then taken the acks
+    // sent so far, so a rule on "the next basic.ack" matches the next one, not one in flight.
+    await client.roundTrip();
     await addFault(httpUrl, rule);
     // The triggering publish may be lost with the connection: its outcome is not checked.
     client.publish(`trips fault ${number}`).catch(() => {});
@@ -750,6 +753,11 @@ class ReconnectingWorker {
     }, `the worker ${this.name} is connected`);
   }
 
+  async roundTrip() {
+    await this.waitReady();
+    await withTimeout(this.channel.checkQueue(this.queue), STEP_TIMEOUT_MS, 'a round trip on the channel');
+  }
+
   async publish(body) {
     await this.waitReady();
     return withTimeout(publishConfirmed(this.channel, '', this.queue, body), STEP_TIMEOUT_MS, `confirm of "${body}"`);
@@ -839,6 +847,10 @@ async function builtinRecovery({ url, httpUrl }) {
         if (failure) throw failure;
         return state.channel !== null;
       }, 'amqplib recovered the connection'),
+    roundTrip: async () => {
+      await client.waitReady();
+      await withTimeout(state.channel.checkQueue(queue), STEP_TIMEOUT_MS, 'a round trip on the channel');
+    },
     publish: async (body) => {
       await client.waitReady();
       return withTimeout(publishConfirmed(state.channel, '', queue, body), STEP_TIMEOUT_MS, `confirm of "${body}"`);
