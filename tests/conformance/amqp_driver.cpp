@@ -58,24 +58,6 @@ int remaining_ms(std::chrono::steady_clock::time_point deadline)
     return int(std::max<std::chrono::milliseconds::rep>(0, left.count()));
 }
 
-proto::field_table default_client_properties()
-{
-    return {
-        {"product", std::string("amqp conformance driver")},
-        {"version", std::string("0.1")},
-        {"platform", std::string("C++20")},
-        {"capabilities",
-         proto::field_table{
-             {"publisher_confirms", true},
-             {"exchange_exchange_bindings", true},
-             {"basic.nack", true},
-             {"consumer_cancel_notify", true},
-             {"connection.blocked", true},
-             {"authentication_failure_close", true},
-             {"per_consumer_qos", true},
-         }},
-    };
-}
 
 // AMQPLAIN's response is a field table without its leading length.
 std::string amqplain_response(const std::string& user, const std::string& password)
@@ -94,6 +76,25 @@ std::uint32_t negotiate(std::uint32_t client, std::uint32_t server)
 }
 
 }  // namespace
+
+proto::field_table default_client_properties()
+{
+    return {
+        {"product", std::string("amqp conformance driver")},
+        {"version", std::string("0.1")},
+        {"platform", std::string("C++20")},
+        {"capabilities",
+         proto::field_table{
+             {"publisher_confirms", true},
+             {"exchange_exchange_bindings", true},
+             {"basic.nack", true},
+             {"consumer_cancel_notify", true},
+             {"connection.blocked", true},
+             {"authentication_failure_close", true},
+             {"per_consumer_qos", true},
+         }},
+    };
+}
 
 amqp_url amqp_url::parse(std::string_view url)
 {

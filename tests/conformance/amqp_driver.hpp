@@ -71,6 +71,10 @@ struct connect_options {
     std::uint16_t heartbeat = 0;
 };
 
+// What the driver says in start-ok: a product and a capabilities table announcing
+// everything RabbitMQ only does for clients that ask.
+protocol::field_table default_client_properties();
+
 // A content-carrying method with its properties and body.
 template <class Method>
 struct message {

@@ -1,5 +1,7 @@
 #include "session.hpp"
 
+#include "amqp_driver.hpp"
+
 #include <amqp/protocol/content.hpp>
 #include <amqp/protocol/wire.hpp>
 
@@ -54,19 +56,10 @@ void prefix_method(proto::method& m, std::string_view prefix)
 
 proto::field_table client_properties()
 {
-    return {
-        {"product", std::string("amqp differential tester")},
-        {"capabilities",
-         proto::field_table{
-             {"publisher_confirms", true},
-             {"exchange_exchange_bindings", true},
-             {"basic.nack", true},
-             {"consumer_cancel_notify", true},
-             {"connection.blocked", true},
-             {"authentication_failure_close", true},
-             {"per_consumer_qos", true},
-         }},
-    };
+    // The conformance driver's capabilities, under the tester's own product name.
+    proto::field_table properties = test::default_client_properties();
+    properties.set("product", std::string("amqp differential tester"));
+    return properties;
 }
 
 }  // namespace
