@@ -60,10 +60,30 @@ void encode_content(byte_buffer& out, std::uint16_t channel, const basic_propert
     encode_frame_with(out, frame_type::header, channel, [&](byte_buffer& payload) {
         writer w(payload);
         w.short_uint(basic_properties::class_id);
-        w.short_uint(0);
+        w.short_uint(0);  // weight
         w.longlong_uint(body.size());
         encode_properties(w, properties);
     });
+    encode_body_frames(out, channel, body, frame_max);
+}
+
+void encode_content(byte_buffer& out, std::uint16_t channel, std::uint16_t class_id,
+                    std::span<const std::byte> encoded_properties, std::string_view body,
+                    std::uint32_t frame_max)
+{
+    encode_frame_with(out, frame_type::header, channel, [&](byte_buffer& payload) {
+        writer w(payload);
+        w.short_uint(class_id);
+        w.short_uint(0);  // weight
+        w.longlong_uint(body.size());
+        w.bytes(encoded_properties);
+    });
+    encode_body_frames(out, channel, as_bytes(body), frame_max);
+}
+
+void encode_body_frames(byte_buffer& out, std::uint16_t channel, std::span<const std::byte> body,
+                        std::uint32_t frame_max)
+{
     const std::size_t chunk =
         frame_max > frame_overhead ? frame_max - frame_overhead : std::max<std::size_t>(body.size(), 1);
     out.reserve(out.size() + body.size() + (body.size() / chunk + 1) * frame_overhead);

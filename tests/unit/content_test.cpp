@@ -144,5 +144,49 @@ TEST(content, an_empty_body_has_no_body_frame)
     EXPECT_EQ(test::to_hex(f.frame->payload), "003c00000000000000000000" "0000");
 }
 
+TEST(content, encoded_properties_give_the_same_frames_as_the_properties)
+{
+    const basic_properties properties = every_property();
+    byte_buffer encoded_properties;
+    writer w(encoded_properties);
+    encode_properties(w, properties);
+    for (const std::size_t size : {0u, 1u, 4088u, 4089u, 10000u}) {
+        const std::string body(size, 'b');
+        for (std::uint32_t frame_max : {4096u, 131072u, 0u}) {
+            byte_buffer expected;
+            encode_content(expected, 9, properties, as_bytes(body), frame_max);
+            byte_buffer out;
+            encode_content(out, 9, basic_properties::class_id, encoded_properties.data(), body, frame_max);
+            EXPECT_EQ(test::to_hex(out.data()), test::to_hex(expected.data()))
+                << size << " bytes, frame_max " << frame_max;
+        }
+    }
+}
+
+TEST(content, encoded_properties_with_an_empty_body_make_only_the_header_frame)
+{
+    const auto no_properties = test::from_hex("0000");
+    byte_buffer out;
+    encode_content(out, 1, basic_properties::class_id, no_properties, "", frame_min_size);
+    EXPECT_EQ(test::to_hex(out.data()), "02" "0001" "0000000e" "003c0000" "0000000000000000" "0000" "ce");
+}
+
+TEST(content, body_frames_are_at_most_frame_max_and_none_for_nothing)
+{
+    byte_buffer none;
+    encode_body_frames(none, 1, {}, frame_min_size);
+    EXPECT_TRUE(none.empty());
+
+    const std::string body(frame_min_size, 'x');
+    byte_buffer out;
+    encode_body_frames(out, 1, as_bytes(body), frame_min_size);
+    // 4088 bytes in the first frame (a whole frame_max), 8 in the second.
+    ASSERT_EQ(out.size(), body.size() + 2 * frame_overhead);
+    const decoded_frame first = decode_frame(out.data(), frame_min_size);
+    ASSERT_TRUE(first.frame);
+    EXPECT_EQ(first.consumed, frame_min_size);
+    EXPECT_EQ(first.frame->type, frame_type::body);
+}
+
 }  // namespace
 }  // namespace amqp::protocol

@@ -49,6 +49,18 @@ void encode_frame(byte_buffer& out, std::uint16_t channel, const method& m);
 void encode_content(byte_buffer& out, std::uint16_t channel, const basic_properties& properties,
                     std::span<const std::byte> body, std::uint32_t frame_max);
 
+// The same from properties encoded already (the flags word and the property list, as
+// encode_properties writes them), for a sender that keeps messages encoded: a broker
+// stores what the publisher sent and sends those bytes on.
+void encode_content(byte_buffer& out, std::uint16_t channel, std::uint16_t class_id,
+                    std::span<const std::byte> encoded_properties, std::string_view body,
+                    std::uint32_t frame_max);
+
+// Appends body frames of at most frame_max bytes each (0: one frame); none for an
+// empty body. What follows a content header frame.
+void encode_body_frames(byte_buffer& out, std::uint16_t channel, std::span<const std::byte> body,
+                        std::uint32_t frame_max);
+
 // Appends a content-carrying method (publish, deliver, get-ok, return) with its
 // header and body frames: what goes on the wire for one message.
 template <class Method>
