@@ -29,6 +29,12 @@ TYPES = {
 }
 
 
+# Methods a broker sends once per message get a *_view twin whose strings are
+# borrowed (std::string_view), so the hot path encodes without building strings.
+VIEWED = {("basic", "deliver"), ("basic", "get-ok"), ("basic", "return")}
+VIEW_TYPES = {"shortstr": "std::string_view", "longstr": "std::string_view"}
+
+
 def ident(name):
     return name.replace("-", "_")
 
@@ -209,6 +215,8 @@ struct method_key {
             out.append("void encode_arguments(writer& w, const %s& m);\n" % name)
             out.append("bool decode_arguments(reader& r, %s& m);\n" % name)
             out.append("std::ostream& operator<<(std::ostream& os, const %s& m);\n\n" % name)
+            if (cls["name"], m["name"]) in VIEWED:
+                out.append(gen_view_struct(name, args))
 
     out.append("// Every method of the protocol, as decoded from a method frame.\n")
     out.append("using method = std::variant<\n    ")
@@ -245,6 +253,64 @@ std::ostream& operator<<(std::ostream& os, const method& m);
     return "".join(out)
 
 
+def view_type(kind):
+    if kind in VIEW_TYPES:
+        return VIEW_TYPES[kind]
+    if kind in ("table", "timestamp"):
+        sys.exit("a %s argument has no view type; only strings are borrowed" % kind)
+    return TYPES[kind][0]
+
+
+def gen_view_struct(name, args):
+    view = name + "_view"
+    out = ["// %s with its strings borrowed: encode_frame writes the same bytes as for the\n"
+           "// owning %s, without building strings. The strings must outlive the call.\n"
+           % (view, name)]
+    out.append("struct %s {\n" % view)
+    for member in ("key", "name", "synchronous", "has_content"):
+        kind = {"key": "method_key", "name": "std::string_view"}.get(member, "bool")
+        out.append("    static constexpr %s %s = %s::%s;\n" % (kind, member, name, member))
+    out.append("\n")
+    for arg, kind, default in args:
+        init = cpp_default(kind, default) if kind not in VIEW_TYPES else ""
+        if kind in VIEW_TYPES and default:
+            init = " = " + json.dumps(default)
+        out.append("    %s %s%s;\n" % (view_type(kind), arg, init))
+    out.append("\n    // The owning method, e.g. to print or trace what was sent.\n")
+    out.append("    %s owned() const;\n};\n" % name)
+    out.append("%s view_of(const %s& m) noexcept;\n" % (view, name))
+    out.append("void encode_arguments(writer& w, const %s& m);\n\n" % view)
+    return "".join(out)
+
+
+def gen_encode_body(args):
+    out = []
+    for group in bit_groups(args):
+        if group[0] == "bits":
+            out.append("    w.octet(pack_bits(%s));\n"
+                       % ", ".join("m." + b for b in group[1]))
+        else:
+            out.append("    w.%s(m.%s);\n" % (TYPES[group[2]][1], group[1]))
+    return "".join(out)
+
+
+def gen_view_functions(name, args):
+    view = name + "_view"
+    out = ["%s %s::owned() const\n{\n    %s m;\n" % (name, view, name)]
+    for arg, kind, _ in args:
+        value = "std::string(%s)" % arg if kind in VIEW_TYPES else arg
+        out.append("    m.%s = %s;\n" % (arg, value))
+    out.append("    return m;\n}\n\n")
+    out.append("%s view_of(const %s& m) noexcept\n{\n    %s v;\n" % (view, name, view))
+    for arg, _, _ in args:
+        out.append("    v.%s = m.%s;\n" % (arg, arg))
+    out.append("    return v;\n}\n\n")
+    out.append("void encode_arguments(writer& w, const %s& m)\n{\n" % view)
+    out.append(gen_encode_body(args))
+    out.append("}\n\n")
+    return "".join(out)
+
+
 def gen_methods_cpp(spec, domains):
     out = [BANNER, """#include <amqp/protocol/methods.hpp>
 #include <amqp/protocol/print.hpp>
@@ -261,18 +327,18 @@ namespace amqp::protocol {
             args = arguments(m, domains)
             entries.append((cls, m, name))
 
-            # encode
-            if args:
-                out.append("void encode_arguments(writer& w, const %s& m)\n{\n" % name)
+            # encode (through the view when there is one: one encoder for both)
+            if (cls["name"], m["name"]) in VIEWED:
+                out.append(gen_view_functions(name, args))
+                out.append("void encode_arguments(writer& w, const %s& m)\n{\n"
+                           "    encode_arguments(w, view_of(m));\n}\n\n" % name)
             else:
-                out.append("void encode_arguments(writer&, const %s&)\n{\n" % name)
-            for group in bit_groups(args):
-                if group[0] == "bits":
-                    out.append("    w.octet(pack_bits(%s));\n"
-                               % ", ".join("m." + b for b in group[1]))
+                if args:
+                    out.append("void encode_arguments(writer& w, const %s& m)\n{\n" % name)
                 else:
-                    out.append("    w.%s(m.%s);\n" % (TYPES[group[2]][1], group[1]))
-            out.append("}\n\n")
+                    out.append("void encode_arguments(writer&, const %s&)\n{\n" % name)
+                out.append(gen_encode_body(args))
+                out.append("}\n\n")
 
             # decode
             if not args:

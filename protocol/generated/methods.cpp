@@ -1193,12 +1193,37 @@ std::ostream& operator<<(std::ostream& os, const basic_publish& m)
     return os << ')';
 }
 
-void encode_arguments(writer& w, const basic_return& m)
+basic_return basic_return_view::owned() const
+{
+    basic_return m;
+    m.reply_code = reply_code;
+    m.reply_text = std::string(reply_text);
+    m.exchange = std::string(exchange);
+    m.routing_key = std::string(routing_key);
+    return m;
+}
+
+basic_return_view view_of(const basic_return& m) noexcept
+{
+    basic_return_view v;
+    v.reply_code = m.reply_code;
+    v.reply_text = m.reply_text;
+    v.exchange = m.exchange;
+    v.routing_key = m.routing_key;
+    return v;
+}
+
+void encode_arguments(writer& w, const basic_return_view& m)
 {
     w.short_uint(m.reply_code);
     w.shortstr(m.reply_text);
     w.shortstr(m.exchange);
     w.shortstr(m.routing_key);
+}
+
+void encode_arguments(writer& w, const basic_return& m)
+{
+    encode_arguments(w, view_of(m));
 }
 
 bool decode_arguments(reader& r, basic_return& m)
@@ -1224,13 +1249,40 @@ std::ostream& operator<<(std::ostream& os, const basic_return& m)
     return os << ')';
 }
 
-void encode_arguments(writer& w, const basic_deliver& m)
+basic_deliver basic_deliver_view::owned() const
+{
+    basic_deliver m;
+    m.consumer_tag = std::string(consumer_tag);
+    m.delivery_tag = delivery_tag;
+    m.redelivered = redelivered;
+    m.exchange = std::string(exchange);
+    m.routing_key = std::string(routing_key);
+    return m;
+}
+
+basic_deliver_view view_of(const basic_deliver& m) noexcept
+{
+    basic_deliver_view v;
+    v.consumer_tag = m.consumer_tag;
+    v.delivery_tag = m.delivery_tag;
+    v.redelivered = m.redelivered;
+    v.exchange = m.exchange;
+    v.routing_key = m.routing_key;
+    return v;
+}
+
+void encode_arguments(writer& w, const basic_deliver_view& m)
 {
     w.shortstr(m.consumer_tag);
     w.longlong_uint(m.delivery_tag);
     w.octet(pack_bits(m.redelivered));
     w.shortstr(m.exchange);
     w.shortstr(m.routing_key);
+}
+
+void encode_arguments(writer& w, const basic_deliver& m)
+{
+    encode_arguments(w, view_of(m));
 }
 
 bool decode_arguments(reader& r, basic_deliver& m)
@@ -1290,13 +1342,40 @@ std::ostream& operator<<(std::ostream& os, const basic_get& m)
     return os << ')';
 }
 
-void encode_arguments(writer& w, const basic_get_ok& m)
+basic_get_ok basic_get_ok_view::owned() const
+{
+    basic_get_ok m;
+    m.delivery_tag = delivery_tag;
+    m.redelivered = redelivered;
+    m.exchange = std::string(exchange);
+    m.routing_key = std::string(routing_key);
+    m.message_count = message_count;
+    return m;
+}
+
+basic_get_ok_view view_of(const basic_get_ok& m) noexcept
+{
+    basic_get_ok_view v;
+    v.delivery_tag = m.delivery_tag;
+    v.redelivered = m.redelivered;
+    v.exchange = m.exchange;
+    v.routing_key = m.routing_key;
+    v.message_count = m.message_count;
+    return v;
+}
+
+void encode_arguments(writer& w, const basic_get_ok_view& m)
 {
     w.longlong_uint(m.delivery_tag);
     w.octet(pack_bits(m.redelivered));
     w.shortstr(m.exchange);
     w.shortstr(m.routing_key);
     w.long_uint(m.message_count);
+}
+
+void encode_arguments(writer& w, const basic_get_ok& m)
+{
+    encode_arguments(w, view_of(m));
 }
 
 bool decode_arguments(reader& r, basic_get_ok& m)

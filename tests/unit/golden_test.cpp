@@ -175,6 +175,24 @@ TEST(golden, basic_deliver_from_rabbitmq)
     EXPECT_EQ(test::to_hex(lines[1].bytes), test::to_hex(published[1].bytes));
 }
 
+TEST(golden, a_delivery_from_views_and_stored_properties_is_rabbitmqs_bytes)
+{
+    // What a broker that keeps the publisher's encoded properties sends on.
+    const auto lines = test::read_fixture(fixture_path("basic_deliver.hex"));
+    ASSERT_EQ(lines.size(), 3u);
+    const frame_view header = single_frame(lines[1].bytes);
+    const frame_view body = single_frame(lines[2].bytes);
+    const auto properties = header.payload.subspan(12);  // after class, weight and body size
+    const std::string_view body_text(reinterpret_cast<const char*>(body.payload.data()), body.payload.size());
+
+    byte_buffer out;
+    encode_frame(out, 1, basic_deliver_view{"golden-consumer", 1, false, "", "golden"});
+    encode_content(out, 1, class_ids::basic, properties, body_text, 131072);
+    std::string expected;
+    for (const auto& line : lines) expected += test::to_hex(line.bytes);
+    EXPECT_EQ(test::to_hex(out.data()), expected);
+}
+
 TEST(golden, the_whole_conversation_decodes_in_order)
 {
     const auto lines = test::read_fixture(fixture_path("conversation.hex"));

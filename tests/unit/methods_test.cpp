@@ -14,26 +14,13 @@
 namespace amqp::protocol {
 namespace {
 
-// Fills every argument of a method with a generated value of its type.
-struct fill_randomly {
-    test::random_values& gen;
-
-    void operator()(const char*, bool& v) { v = gen.boolean(); }
-    void operator()(const char*, std::uint8_t& v) { v = gen.integer<std::uint8_t>(); }
-    void operator()(const char*, std::uint16_t& v) { v = gen.integer<std::uint16_t>(); }
-    void operator()(const char*, std::uint32_t& v) { v = gen.integer<std::uint32_t>(); }
-    void operator()(const char*, std::uint64_t& v) { v = gen.integer<std::uint64_t>(); }
-    void operator()(const char*, std::string& v) { v = gen.string(); }
-    void operator()(const char*, field_table& v) { v = gen.table(); }
-};
-
 // Only the filling is per method type: the checks run on the variant, so this test
 // compiles one copy of them instead of 66.
 template <class M>
 method generated(test::random_values& gen)
 {
     M m;
-    M::fields(m, fill_randomly{gen});
+    M::fields(m, test::fill_randomly{gen});
     return m;
 }
 
@@ -88,7 +75,7 @@ template <class M>
 void typed_and_generic_encodings_agree(test::random_values& gen)
 {
     M typed;
-    M::fields(typed, fill_randomly{gen});
+    M::fields(typed, test::fill_randomly{gen});
     byte_buffer direct;
     encode_frame(direct, 1, typed);
     byte_buffer generic;

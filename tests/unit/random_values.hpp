@@ -85,4 +85,18 @@ private:
     std::mt19937_64 rng_;
 };
 
+// Fills every argument of a method with a generated value of its type:
+// M::fields(m, fill_randomly{gen}).
+struct fill_randomly {
+    random_values& gen;
+
+    void operator()(const char*, bool& v) { v = gen.boolean(); }
+    void operator()(const char*, std::uint8_t& v) { v = gen.integer<std::uint8_t>(); }
+    void operator()(const char*, std::uint16_t& v) { v = gen.integer<std::uint16_t>(); }
+    void operator()(const char*, std::uint32_t& v) { v = gen.integer<std::uint32_t>(); }
+    void operator()(const char*, std::uint64_t& v) { v = gen.integer<std::uint64_t>(); }
+    void operator()(const char*, std::string& v) { v = gen.string(); }
+    void operator()(const char*, protocol::field_table& v) { v = gen.table(); }
+};
+
 }  // namespace amqp::test

@@ -1198,6 +1198,25 @@ void encode_arguments(writer& w, const basic_return& m);
 bool decode_arguments(reader& r, basic_return& m);
 std::ostream& operator<<(std::ostream& os, const basic_return& m);
 
+// basic_return_view with its strings borrowed: encode_frame writes the same bytes as for the
+// owning basic_return, without building strings. The strings must outlive the call.
+struct basic_return_view {
+    static constexpr method_key key = basic_return::key;
+    static constexpr std::string_view name = basic_return::name;
+    static constexpr bool synchronous = basic_return::synchronous;
+    static constexpr bool has_content = basic_return::has_content;
+
+    std::uint16_t reply_code = 0;
+    std::string_view reply_text;
+    std::string_view exchange;
+    std::string_view routing_key;
+
+    // The owning method, e.g. to print or trace what was sent.
+    basic_return owned() const;
+};
+basic_return_view view_of(const basic_return& m) noexcept;
+void encode_arguments(writer& w, const basic_return_view& m);
+
 struct basic_deliver {
     static constexpr method_key key{60, 60};
     static constexpr std::string_view name = "basic.deliver";
@@ -1226,6 +1245,26 @@ struct basic_deliver {
 void encode_arguments(writer& w, const basic_deliver& m);
 bool decode_arguments(reader& r, basic_deliver& m);
 std::ostream& operator<<(std::ostream& os, const basic_deliver& m);
+
+// basic_deliver_view with its strings borrowed: encode_frame writes the same bytes as for the
+// owning basic_deliver, without building strings. The strings must outlive the call.
+struct basic_deliver_view {
+    static constexpr method_key key = basic_deliver::key;
+    static constexpr std::string_view name = basic_deliver::name;
+    static constexpr bool synchronous = basic_deliver::synchronous;
+    static constexpr bool has_content = basic_deliver::has_content;
+
+    std::string_view consumer_tag;
+    std::uint64_t delivery_tag = 0;
+    bool redelivered = false;
+    std::string_view exchange;
+    std::string_view routing_key;
+
+    // The owning method, e.g. to print or trace what was sent.
+    basic_deliver owned() const;
+};
+basic_deliver_view view_of(const basic_deliver& m) noexcept;
+void encode_arguments(writer& w, const basic_deliver_view& m);
 
 struct basic_get {
     static constexpr method_key key{60, 70};
@@ -1280,6 +1319,26 @@ struct basic_get_ok {
 void encode_arguments(writer& w, const basic_get_ok& m);
 bool decode_arguments(reader& r, basic_get_ok& m);
 std::ostream& operator<<(std::ostream& os, const basic_get_ok& m);
+
+// basic_get_ok_view with its strings borrowed: encode_frame writes the same bytes as for the
+// owning basic_get_ok, without building strings. The strings must outlive the call.
+struct basic_get_ok_view {
+    static constexpr method_key key = basic_get_ok::key;
+    static constexpr std::string_view name = basic_get_ok::name;
+    static constexpr bool synchronous = basic_get_ok::synchronous;
+    static constexpr bool has_content = basic_get_ok::has_content;
+
+    std::uint64_t delivery_tag = 0;
+    bool redelivered = false;
+    std::string_view exchange;
+    std::string_view routing_key;
+    std::uint32_t message_count = 0;
+
+    // The owning method, e.g. to print or trace what was sent.
+    basic_get_ok owned() const;
+};
+basic_get_ok_view view_of(const basic_get_ok& m) noexcept;
+void encode_arguments(writer& w, const basic_get_ok_view& m);
 
 struct basic_get_empty {
     static constexpr method_key key{60, 72};
