@@ -1,3 +1,5 @@
+#include "frames_of.hpp"
+
 #include <amqp/protocol/command_assembler.hpp>
 
 #include <gtest/gtest.h>
@@ -7,20 +9,7 @@
 namespace amqp::protocol {
 namespace {
 
-// Splits an encoded stream into frames (views into `bytes`).
-std::vector<frame_view> frames_of(const byte_buffer& bytes)
-{
-    std::vector<frame_view> frames;
-    std::size_t at = 0;
-    while (at < bytes.size()) {
-        decoded_frame f = decode_frame(bytes.data().subspan(at), 0);
-        EXPECT_TRUE(f.frame);
-        if (!f.frame) break;
-        frames.push_back(*f.frame);
-        at += f.consumed;
-    }
-    return frames;
-}
+using test::frames_of;
 
 TEST(command_assembler, a_method_without_content_is_complete_at_once)
 {
