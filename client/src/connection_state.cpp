@@ -149,6 +149,9 @@ bool connection_state::handle_handshake_frame(const protocol::frame_view& frame)
     }
     if (handshake_->done()) {
         tuning_ = handshake_->negotiated();
+        // The broker is dead after two silent intervals, as pika and the other clients judge.
+        heartbeat_ = protocol::heartbeat_schedule::from_seconds(tuning_.heartbeat,
+                                                                protocol::heartbeat_timeout::two_intervals);
         server_properties_ = handshake_->server_properties();
         reader_.set_frame_max(tuning_.frame_max);
         channels_.resize(std::size_t(tuning_.channel_max == 0 ? 65535 : tuning_.channel_max) + 1);
@@ -393,12 +396,11 @@ void connection_state::add_blocked_handler(std::function<void(bool, const std::s
 
 void connection_state::start_heartbeats()
 {
-    if (tuning_.heartbeat == 0)
+    if (!heartbeat_.enabled())
         return;
     // Ticks twice per interval: sends a heartbeat when we were quiet for half an interval,
     // gives up when the broker was silent for two.
-    const auto half_interval = std::chrono::milliseconds(tuning_.heartbeat * 500);
-    heartbeat_timer_->wait_until(clock().now() + half_interval, [weak = weak_from_this()](std::error_code ec) {
+    heartbeat_timer_->wait_until(clock().now() + heartbeat_.tick(), [weak = weak_from_this()](std::error_code ec) {
         if (auto self = weak.lock(); self && !ec)
             self->on_heartbeat_tick();
     });
@@ -409,14 +411,14 @@ void connection_state::on_heartbeat_tick()
     if (state_ != state::open && state_ != state::closing)
         return;
     const auto now = clock().now();
-    const auto interval = std::chrono::seconds(tuning_.heartbeat);
-    if (now - last_read_ >= 2 * interval) {
+    if (heartbeat_.peer_dead(last_read_, now)) {
+        const auto limit = std::chrono::duration_cast<std::chrono::seconds>(heartbeat_.peer_silence_limit());
         close_info reason{0, "no heartbeat or other traffic from the broker for " +
-                                 std::to_string(2 * tuning_.heartbeat) + " s"};
+                                 std::to_string(limit.count()) + " s"};
         finish(failure{errc::heartbeat_timeout, std::make_shared<const close_info>(reason), nullptr}, reason);
         return;
     }
-    if (now - last_write_ >= interval / 2 && !write_in_progress_) {
+    if (heartbeat_.send_due(last_write_, now) && !write_in_progress_) {
         protocol::encode_heartbeat(output_);
         flush();
     }

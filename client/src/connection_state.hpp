@@ -9,6 +9,7 @@
 #include <amqp/protocol/byte_buffer.hpp>
 #include <amqp/protocol/content.hpp>
 #include <amqp/protocol/frame.hpp>
+#include <amqp/protocol/heartbeat_schedule.hpp>
 
 #include <amqp/runtime/clock.hpp>
 
@@ -119,6 +120,7 @@ private:
     std::vector<std::function<void(bool, const std::string&)>> blocked_handlers_;
 
     std::unique_ptr<runtime::timer> heartbeat_timer_;
+    protocol::heartbeat_schedule heartbeat_;
     runtime::time_point last_read_;
     runtime::time_point last_write_;
 };

@@ -327,6 +327,47 @@ TEST(client_simulation, a_connection_with_heartbeats_stays_up_for_ten_virtual_mi
     EXPECT_FALSE(close_error) << close_error.message();
 }
 
+TEST(client_simulation, with_a_one_second_heartbeat_the_client_sends_one_after_each_half_second_of_its_own_silence)
+{
+    world w;
+    scripted_broker::behaviour one_second;
+    one_second.heartbeat = 1;
+    std::shared_ptr<scripted_broker> broker;
+    auto env =
+        w.pipes([&](std::shared_ptr<runtime::pipe_end> end) { broker = scripted_broker::serve(w, end, one_second); });
+    auto options = sim_options();
+    options.heartbeat.reset();  // the broker's 1 s
+    connect_result connected;
+    start_connect(w, options, env, connected);
+    ASSERT_EQ(w.run([&] { return connected.done; }, 1s), simulation_end::done);
+    ASSERT_FALSE(connected.ec) << connected.ec.message();
+    ASSERT_EQ(connected.connection.tuning().heartbeat, 1);
+
+    // Quiet for ten seconds: a heartbeat every half second, 500 ms and not zero. (The
+    // phase ends between two ticks, when the last heartbeat has arrived.)
+    ASSERT_EQ(w.run([&] { return w.elapsed() >= 10250ms; }, 1min), simulation_end::done);
+    const std::size_t while_quiet = broker->heartbeats_received();
+    EXPECT_GE(while_quiet, 19u);
+    EXPECT_LE(while_quiet, 21u);
+
+    // Busy for ten seconds: a channel.open every 300 ms leaves no half second of
+    // silence, so no heartbeat is due (a client that sent one on every tick would
+    // send twenty more).
+    auto timer = w.clock.make_timer(w.io.get_executor());
+    std::function<void()> open_next = [&] {
+        connected.connection.channel({}, [](std::error_code, client::channel) {});
+        timer->wait_until(w.clock.now() + 300ms, [&](std::error_code ec) {
+            if (!ec && w.elapsed() < 20s)
+                open_next();
+        });
+    };
+    open_next();
+    ASSERT_EQ(w.run([&] { return w.elapsed() >= 20250ms; }, 1min), simulation_end::done);
+    EXPECT_EQ(broker->heartbeats_received(), while_quiet);
+    EXPECT_TRUE(connected.connection.is_open());
+    timer->cancel();
+}
+
 TEST(client_simulation, a_silent_broker_is_detected_after_two_heartbeat_intervals_of_virtual_time)
 {
     world w;
