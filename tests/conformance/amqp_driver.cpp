@@ -1,7 +1,9 @@
 #include "amqp_driver.hpp"
 
+#include <amqp/protocol/capabilities.hpp>
 #include <amqp/protocol/print.hpp>
-#include <amqp/protocol/wire.hpp>
+#include <amqp/protocol/sasl.hpp>
+#include <amqp/protocol/tuning.hpp>
 
 #include <netdb.h>
 #include <netinet/in.h>
@@ -58,23 +60,6 @@ int remaining_ms(std::chrono::steady_clock::time_point deadline)
     return int(std::max<std::chrono::milliseconds::rep>(0, left.count()));
 }
 
-
-// AMQPLAIN's response is a field table without its leading length.
-std::string amqplain_response(const std::string& user, const std::string& password)
-{
-    proto::byte_buffer out;
-    proto::writer w(out);
-    w.table(proto::field_table{{"LOGIN", user}, {"PASSWORD", password}});
-    return std::string(out.view().substr(4));
-}
-
-std::uint32_t negotiate(std::uint32_t client, std::uint32_t server)
-{
-    if (client == 0) return server;
-    if (server == 0) return client;
-    return std::min(client, server);
-}
-
 }  // namespace
 
 proto::field_table default_client_properties()
@@ -83,16 +68,7 @@ proto::field_table default_client_properties()
         {"product", std::string("amqp conformance driver")},
         {"version", std::string("0.1")},
         {"platform", std::string("C++20")},
-        {"capabilities",
-         proto::field_table{
-             {"publisher_confirms", true},
-             {"exchange_exchange_bindings", true},
-             {"basic.nack", true},
-             {"consumer_cancel_notify", true},
-             {"connection.blocked", true},
-             {"authentication_failure_close", true},
-             {"per_consumer_qos", true},
-         }},
+        {"capabilities", proto::client_capabilities()},
     };
 }
 
@@ -166,7 +142,7 @@ amqp_driver::amqp_driver(amqp_driver&& other) noexcept
       fd_(std::exchange(other.fd_, -1)),
       closed_(other.closed_),
       reader_(std::move(other.reader_)),
-      assemblers_(std::move(other.assemblers_)),
+      commands_(std::move(other.commands_)),
       inbox_(std::move(other.inbox_)),
       heartbeats_(other.heartbeats_),
       server_start_(std::move(other.server_start_)),
@@ -184,7 +160,7 @@ amqp_driver& amqp_driver::operator=(amqp_driver&& other) noexcept
         fd_ = std::exchange(other.fd_, -1);
         closed_ = other.closed_;
         reader_ = std::move(other.reader_);
-        assemblers_ = std::move(other.assemblers_);
+        commands_ = std::move(other.commands_);
         inbox_ = std::move(other.inbox_);
         heartbeats_ = other.heartbeats_;
         server_start_ = std::move(other.server_start_);
@@ -284,8 +260,8 @@ proto::connection_start amqp_driver::start(const connect_options& options)
     const std::string& user = options.user ? *options.user : url_.user;
     const std::string& password = options.password ? *options.password : url_.password;
     ok.mechanism = options.mechanism;
-    ok.response = options.mechanism == "AMQPLAIN" ? amqplain_response(user, password)
-                                                  : std::string(1, '\0') + user + '\0' + password;
+    ok.response = options.mechanism == proto::amqplain_mechanism ? proto::amqplain_response(user, password)
+                                                                 : proto::plain_response(user, password);
     ok.locale = "en_US";
     send(0, ok);
     return server_start_;
@@ -294,10 +270,8 @@ proto::connection_start amqp_driver::start(const connect_options& options)
 proto::connection_tune amqp_driver::tune(const connect_options& options)
 {
     server_tune_ = expect<proto::connection_tune>(0);
-    proto::connection_tune_ok ok;
-    ok.channel_max = std::uint16_t(negotiate(options.channel_max, server_tune_.channel_max));
-    ok.frame_max = negotiate(options.frame_max, server_tune_.frame_max);
-    ok.heartbeat = options.heartbeat;
+    const proto::connection_tune_ok ok =
+        proto::negotiate(server_tune_, {options.channel_max, options.frame_max, options.heartbeat});
     send(0, ok);
     frame_max_ = ok.frame_max;
     reader_.set_frame_max(frame_max_);
@@ -382,12 +356,12 @@ void amqp_driver::process_frames()
             ++heartbeats_;
             continue;
         }
-        proto::command_assembler& assembler = assemblers_[d.frame->channel];
-        if (auto error = assembler.add(*d.frame)) {
+        proto::command_read read = commands_.add(*d.frame);
+        if (read.error) {
             throw failure("bad frame sequence from the server on channel " +
-                          std::to_string(d.frame->channel) + ": " + error->reply_text());
+                          std::to_string(d.frame->channel) + ": " + read.error->reply_text());
         }
-        if (assembler.complete()) inbox_[d.frame->channel].push_back(assembler.take());
+        if (read.command) inbox_[d.frame->channel].push_back(std::move(*read.command));
     }
 }
 
@@ -436,7 +410,7 @@ void amqp_driver::close_channel(std::uint16_t channel)
         if (std::holds_alternative<proto::channel_close_ok>(c.method)) break;
     }
     inbox_.erase(channel);
-    assemblers_.erase(channel);
+    commands_.reset(channel);
 }
 
 proto::connection_close amqp_driver::expect_connection_close(proto::reply_code code)
@@ -484,7 +458,7 @@ proto::channel_close amqp_driver::expect_channel_close(std::uint16_t channel, pr
     proto::channel_close close = expect<proto::channel_close>(channel);
     send(channel, proto::channel_close_ok{});
     inbox_.erase(channel);
-    assemblers_.erase(channel);
+    commands_.reset(channel);
     if (close.reply_code != std::uint16_t(code)) {
         std::ostringstream os;
         os << "expected channel.close with reply code " << std::uint16_t(code) << " on channel "

@@ -2,7 +2,7 @@
 
 #include <amqp/protocol/basic_properties.hpp>
 #include <amqp/protocol/byte_buffer.hpp>
-#include <amqp/protocol/command_assembler.hpp>
+#include <amqp/protocol/command_reader.hpp>
 #include <amqp/protocol/constants.hpp>
 #include <amqp/protocol/content.hpp>
 #include <amqp/protocol/field_table.hpp>
@@ -226,7 +226,7 @@ private:
     bool closed_ = false;
     bool reset_ = false;
     protocol::frame_reader reader_;
-    std::map<std::uint16_t, protocol::command_assembler> assemblers_;
+    protocol::command_reader commands_;
     std::map<std::uint16_t, std::deque<protocol::command>> inbox_;
     std::size_t heartbeats_ = 0;
     protocol::connection_start server_start_;
