@@ -1,6 +1,8 @@
 #include "raw_peer.hpp"
 
+#include <amqp/protocol/capabilities.hpp>
 #include <amqp/protocol/print.hpp>
+#include <amqp/protocol/sasl.hpp>
 
 #include <asio/error.hpp>
 
@@ -54,13 +56,13 @@ void raw_peer::on_bytes(std::size_t n)
         }
         frames_.push_back(std::move(seen));
         if (f.frame->type == proto::frame_type::heartbeat) continue;
-        auto& assembler = assemblers_[f.frame->channel];
-        if (assembler.add(*f.frame)) {
+        proto::command_read read = command_reader_.add(*f.frame);
+        if (read.error) {
             ended_ = std::make_error_code(std::errc::protocol_error);
             ended_at_ = now;
             return;
         }
-        if (assembler.complete()) commands_.push_back({now, f.frame->channel, assembler.take()});
+        if (read.command) commands_.push_back({now, f.frame->channel, std::move(*read.command)});
     }
 }
 
@@ -100,11 +102,9 @@ void raw_peer::send_handshake(std::string_view connection_name, std::uint16_t he
     proto::connection_start_ok start_ok;
     start_ok.client_properties = proto::field_table{
         {"connection_name", std::string(connection_name)},
-        {"capabilities", proto::field_table{{"connection.blocked", true},
-                                            {"consumer_cancel_notify", true},
-                                            {"authentication_failure_close", true}}}};
-    start_ok.mechanism = "PLAIN";
-    start_ok.response = std::string("\0guest\0guest", 12);
+        {"capabilities", proto::client_capabilities()}};
+    start_ok.mechanism = proto::plain_mechanism;
+    start_ok.response = proto::plain_response("guest", "guest");
     send(0, start_ok);
     send(0, proto::connection_tune_ok{2047, 131072, heartbeat});
     proto::connection_open open;

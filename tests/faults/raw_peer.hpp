@@ -4,7 +4,7 @@
 // tcp_pipe_end): it writes raw frames and records every frame the broker sends, with
 // the time it arrived. No client library: the tests see exactly what is on the wire.
 
-#include <amqp/protocol/command_assembler.hpp>
+#include <amqp/protocol/command_reader.hpp>
 #include <amqp/protocol/content.hpp>
 #include <amqp/protocol/frame.hpp>
 #include <amqp/protocol/methods.hpp>
@@ -12,7 +12,6 @@
 #include <amqp/runtime/memory_pipe.hpp>
 
 #include <cstdint>
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -109,7 +108,7 @@ private:
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
     std::vector<std::byte> buffer_ = std::vector<std::byte>(64 * 1024);
     protocol::frame_reader reader_{0};
-    std::map<std::uint16_t, protocol::command_assembler> assemblers_;
+    protocol::command_reader command_reader_;
     std::vector<frame> frames_;
     std::vector<command> commands_;
     std::size_t bytes_received_ = 0;
