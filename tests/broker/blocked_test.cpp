@@ -2,6 +2,8 @@
 // publishes is not read from until unblocked; one that only consumes is still served.
 #include "model_client.hpp"
 
+#include <amqp/protocol/sasl.hpp>
+
 #include <gtest/gtest.h>
 
 namespace amqp::fakebroker {
@@ -59,7 +61,7 @@ void open_with_heartbeats(model_client& c)
     c.send_bytes(std::string("AMQP\x00\x00\x09\x01", 8));
     c.expect<proto::connection_start>();
     const proto::field_table capabilities{{"connection.blocked", true}};
-    c.send(0, proto::connection_start_ok{{{"capabilities", capabilities}}, "PLAIN", std::string("\0guest\0guest", 12),
+    c.send(0, proto::connection_start_ok{{{"capabilities", capabilities}}, "PLAIN", proto::plain_response("guest", "guest"),
                                          "en_US"});
     c.expect<proto::connection_tune>();
     c.send(0, proto::connection_tune_ok{2047, 131072, 1});

@@ -1,6 +1,8 @@
 // Channel behaviour driven through the model, with a clock the test moves.
 #include "model_client.hpp"
 
+#include <amqp/protocol/sasl.hpp>
+
 #include <gtest/gtest.h>
 
 namespace amqp::fakebroker {
@@ -366,7 +368,7 @@ TEST(connection_blocked, is_sent_to_clients_that_asked_for_it)
     client.expect<proto::connection_start>();
     const proto::field_table capabilities{{"connection.blocked", true}};
     client.send(0, proto::connection_start_ok{{{"capabilities", capabilities}}, "PLAIN",
-                                              std::string("\0guest\0guest", 12), "en_US"});
+                                              proto::plain_response("guest", "guest"), "en_US"});
     client.expect<proto::connection_tune>();
     client.send(0, proto::connection_tune_ok{2047, 131072, 0});
     client.send(0, proto::connection_open{"/", "", false});

@@ -2,6 +2,8 @@
 // pinned on the model: a change that removes or widens one fails here.
 #include "model_client.hpp"
 
+#include <amqp/protocol/sasl.hpp>
+
 #include <gtest/gtest.h>
 
 namespace amqp::fakebroker {
@@ -59,7 +61,7 @@ TEST(differences, a_vhost_of_slashes_alone_points_at_the_default_vhost)
     broker_state broker({});
     model_client client(broker);
     send_header(client);
-    client.send(0, proto::connection_start_ok{{}, "PLAIN", std::string("\0guest\0guest", 12), "en_US"});
+    client.send(0, proto::connection_start_ok{{}, "PLAIN", proto::plain_response("guest", "guest"), "en_US"});
     client.expect<proto::connection_tune>();
     client.send(0, proto::connection_tune_ok{2047, 131072, 0});
     client.send(0, proto::connection_open{"//", "", false});
@@ -105,11 +107,11 @@ TEST(differences, handshake_failures_close_at_once_without_a_close)
         proto::connection_start_ok start_ok;
         std::optional<proto::connection_tune_ok> tune_ok;
     };
-    const std::string good("\0guest\0guest", 12);
+    const std::string good = proto::plain_response("guest", "guest");
     const std::vector<handshake_case> cases{
         {"unknown mechanism", {{}, "CRAM-MD5", good, "en_US"}, std::nullopt},
         {"refused login without authentication_failure_close",
-         {{}, "PLAIN", std::string("\0guest\0nope", 11), "en_US"},
+         {{}, "PLAIN", proto::plain_response("guest", "nope"), "en_US"},
          std::nullopt},
         {"tune-ok frame_max below 4096", {{}, "PLAIN", good, "en_US"}, proto::connection_tune_ok{2047, 1024, 0}},
         {"tune-ok frame_max above the server's",

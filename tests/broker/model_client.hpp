@@ -5,12 +5,14 @@
 #include "model/broker_state.hpp"
 #include "model/server_connection.hpp"
 
-#include <amqp/protocol/command_assembler.hpp>
+#include <amqp/protocol/capabilities.hpp>
+#include <amqp/protocol/command_reader.hpp>
+#include <amqp/protocol/sasl.hpp>
+#include <amqp/protocol/tuning.hpp>
 
 #include <gtest/gtest.h>
 
 #include <deque>
-#include <map>
 #include <sstream>
 
 namespace amqp::fakebroker::test {
@@ -58,12 +60,12 @@ public:
                 break;
             }
             if (f.frame->type == proto::frame_type::heartbeat) continue;
-            auto& assembler = assemblers_[f.frame->channel];
-            if (auto e = assembler.add(*f.frame)) {
-                ADD_FAILURE() << "broker wrote a bad command: " << *e;
+            proto::command_read read = commands_.add(*f.frame);
+            if (read.error) {
+                ADD_FAILURE() << "broker wrote a bad command: " << *read.error;
                 break;
             }
-            if (assembler.complete()) inbox_.push_back(assembler.take());
+            if (read.command) inbox_.push_back(std::move(*read.command));
         }
         return inbox_;
     }
@@ -96,15 +98,15 @@ public:
     {
         send_bytes(std::string("AMQP\x00\x00\x09\x01", 8));
         expect<proto::connection_start>();
-        // Announcing what clients announce: RabbitMQ sends basic.cancel only to those that do.
-        const proto::field_table capabilities{{"consumer_cancel_notify", true}};
+        // Only consumer_cancel_notify (RabbitMQ sends basic.cancel only to clients that
+        // announce it): tests rely on this client not asking for connection.blocked.
+        const proto::field_table capabilities{{std::string(proto::capability::consumer_cancel_notify), true}};
         send(0, proto::connection_start_ok{{{"connection_name", std::string("model-test")},
                                             {"capabilities", capabilities}},
-                                           "PLAIN",
-                                           std::string("\0", 1) + user + std::string("\0", 1) + password,
+                                           std::string(proto::plain_mechanism), proto::plain_response(user, password),
                                            "en_US"});
         auto tune = expect<proto::connection_tune>();
-        send(0, proto::connection_tune_ok{tune.channel_max, tune.frame_max, 0});
+        send(0, proto::negotiate(tune, {0, 0, 0}));  // the broker's limits, no heartbeats
         send(0, proto::connection_open{vhost, "", false});
         expect<proto::connection_open_ok>();
     }
@@ -124,7 +126,7 @@ public:
 private:
     server_connection connection_;
     proto::frame_reader reader_{0};
-    std::map<std::uint16_t, proto::command_assembler> assemblers_;
+    proto::command_reader commands_;
     std::deque<proto::command> inbox_;
     proto::command last_;
 };

@@ -1,5 +1,7 @@
 #include "model_client.hpp"
 
+#include <amqp/protocol/sasl.hpp>
+
 #include <gtest/gtest.h>
 
 namespace amqp::fakebroker {
@@ -43,7 +45,7 @@ TEST(server_connection, wrong_password_is_refused_with_a_reason)
     // Only clients announcing authentication_failure_close are told why.
     const proto::field_table capabilities{{"authentication_failure_close", true}};
     client.send(0, proto::connection_start_ok{{{"capabilities", capabilities}}, "PLAIN",
-                                              std::string("\0guest\0nope", 11), "en_US"});
+                                              proto::plain_response("guest", "nope"), "en_US"});
     const auto close = client.expect<proto::connection_close>();
     EXPECT_EQ(close.reply_code, 403);
     EXPECT_EQ(close.reply_text,
@@ -57,7 +59,7 @@ TEST(server_connection, a_refused_login_without_the_capability_just_closes)
     model_client client(broker);
     client.send_bytes(std::string("AMQP\x00\x00\x09\x01", 8));
     client.expect<proto::connection_start>();
-    client.send(0, proto::connection_start_ok{{}, "PLAIN", std::string("\0guest\0nope", 11), "en_US"});
+    client.send(0, proto::connection_start_ok{{}, "PLAIN", proto::plain_response("guest", "nope"), "en_US"});
     EXPECT_TRUE(client.nothing_received());
     EXPECT_TRUE(client.connection().finished());
 }
@@ -68,9 +70,7 @@ TEST(server_connection, amqplain_login)
     model_client client(broker);
     client.send_bytes(std::string("AMQP\x00\x00\x09\x01", 8));
     client.expect<proto::connection_start>();
-    proto::byte_buffer table;
-    proto::writer(table).table(proto::field_table{{"LOGIN", std::string("guest")}, {"PASSWORD", std::string("guest")}});
-    client.send(0, proto::connection_start_ok{{}, "AMQPLAIN", std::string(table.view().substr(4)), "en_US"});
+    client.send(0, proto::connection_start_ok{{}, "AMQPLAIN", proto::amqplain_response("guest", "guest"), "en_US"});
     client.expect<proto::connection_tune>();
 }
 
@@ -83,7 +83,7 @@ TEST(server_connection, unknown_vhost_teaches_the_likely_mistake)
     model_client client(broker);
     client.send_bytes(std::string("AMQP\x00\x00\x09\x01", 8));
     client.expect<proto::connection_start>();
-    client.send(0, proto::connection_start_ok{{}, "PLAIN", std::string("\0guest\0guest", 12), "en_US"});
+    client.send(0, proto::connection_start_ok{{}, "PLAIN", proto::plain_response("guest", "guest"), "en_US"});
     client.expect<proto::connection_tune>();
     client.send(0, proto::connection_tune_ok{2047, 131072, 0});
     client.send(0, proto::connection_open{"myapp/", "", false});
@@ -135,7 +135,7 @@ TEST(server_connection, heartbeats_are_sent_and_a_silent_peer_is_dropped)
     model_client client(broker);
     client.send_bytes(std::string("AMQP\x00\x00\x09\x01", 8));
     client.expect<proto::connection_start>();
-    client.send(0, proto::connection_start_ok{{}, "PLAIN", std::string("\0guest\0guest", 12), "en_US"});
+    client.send(0, proto::connection_start_ok{{}, "PLAIN", proto::plain_response("guest", "guest"), "en_US"});
     client.expect<proto::connection_tune>();
     client.send(0, proto::connection_tune_ok{2047, 131072, 10});
     client.send(0, proto::connection_open{"/", "", false});
