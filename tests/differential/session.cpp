@@ -3,6 +3,8 @@
 #include "amqp_driver.hpp"
 
 #include <amqp/protocol/content.hpp>
+#include <amqp/protocol/sasl.hpp>
+#include <amqp/protocol/tuning.hpp>
 #include <amqp/protocol/wire.hpp>
 
 #include <type_traits>
@@ -125,17 +127,16 @@ void session::receive(std::span<const std::byte> bytes, std::size_t step)
         if (!d.frame) return;
         if (d.frame->type == proto::frame_type::heartbeat) continue;
         const std::uint16_t channel = d.frame->channel;
-        proto::command_assembler& assembler = assemblers_[channel];
-        if (auto error = assembler.add(*d.frame)) {
-            record_.channels[channel].push_back({event::kind::undecodable, step, {}, error->reply_text(), record_.connects});
+        proto::command_read read = commands_.add(*d.frame);
+        if (read.error) {
+            record_.channels[channel].push_back({event::kind::undecodable, step, {}, read.error->reply_text(), record_.connects});
             broken_ = true;
             done_ = true;
             return;
         }
-        if (assembler.complete()) {
-            proto::command c = assembler.take();
-            record_.channels[channel].push_back({event::kind::command, step, c, {}, record_.connects});
-            on_command(c, channel);
+        if (read.command) {
+            record_.channels[channel].push_back({event::kind::command, step, *read.command, {}, record_.connects});
+            on_command(*read.command, channel);
         }
     }
 }
@@ -145,14 +146,15 @@ void session::on_command(const proto::command& c, std::uint16_t channel)
     if (std::holds_alternative<proto::connection_start>(c.method)) {
         proto::connection_start_ok ok;
         ok.client_properties = client_properties();
-        ok.mechanism = "PLAIN";
-        ok.response = std::string(1, '\0') + user_ + '\0' + password_;
+        ok.mechanism = proto::plain_mechanism;
+        ok.response = proto::plain_response(user_, password_);
         ok.locale = "en_US";
         proto::encode_frame(out_, 0, ok);
     } else if (auto* tune = std::get_if<proto::connection_tune>(&c.method)) {
         frame_max_ = tune->frame_max;
         reader_.set_frame_max(frame_max_);
-        proto::encode_frame(out_, 0, proto::connection_tune_ok{tune->channel_max, tune->frame_max, 0});
+        // The server's limits, no heartbeats.
+        proto::encode_frame(out_, 0, proto::negotiate(*tune, {0, 0, 0}));
         proto::connection_open open;
         open.virtual_host = vhost_;
         proto::encode_frame(out_, 0, open);

@@ -3,7 +3,7 @@
 #include "conversation.hpp"
 
 #include <amqp/protocol/byte_buffer.hpp>
-#include <amqp/protocol/command_assembler.hpp>
+#include <amqp/protocol/command_reader.hpp>
 #include <amqp/protocol/frame.hpp>
 
 #include <cstddef>
@@ -84,7 +84,7 @@ private:
     std::string vhost_;
     connection_record& record_;
     protocol::frame_reader reader_;
-    std::map<std::uint16_t, protocol::command_assembler> assemblers_;
+    protocol::command_reader commands_;
     protocol::byte_buffer out_;
     std::uint32_t frame_max_ = protocol::frame_min_size;
     std::set<std::uint16_t> open_channels_;
