@@ -5,6 +5,7 @@
 #include "model/server_connection.hpp"
 
 #include <amqp/protocol/content.hpp>
+#include <amqp/protocol/sasl.hpp>
 
 using namespace amqp;
 
@@ -14,7 +15,7 @@ protocol::byte_buffer handshake()
 {
     protocol::byte_buffer out;
     out.append(protocol::protocol_header);
-    protocol::encode_frame(out, 0, protocol::connection_start_ok{{}, "PLAIN", std::string("\0guest\0guest", 12), "en_US"});
+    protocol::encode_frame(out, 0, protocol::connection_start_ok{{}, "PLAIN", protocol::plain_response("guest", "guest"), "en_US"});
     protocol::encode_frame(out, 0, protocol::connection_tune_ok{2047, 131072, 0});
     protocol::encode_frame(out, 0, protocol::connection_open{"/", "", false});
     protocol::encode_frame(out, 1, protocol::channel_open{});
