@@ -5,13 +5,12 @@
 // FILE holds one frame per line in hex, each prefixed "C " (client to server) or
 // "S " (server to client); '#' lines are comments. The repository ships one captured
 // from RabbitMQ and pika in tests/unit/golden/conversation.hex.
-#include <amqp/protocol/command_assembler.hpp>
+#include <amqp/protocol/command_reader.hpp>
 #include <amqp/protocol/frame.hpp>
 #include <amqp/protocol/print.hpp>
 
 #include <fstream>
 #include <iostream>
-#include <map>
 #include <string>
 #include <utility>
 
@@ -39,13 +38,13 @@ std::string decode_hex(const std::string& text)
     return out;
 }
 
-// One direction of the connection: its byte stream and a command assembler per channel.
+// One direction of the connection: its byte stream and its commands.
 struct peer {
     explicit peer(const char* a) : arrow(a) {}
 
     const char* arrow;
     frame_reader reader{0};
-    std::map<std::uint16_t, command_assembler> channels;
+    command_reader commands;
     bool header_seen = false;
 };
 
@@ -60,13 +59,13 @@ bool print_frames(peer& from)
             std::cout << from.arrow << " heartbeat\n";
             continue;
         }
-        command_assembler& assembler = from.channels[f.frame->channel];
-        if (auto error = assembler.add(*f.frame)) {
-            std::cout << from.arrow << " ch" << f.frame->channel << " error: " << *error << '\n';
+        const command_read read = from.commands.add(*f.frame);
+        if (read.error) {
+            std::cout << from.arrow << " ch" << f.frame->channel << " error: " << *read.error << '\n';
             return false;
         }
-        if (!assembler.complete()) continue;
-        const command c = assembler.take();
+        if (!read.command) continue;
+        const command& c = *read.command;
         std::cout << from.arrow << " ch" << f.frame->channel << ' ' << c.method << '\n';
         if (c.header) {
             std::cout << "        properties " << c.header->properties << '\n'
