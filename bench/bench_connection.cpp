@@ -1,5 +1,7 @@
 #include "bench_connection.hpp"
 
+#include <amqp/protocol/capabilities.hpp>
+#include <amqp/protocol/sasl.hpp>
 #include <amqp/protocol/wire.hpp>
 
 #include <algorithm>
@@ -158,15 +160,12 @@ void bench_connection::handshake(const amqp_url& url, steady::time_point deadlin
     start_ok.client_properties = proto::field_table{
         {"product", std::string("amqp-fake broker_bench")},
         {"connection_name", std::string(name_)},
-        {"capabilities", proto::field_table{{"publisher_confirms", true},
-                                            {"basic.nack", true},
-                                            {"consumer_cancel_notify", true},
-                                            {"connection.blocked", true},
-                                            // A refused login then says why (403) before the socket closes.
-                                            {"authentication_failure_close", true}}},
+        // With authentication_failure_close a refused login says why (403) before the
+        // socket closes.
+        {"capabilities", proto::client_capabilities()},
     };
-    start_ok.mechanism = "PLAIN";
-    start_ok.response = std::string(1, '\0') + url.user + std::string(1, '\0') + url.password;
+    start_ok.mechanism = proto::plain_mechanism;
+    start_ok.response = proto::plain_response(url.user, url.password);
     send(0, start_ok);
     flush(deadline);
 
