@@ -2,6 +2,7 @@
 // decode what real peers send and re-encode it to the same bytes.
 #include "hex.hpp"
 
+#include <amqp/protocol/capabilities.hpp>
 #include <amqp/protocol/content.hpp>
 #include <amqp/protocol/frame.hpp>
 #include <amqp/protocol/methods.hpp>
@@ -100,6 +101,8 @@ TEST(golden, connection_start_from_rabbitmq)
         ASSERT_NE(flag, nullptr) << capability;
         EXPECT_EQ(*flag, field_value{true}) << capability;
     }
+    // The table the broker sends is RabbitMQ's, entry for entry and in its order.
+    EXPECT_EQ(*table, server_capabilities());
 }
 
 TEST(golden, basic_publish_with_every_property_from_pika)
