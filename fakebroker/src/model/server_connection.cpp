@@ -94,6 +94,7 @@ server_connection::server_connection(broker_state& broker, std::string peer)
       reader_(proto::frame_min_size),
       tracing_(static_cast<bool>(broker.options().trace)),
       faults_active_(broker.faults().active_flag()),
+      faults_(std::make_unique<connection_faults>(*this, broker.faults(), id_)),
       channel_max_(broker.options().channel_max),
       frame_max_(broker.options().frame_max),
       last_received_(broker.now()),
@@ -104,7 +105,6 @@ server_connection::server_connection(broker_state& broker, std::string peer)
 server_connection::~server_connection()
 {
     release();
-    while (faults_.holds > 0) give_hold();
     broker_.unregister_connection(id_);
 }
 
@@ -119,13 +119,32 @@ void server_connection::take_output(proto::byte_buffer& into, std::size_t n)
         into.append(output_.data().first(n));
         output_.consume(n);
     }
-    if (faults_.output_hold) *faults_.output_hold -= std::min(n, *faults_.output_hold);
-    if (faults_.output_end) *faults_.output_end -= std::min(n, *faults_.output_end);
+    faults_->consumed(n);
 }
 
-void server_connection::notify_output()
+void server_connection::mark_ready()
 {
-    if (output_listener_) output_listener_();
+    if (ready_marked_) return;
+    ready_marked_ = true;
+    broker_.mark_ready(id_);
+}
+
+connection_actions server_connection::accepted(clock::time_point now)
+{
+    broker_.set_time(now);
+    if (faults_active_) faults_->accepted();
+    return take_actions(now);
+}
+
+connection_actions server_connection::take_actions(clock::time_point now)
+{
+    broker_.set_time(now);
+    ready_marked_ = false;
+    connection_actions actions = faults_->take_actions();
+    // Unblocked: the frames left in the reader go on now, with nothing on the stack.
+    if (actions_.resume_reading && wants_input()) continue_input();
+    actions.merge(std::exchange(actions_, {}));
+    return actions;
 }
 
 void server_connection::append_content(std::uint16_t channel, const message_content& content)
@@ -152,34 +171,26 @@ void server_connection::send_delivery(std::uint16_t channel, std::string_view co
                                       std::uint64_t delivery_tag, bool redelivered,
                                       const message_content& content)
 {
-    const bool hooked = faults_active_;
-    if (hooked) [[unlikely]] {
-        if (before_send(channel, proto::basic_deliver::key) == verdict::skip) return;
-    }
-    const bool was_empty = output_.empty();
-    // The arguments of basic.deliver in order, as protocol::encode_frame would write them.
-    proto::encode_frame_with(output_, proto::frame_type::method, channel, [&](proto::byte_buffer& payload) {
-        proto::writer w(payload);
-        w.short_uint(proto::basic_deliver::key.class_id);
-        w.short_uint(proto::basic_deliver::key.method_id);
-        w.shortstr(consumer_tag);
-        w.longlong_uint(delivery_tag);
-        w.octet(redelivered ? 1 : 0);
-        w.shortstr(content.exchange());
-        w.shortstr(content.routing_key());
-    });
-    append_content(channel, content);
-    if (tracing_) {
-        trace_sent(channel, proto::basic_deliver{std::string(consumer_tag), delivery_tag, redelivered,
-                                                 std::string(content.exchange()),
-                                                 std::string(content.routing_key())});
-    }
-    if (hooked) [[unlikely]] {
-        after_send(channel, proto::basic_deliver::key);
-        delivered(channel, proto::basic_deliver::key, consumer_tag);
-        return;
-    }
-    if (was_empty) notify_output();
+    emit(channel, proto::basic_deliver::key, consumer_tag,
+         [&] {
+             // The arguments of basic.deliver in order, as protocol::encode_frame would write them.
+             proto::encode_frame_with(output_, proto::frame_type::method, channel, [&](proto::byte_buffer& payload) {
+                 proto::writer w(payload);
+                 w.short_uint(proto::basic_deliver::key.class_id);
+                 w.short_uint(proto::basic_deliver::key.method_id);
+                 w.shortstr(consumer_tag);
+                 w.longlong_uint(delivery_tag);
+                 w.octet(redelivered ? 1 : 0);
+                 w.shortstr(content.exchange());
+                 w.shortstr(content.routing_key());
+             });
+             append_content(channel, content);
+         },
+         [&] {
+             return proto::method{proto::basic_deliver{std::string(consumer_tag), delivery_tag, redelivered,
+                                                       std::string(content.exchange()),
+                                                       std::string(content.routing_key())}};
+         });
 }
 
 void server_connection::trace_sent(std::uint16_t channel, const proto::method& m)
@@ -198,14 +209,21 @@ void server_connection::trace_received(std::uint16_t channel, const proto::metho
     broker_.options().trace(os.str());
 }
 
-void server_connection::receive(std::span<const std::byte> bytes)
+connection_actions server_connection::receive(std::span<const std::byte> bytes, clock::time_point now)
+{
+    broker_.set_time(now);
+    feed(bytes);
+    return take_actions(now);
+}
+
+void server_connection::feed(std::span<const std::byte> bytes)
 {
     if (state_ == state::finished) return;
     last_received_ = broker_.now();
     if (faults_active_) [[unlikely]] {
-        if (faults_.input_paused) {
+        if (faults_->input_paused()) {
             // In order, once the delay or stall is over.
-            faults_.paused_input.append(bytes);
+            faults_->keep_input(bytes);
             return;
         }
     }
@@ -216,14 +234,12 @@ void server_connection::receive(std::span<const std::byte> bytes)
         switch (proto::check_protocol_header(header_bytes_.data())) {
         case proto::header_check::need_more:
             return;
-        case proto::header_check::mismatch: {
+        case proto::header_check::mismatch:
             // The spec: answer with the header we do speak, then close.
-            const bool was_empty = output_.empty();
+            if (output_.empty()) mark_ready();
             output_.append(proto::protocol_header);
-            if (was_empty) notify_output();
             finish();
             return;
-        }
         case proto::header_check::match:
             // The state moves first: a fault fired by the send may finish the connection.
             state_ = state::start_ok;
@@ -238,7 +254,7 @@ void server_connection::receive(std::span<const std::byte> bytes)
 void server_connection::process_frames()
 {
     // Checked before taking a frame: a paused connection leaves the rest in the reader.
-    while (state_ != state::finished && !faults_.input_paused && !publisher_held_) {
+    while (state_ != state::finished && !publisher_held_ && !(faults_active_ && faults_->input_paused())) {
         proto::decoded_frame f = reader_.next();
         if (f.need_more()) break;
         if (f.error) {
@@ -247,13 +263,9 @@ void server_connection::process_frames()
             return;
         }
         if (faults_active_) [[unlikely]] {
-            const verdict v = frame_hook(*f.frame);
+            const verdict v = faults_->on_frame(*f.frame);
             if (v == verdict::skip) continue;
-            if (v == verdict::hold) {
-                faults_.held = held_frame{f.frame->type, f.frame->channel,
-                                          {f.frame->payload.begin(), f.frame->payload.end()}};
-                break;
-            }
+            if (v == verdict::hold) break;
         }
         handle_frame(*f.frame);
     }
@@ -279,13 +291,7 @@ void server_connection::handle_frame(const proto::frame_view& frame)
         trace_received(0, *m);
         if (faults_active_) [[unlikely]] {
             proto::command c{std::move(*m), std::nullopt, {}};
-            const verdict v = method_hook(0, c);
-            if (v == verdict::skip) return;
-            if (v == verdict::hold) {
-                faults_.held = held_command{0, std::move(c)};
-                return;
-            }
-            dispatch(0, c);
+            if (faults_->on_command(0, c) == verdict::proceed) dispatch(0, c);
             return;
         }
         handle_connection_method(*m);
@@ -316,13 +322,7 @@ void server_connection::handle_frame(const proto::frame_view& frame)
     // Under connection.blocked RabbitMQ takes this publish, then reads no more.
     if (blocked_ && std::holds_alternative<proto::basic_publish>(c.method)) publisher_held_ = true;
     if (faults_active_) [[unlikely]] {
-        const verdict v = method_hook(frame.channel, c);
-        if (v == verdict::skip) return;
-        if (v == verdict::hold) {
-            faults_.held = held_command{frame.channel, std::move(c)};
-            return;
-        }
-        dispatch(frame.channel, c);
+        if (faults_->on_command(frame.channel, c) == verdict::proceed) dispatch(frame.channel, c);
         return;
     }
     handle_channel_command(frame.channel, c);
@@ -333,7 +333,7 @@ void server_connection::dispatch(std::uint16_t channel, proto::command& c)
     const proto::method_key key = proto::key_of(c.method);
     if (channel == 0) handle_connection_method(c.method);
     else handle_channel_command(channel, c);
-    handled_hook(channel, key);
+    if (faults_active_) faults_->handled(channel, key);
 }
 
 void server_connection::ignore_on_closing_channel(const proto::frame_view& frame)
@@ -590,22 +590,45 @@ void server_connection::close(proto::reply_code code, std::string text)
     connection_error({code, std::move(text)});
 }
 
-std::optional<clock::time_point> server_connection::tick(clock::time_point now)
+connection_actions server_connection::tick(clock::time_point now)
 {
+    broker_.set_time(now);
+    const std::optional<clock::time_point> due = next_tick(now);
+    connection_actions actions = take_actions(now);
+    if (due) actions.wake_by(*due);
+    return actions;
+}
+
+std::optional<clock::time_point> server_connection::next_tick(clock::time_point now)
+{
+    // The fault layer's deadlines first: a stalled connection does nothing else, and
+    // the tick that ends a stall leaves the heartbeat check to the next one, after the
+    // input the stall held back.
+    const bool was_stalled = faults_->stalled();
+    const std::optional<clock::time_point> fault_due = faults_->tick(now);
+    if (was_stalled) return faults_->stalled() ? fault_due : now;
+    const std::optional<clock::time_point> due = protocol_tick(now);
+    // A finished connection waits only for what a fault still holds back.
+    if (state_ == state::finished || !due) return fault_due;
+    return fault_due ? std::min(*due, *fault_due) : due;
+}
+
+std::optional<clock::time_point> server_connection::protocol_tick(clock::time_point now)
+{
+    if (state_ == state::finished) return std::nullopt;
     if (state_ == state::closing) {
         if (now >= closing_deadline_) {
             finish();
             return std::nullopt;
         }
         const auto heartbeat_due = heartbeat_tick(now);
-        if (state_ == state::finished) return std::nullopt;
         return std::min(heartbeat_due.value_or(closing_deadline_), closing_deadline_);
     }
     const std::optional<clock::time_point> heartbeat_due = heartbeat_tick(now);
     if (state_ == state::finished) return std::nullopt;
     const auto timeout = broker_.options().consumer_timeout;
     if (!timeout || state_ != state::running) return heartbeat_due;
-    // Without heartbeats the transport looks every second. Looking again within one
+    // Without heartbeats the host looks every second. Looking again within one
     // timeout means a delivery made from now on is seen before it is due, and the
     // tick after that lands on its deadline.
     clock::time_point due = std::min(heartbeat_due.value_or(now + std::chrono::seconds(1)), now + *timeout);
@@ -639,7 +662,7 @@ std::optional<clock::time_point> server_connection::heartbeat_tick(clock::time_p
 {
     if (heartbeat_ == 0 || state_ == state::finished) return std::nullopt;
     if (faults_active_) [[unlikely]] {
-        tick_hook();
+        faults_->heartbeat_tick();
         if (state_ == state::finished) return std::nullopt;
     }
     // We do not read a held publisher, so its silence means nothing (RabbitMQ pauses
@@ -649,7 +672,7 @@ std::optional<clock::time_point> server_connection::heartbeat_tick(clock::time_p
     const auto interval = std::chrono::milliseconds(std::chrono::seconds(heartbeat_));
     if (now - last_sent_ >= interval / 2 && output_.empty()) {
         proto::encode_heartbeat(output_);
-        notify_output();
+        mark_ready();
     }
     // Like RabbitMQ's receiver, give up after two whole intervals without a byte,
     // checked once per interval: between two and three intervals of silence.
@@ -668,11 +691,23 @@ void server_connection::set_blocked(bool blocked, const std::string& reason)
     blocked_ = blocked;
     if (!blocked && publisher_held_) {
         publisher_held_ = false;
-        if (transport_) transport_->resume_reading();
+        actions_.resume_reading = true;
+        mark_ready();
     }
     if (!client_announces("connection.blocked")) return;
     if (blocked) send(0, proto::connection_blocked{reason});
     else send(0, proto::connection_unblocked{});
+}
+
+void server_connection::cancel_consumer(std::uint16_t channel, const std::string& tag)
+{
+    if (channel != 0) {
+        if (auto it = channels_.find(channel); it != channels_.end()) it->second->cancel_consumer_by_broker(tag);
+        return;
+    }
+    for (auto& [number, ch] : channels_) {
+        if (ch->cancel_consumer_by_broker(tag)) return;
+    }
 }
 
 bool server_connection::client_announces(std::string_view capability) const
