@@ -5,6 +5,7 @@
 #include "message.hpp"
 #include "permissions.hpp"
 #include "server_channel.hpp"
+#include "server_handshake.hpp"
 
 #include <amqp/fakebroker/faults.hpp>
 #include <amqp/fakebroker/inspection.hpp>
@@ -86,14 +87,14 @@ public:
     connection_info info() const;
     std::vector<channel_info> channel_infos() const;
     broker_state& broker() noexcept { return broker_; }
-    fakebroker::vhost& vhost() noexcept { return *vhost_; }
+    fakebroker::vhost& vhost() noexcept { return *handshake_.vhost(); }
     // The authenticated user's name, and what it may do in the open vhost.
-    const std::string& user_name() const noexcept { return user_; }
-    const vhost_access& access() const noexcept { return *access_; }
-    std::uint32_t frame_max() const noexcept { return frame_max_; }
+    const std::string& user_name() const noexcept { return handshake_.user(); }
+    const vhost_access& access() const noexcept { return *handshake_.access(); }
+    std::uint32_t frame_max() const noexcept { return handshake_.frame_max(); }
     // Whether the client's capabilities table has this one set to true: RabbitMQ tells
     // only such clients of blocks, refused logins and cancelled consumers.
-    bool client_announces(std::string_view capability) const;
+    bool client_announces(std::string_view capability) const { return handshake_.client_announces(capability); }
 
     // Used by channels. Tracing is checked first so that, when it is off (always, on
     // the hot path), no method value is built for it.
@@ -148,7 +149,7 @@ public:
     void mark_ready();
 
 private:
-    enum class state { header, start_ok, tune_ok, open, running, closing, finished };
+    enum class state { header, handshake, running, closing, finished };
     using verdict = connection_faults::verdict;
     static constexpr std::optional<std::string_view> no_delivery{};
 
@@ -186,9 +187,7 @@ private:
     std::optional<clock::time_point> next_tick(clock::time_point now);
     // Heartbeats, the closing timeout and consumer timeouts: when they are due next.
     std::optional<clock::time_point> protocol_tick(clock::time_point now);
-    void start_ok(const protocol::connection_start_ok& m);
-    void tune_ok(const protocol::connection_tune_ok& m);
-    void open(const protocol::connection_open& m);
+    void handshake_step(const protocol::method& m);
     void release();
     void enter_closing();
     void append_content(std::uint16_t channel, const message_content& content);
@@ -211,13 +210,7 @@ private:
     const bool& faults_active_;  // the fault engine's flag: one load and a branch per hook
     std::unique_ptr<connection_faults> faults_;
 
-    std::string user_;
-    fakebroker::vhost* vhost_ = nullptr;
-    const vhost_access* access_ = nullptr;
-    protocol::field_table client_properties_;
-    std::uint16_t channel_max_;
-    std::uint32_t frame_max_;
-    std::uint16_t heartbeat_ = 0;
+    server_handshake handshake_;
     clock::time_point last_received_;
     clock::time_point last_sent_;
     // RabbitMQ's ?CLOSING_TIMEOUT: how long a closed connection waits for the client.
