@@ -24,6 +24,7 @@ private:
 class steady_clock final : public clock {
 public:
     time_point now() const override { return std::chrono::steady_clock::now(); }
+    std::chrono::system_clock::time_point wall_now() const override { return std::chrono::system_clock::now(); }
     std::unique_ptr<timer> make_timer(const asio::any_io_executor& executor) override
     {
         return std::make_unique<steady_timer>(executor);

@@ -55,7 +55,10 @@ private:
     key key_{};
 };
 
-virtual_clock::virtual_clock(time_point start) : now_(start) {}
+virtual_clock::virtual_clock(time_point start, std::chrono::system_clock::time_point wall_start)
+    : now_(start), start_(start), wall_start_(wall_start)
+{
+}
 
 virtual_clock::~virtual_clock()
 {

@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 namespace amqp::fakebroker {
 namespace {
 
@@ -41,7 +43,11 @@ TEST_F(blocked_fixture, a_publisher_is_not_read_from_until_unblocked)
 
     client->connection().set_blocked(false, "");
     EXPECT_TRUE(client->connection().wants_input());
-    client->connection().continue_input();  // what the transport does when told to read again
+    EXPECT_EQ(ready(), 1u) << "the unread frames wait for the host";
+    const auto ready_list = broker.take_ready();
+    EXPECT_NE(std::find(ready_list.begin(), ready_list.end(), client->connection().id()), ready_list.end())
+        << "the connection asks to be served";
+    EXPECT_TRUE(client->connection().take_actions(clock.now).resume_reading);
     EXPECT_EQ(ready(), 2u);
 }
 

@@ -82,6 +82,10 @@ TEST_F(channel_fixture, reject_publish_overflow_nacks_in_confirm_mode)
 
 TEST_F(channel_fixture, dead_lettering_adds_x_death)
 {
+    // The x-death time comes from the broker's clock, not the machine's.
+    const auto wall = std::chrono::system_clock::time_point{std::chrono::seconds(1'600'000'000)};
+    broker.set_wall_clock(wall, clock.now);
+    clock.advance(2500ms);
     client->declare_queue(1, "dead");
     client->declare_queue(1, "work", {{"x-dead-letter-exchange", ""}, {"x-dead-letter-routing-key", "dead"}});
     client->publish(1, "", "work", "poison");
@@ -99,6 +103,8 @@ TEST_F(channel_fixture, dead_lettering_adds_x_death)
     EXPECT_EQ(*death.find("reason"), proto::field_value{std::string("rejected")});
     EXPECT_EQ(*death.find("queue"), proto::field_value{std::string("work")});
     EXPECT_EQ(*death.find("count"), proto::field_value{std::int64_t{1}});
+    EXPECT_EQ(*death.find("time"),
+              proto::field_value{std::chrono::time_point_cast<std::chrono::seconds>(wall + std::chrono::seconds(2))});
     EXPECT_EQ(client->last().body, "poison");
 }
 
@@ -216,7 +222,7 @@ TEST_F(channel_fixture, confirms_are_coalesced_per_batch)
         proto::encode_message(batch, 1, proto::basic_publish{0, "", "q", false, false}, {},
                               proto::as_bytes("x"), 131072);
     }
-    client->connection().receive(batch.data());
+    client->connection().receive(batch.data(), broker.now());
     const auto ack = client->expect<proto::basic_ack>();
     EXPECT_EQ(ack.delivery_tag, 3u);
     EXPECT_TRUE(ack.multiple);

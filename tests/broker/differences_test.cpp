@@ -269,12 +269,12 @@ TEST_F(differences_ttl, the_timer_wakes_at_the_head_expiry_and_dead_letters_it_t
     ASSERT_TRUE(due.has_value()) << "no wake-up asked for a message with a TTL";
     EXPECT_EQ(*due, published + 250ms);
 
-    clock.now = *due - 1ms;
+    clock.set(*due - 1ms);
     broker.on_timer();
     EXPECT_EQ(ready("delay"), 1u);
     EXPECT_EQ(ready("dlq"), 0u);
 
-    clock.now = *due;
+    clock.set(*due);
     broker.on_timer();
     EXPECT_EQ(ready("delay"), 0u);
     EXPECT_EQ(ready("dlq"), 1u);

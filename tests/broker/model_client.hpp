@@ -22,20 +22,21 @@ namespace proto = amqp::protocol;
 class model_client {
 public:
     explicit model_client(broker_state& broker, std::string peer = "127.0.0.1:1000")
-        : connection_(broker, std::move(peer))
+        : broker_(broker), connection_(broker, std::move(peer))
     {
     }
 
     server_connection& connection() noexcept { return connection_; }
 
-    void send_bytes(std::string_view bytes) { connection_.receive(proto::as_bytes(bytes)); }
+    // Input arrives at the broker's current time, which the test's manual_clock sets.
+    void send_bytes(std::string_view bytes) { last_actions_ = connection_.receive(proto::as_bytes(bytes), broker_.now()); }
 
     template <class M>
     void send(std::uint16_t channel, const M& m)
     {
         proto::byte_buffer out;
         proto::encode_frame(out, channel, m);
-        connection_.receive(out.data());
+        last_actions_ = connection_.receive(out.data(), broker_.now());
     }
 
     void publish(std::uint16_t channel, const std::string& exchange, const std::string& routing_key,
@@ -45,8 +46,11 @@ public:
         proto::byte_buffer out;
         proto::encode_message(out, channel, proto::basic_publish{0, exchange, routing_key, mandatory, false},
                               properties, proto::as_bytes(body), 131072);
-        connection_.receive(out.data());
+        last_actions_ = connection_.receive(out.data(), broker_.now());
     }
+
+    // What the last input asked of the host.
+    const connection_actions& last_actions() const noexcept { return last_actions_; }
 
     // Every command the connection has written so far.
     std::deque<proto::command>& received()
@@ -124,7 +128,9 @@ public:
     }
 
 private:
+    broker_state& broker_;
     server_connection connection_;
+    connection_actions last_actions_;
     proto::frame_reader reader_{0};
     proto::command_reader commands_;
     std::deque<proto::command> inbox_;
@@ -132,14 +138,24 @@ private:
 };
 
 // A broker whose clock only moves when the test says so.
-struct manual_clock {
+class manual_clock {
+public:
     clock::time_point now = clock::time_point{} + std::chrono::hours(1);
 
     void attach(broker_state& broker)
     {
-        broker.set_clock([this] { return now; });
+        broker_ = &broker;
+        broker.set_time(now);
     }
-    void advance(std::chrono::milliseconds d) { now += d; }
+    void advance(std::chrono::milliseconds d) { set(now + d); }
+    void set(clock::time_point t)
+    {
+        now = t;
+        if (broker_) broker_->set_time(now);
+    }
+
+private:
+    broker_state* broker_ = nullptr;
 };
 
 }  // namespace amqp::fakebroker::test

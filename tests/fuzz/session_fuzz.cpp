@@ -30,12 +30,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     fakebroker::broker_state broker({});
     {
         fakebroker::server_connection connection(broker, "fuzz:1");
-        connection.receive(prefix.data());
+        connection.receive(prefix.data(), broker.now());
         const auto bytes = std::as_bytes(std::span{data, size});
         // Split the input where its first byte says, to vary read boundaries.
         const std::size_t chunk = size == 0 ? 1 : std::to_integer<std::size_t>(bytes[0]) % 64 + 1;
         for (std::size_t at = 0; at < bytes.size() && !connection.finished(); at += chunk) {
-            connection.receive(bytes.subspan(at, std::min(chunk, bytes.size() - at)));
+            connection.receive(bytes.subspan(at, std::min(chunk, bytes.size() - at)), broker.now());
             connection.output().clear();
         }
         broker.on_timer();

@@ -87,6 +87,15 @@ TEST(virtual_clock, the_simulation_stops_at_its_condition_and_at_its_time_limit)
     EXPECT_EQ(ticks, 40);
 }
 
+TEST(virtual_clock, its_calendar_time_moves_with_virtual_time_only)
+{
+    const auto wall_start = std::chrono::system_clock::time_point{std::chrono::seconds(1'700'000'000)};
+    virtual_clock clock(time_point{} + 1h, wall_start);
+    EXPECT_EQ(clock.wall_now(), wall_start);
+    clock.advance(90s);
+    EXPECT_EQ(clock.wall_now(), wall_start + 90s);
+}
+
 TEST(system_clock, waits_on_real_time)
 {
     asio::io_context io;

@@ -7,7 +7,7 @@ namespace amqp::fakebroker {
 broker_state::broker_state(broker_options options)
     : options_(std::move(options)),
       permissions_(options_.users),
-      now_([] { return clock::now(); }), names_(std::random_device{}())
+      names_(std::random_device{}())
 {
     for (const auto& name : options_.vhosts) {
         vhosts_.emplace(name, std::make_unique<vhost>(*this, name));
@@ -18,21 +18,6 @@ broker_state::broker_state(broker_options options)
         faults_.set_chaos(options_.chaos);
         seed_names(options_.chaos->seed);
     }
-}
-
-void broker_state::defer(std::function<void()> f)
-{
-    const bool first = deferred_.empty();
-    deferred_.push_back(std::move(f));
-    if (first && defer_listener_) defer_listener_();
-}
-
-void broker_state::run_deferred()
-{
-    // What these run may defer more: it waits for the next round.
-    auto batch = std::move(deferred_);
-    deferred_.clear();
-    for (auto& f : batch) f();
 }
 
 vhost* broker_state::find_vhost(std::string_view name)

@@ -15,6 +15,7 @@
 #include <random>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace amqp::fakebroker {
@@ -34,10 +35,18 @@ public:
 
     const broker_options& options() const noexcept { return options_; }
 
-    clock::time_point now() const { return now_(); }
-    std::chrono::system_clock::time_point wall_clock() const { return std::chrono::system_clock::now(); }
-    // Lets a simulation drive time.
-    void set_clock(std::function<clock::time_point()> now) { now_ = std::move(now); }
+    // The broker's time, as its host last set it: every entry into the model (input, a
+    // tick, an inspection call) passes the time in, so the model reads no clock itself.
+    clock::time_point now() const noexcept { return now_; }
+    void set_time(clock::time_point now) noexcept { now_ = now; }
+    // The calendar time matching now(), for x-death timestamps.
+    std::chrono::system_clock::time_point wall_clock() const noexcept { return wall_origin_ + (now_ - steady_origin_); }
+    // Which calendar time the steady time `steady` is, as the host's clock tells.
+    void set_wall_clock(std::chrono::system_clock::time_point wall, clock::time_point steady) noexcept
+    {
+        wall_origin_ = wall;
+        steady_origin_ = steady;
+    }
 
     vhost* find_vhost(std::string_view name);
     const std::map<std::string, std::unique_ptr<vhost>, std::less<>>& vhosts() const noexcept
@@ -77,18 +86,11 @@ public:
     // Fault injection: the rules, and the one flag every hook checks first.
     fault_engine& faults() noexcept { return faults_; }
     bool faults_active() const noexcept { return faults_.active(); }
-    // Runs `f` later, at a safe point (nothing of the model on the stack): for faults
-    // that strike inside a channel's code. The server posts run_deferred() when told
-    // by the listener; model tests call it themselves.
-    void defer(std::function<void()> f);
-    void run_deferred();
-    void set_defer_listener(std::function<void()> listener) { defer_listener_ = std::move(listener); }
-    // A fault asked for broker::restart(); the server posts it.
-    void request_restart()
-    {
-        if (restart_handler_) restart_handler_();
-    }
-    void set_restart_handler(std::function<void()> handler) { restart_handler_ = std::move(handler); }
+    // Connections whose output or actions appeared since the host last asked: a delivery
+    // or a fault may give another connection something to do. The host takes the list
+    // after each entry into the model and serves each connection in it.
+    void mark_ready(std::uint64_t connection) { ready_.push_back(connection); }
+    std::vector<std::uint64_t> take_ready() { return std::exchange(ready_, {}); }
     // The resource alarm in effect (its reason), if any: connections opened meanwhile
     // are blocked from the start, as RabbitMQ blocks them.
     const std::optional<std::string>& alarm() const noexcept { return alarm_; }
@@ -101,16 +103,16 @@ public:
 private:
     broker_options options_;
     permission_table permissions_;
-    std::function<clock::time_point()> now_;
+    clock::time_point now_ = clock::time_point{} + std::chrono::hours(24);
+    std::chrono::system_clock::time_point wall_origin_{std::chrono::seconds(1704067200)};  // 2024-01-01
+    clock::time_point steady_origin_ = now_;
     std::map<std::string, std::unique_ptr<vhost>, std::less<>> vhosts_;
     std::map<std::uint64_t, server_connection*> connections_;
     std::map<std::string, server_channel*, std::less<>> reply_consumers_;
     std::uint64_t next_connection_id_ = 1;
     std::mt19937_64 names_;
     fault_engine faults_;
-    std::vector<std::function<void()>> deferred_;
-    std::function<void()> defer_listener_;
-    std::function<void()> restart_handler_;
+    std::vector<std::uint64_t> ready_;
     std::optional<std::string> alarm_;
 };
 

@@ -62,16 +62,11 @@ void server_channel::route_and_enqueue(const proto::basic_publish& m, const mess
     vhost& v = connection_.vhost();
     const clock::time_point now = connection_.broker().now();
     const std::uint64_t seq = confirm_mode_ ? next_publish_seq_++ : 0;
-    // The scratch vector is taken, not borrowed, in case routing ever re-enters here.
-    std::vector<queue*> routed = std::move(routed_);
+    // Nothing below re-enters here (faults that strike inside a delivery wait for the
+    // connection's next take_actions), so the scratch vector is used in place.
+    std::vector<queue*>& routed = routed_;
     routed.clear();
     v.route(target, m.routing_key, headers, routed);
-    // Handed back however this function returns.
-    struct give_back {
-        std::vector<queue*>& from;
-        std::vector<queue*>& to;
-        ~give_back() { to = std::move(from); }
-    } keep{routed, routed_};
 
     static const std::string reply_prefix = std::string(reply_to_queue) + ".";
     if (m.exchange.empty() && m.routing_key.starts_with(reply_prefix)) {

@@ -15,56 +15,6 @@ using proto::reply_code;
 
 namespace {
 
-// PLAIN: "\0user\0password" (an authorisation identity before the first NUL is
-// allowed and ignored).
-bool parse_plain(const std::string& response, std::string& user, std::string& password)
-{
-    const auto first = response.find('\0');
-    if (first == std::string::npos) return false;
-    const auto second = response.find('\0', first + 1);
-    if (second == std::string::npos) return false;
-    user = response.substr(first + 1, second - first - 1);
-    password = response.substr(second + 1);
-    return true;
-}
-
-// AMQPLAIN: a field table without its size prefix, holding LOGIN and PASSWORD.
-bool parse_amqplain(const std::string& response, std::string& user, std::string& password)
-{
-    proto::byte_buffer framed;
-    proto::writer w(framed);
-    w.longstr(response);
-    proto::reader r(framed.data());
-    proto::field_table table;
-    if (!r.table(table)) return false;
-    const proto::field_value* login = table.find("LOGIN");
-    const proto::field_value* pass = table.find("PASSWORD");
-    if (!login || !pass || !login->string() || !pass->string()) return false;
-    user = *login->string();
-    password = *pass->string();
-    return true;
-}
-
-proto::field_table server_properties()
-{
-    proto::field_table capabilities{
-        {"publisher_confirms", true},         {"exchange_exchange_bindings", true},
-        {"basic.nack", true},                 {"consumer_cancel_notify", true},
-        {"connection.blocked", true},         {"consumer_priorities", true},
-        {"authentication_failure_close", true}, {"per_consumer_qos", true},
-        {"direct_reply_to", true},
-    };
-    return {
-        {"capabilities", std::move(capabilities)},
-        {"cluster_name", std::string("fakebroker@localhost")},
-        {"copyright", std::string("amqp-fake")},
-        {"information", std::string("An embedded AMQP 0-9-1 broker for tests")},
-        {"platform", std::string("C++20")},
-        {"product", std::string("RabbitMQ")},
-        {"version", std::string("3.10.8")},
-    };
-}
-
 // Whether m names its queue "" for the channel's most recently declared queue.
 bool uses_last_queue_shortcut(const proto::method& m)
 {
@@ -94,8 +44,8 @@ server_connection::server_connection(broker_state& broker, std::string peer)
       reader_(proto::frame_min_size),
       tracing_(static_cast<bool>(broker.options().trace)),
       faults_active_(broker.faults().active_flag()),
-      channel_max_(broker.options().channel_max),
-      frame_max_(broker.options().frame_max),
+      faults_(std::make_unique<connection_faults>(*this, broker.faults(), id_)),
+      handshake_(broker),
       last_received_(broker.now()),
       last_sent_(broker.now())
 {
@@ -104,7 +54,6 @@ server_connection::server_connection(broker_state& broker, std::string peer)
 server_connection::~server_connection()
 {
     release();
-    while (faults_.holds > 0) give_hold();
     broker_.unregister_connection(id_);
 }
 
@@ -119,13 +68,32 @@ void server_connection::take_output(proto::byte_buffer& into, std::size_t n)
         into.append(output_.data().first(n));
         output_.consume(n);
     }
-    if (faults_.output_hold) *faults_.output_hold -= std::min(n, *faults_.output_hold);
-    if (faults_.output_end) *faults_.output_end -= std::min(n, *faults_.output_end);
+    faults_->consumed(n);
 }
 
-void server_connection::notify_output()
+void server_connection::mark_ready()
 {
-    if (output_listener_) output_listener_();
+    if (ready_marked_) return;
+    ready_marked_ = true;
+    broker_.mark_ready(id_);
+}
+
+connection_actions server_connection::accepted(clock::time_point now)
+{
+    broker_.set_time(now);
+    if (faults_active_) faults_->accepted();
+    return take_actions(now);
+}
+
+connection_actions server_connection::take_actions(clock::time_point now)
+{
+    broker_.set_time(now);
+    ready_marked_ = false;
+    connection_actions actions = faults_->take_actions();
+    // Unblocked: the frames left in the reader go on now, with nothing on the stack.
+    if (actions_.resume_reading && wants_input()) continue_input();
+    actions.merge(std::exchange(actions_, {}));
+    return actions;
 }
 
 void server_connection::append_content(std::uint16_t channel, const message_content& content)
@@ -139,7 +107,7 @@ void server_connection::append_content(std::uint16_t channel, const message_cont
         w.bytes(content.encoded_properties());
     });
     // As protocol::encode_content: frames of at most frame_max, none for an empty body.
-    const std::size_t chunk = frame_max_ > proto::frame_overhead ? frame_max_ - proto::frame_overhead
+    const std::size_t chunk = handshake_.frame_max() > proto::frame_overhead ? handshake_.frame_max() - proto::frame_overhead
                                                                  : std::max<std::size_t>(body.size(), 1);
     for (std::size_t at = 0; at < body.size(); at += chunk) {
         const auto piece = proto::as_bytes(body.substr(at, std::min(chunk, body.size() - at)));
@@ -152,34 +120,26 @@ void server_connection::send_delivery(std::uint16_t channel, std::string_view co
                                       std::uint64_t delivery_tag, bool redelivered,
                                       const message_content& content)
 {
-    const bool hooked = faults_active_;
-    if (hooked) [[unlikely]] {
-        if (before_send(channel, proto::basic_deliver::key) == verdict::skip) return;
-    }
-    const bool was_empty = output_.empty();
-    // The arguments of basic.deliver in order, as protocol::encode_frame would write them.
-    proto::encode_frame_with(output_, proto::frame_type::method, channel, [&](proto::byte_buffer& payload) {
-        proto::writer w(payload);
-        w.short_uint(proto::basic_deliver::key.class_id);
-        w.short_uint(proto::basic_deliver::key.method_id);
-        w.shortstr(consumer_tag);
-        w.longlong_uint(delivery_tag);
-        w.octet(redelivered ? 1 : 0);
-        w.shortstr(content.exchange());
-        w.shortstr(content.routing_key());
-    });
-    append_content(channel, content);
-    if (tracing_) {
-        trace_sent(channel, proto::basic_deliver{std::string(consumer_tag), delivery_tag, redelivered,
-                                                 std::string(content.exchange()),
-                                                 std::string(content.routing_key())});
-    }
-    if (hooked) [[unlikely]] {
-        after_send(channel, proto::basic_deliver::key);
-        delivered(channel, proto::basic_deliver::key, consumer_tag);
-        return;
-    }
-    if (was_empty) notify_output();
+    emit(channel, proto::basic_deliver::key, consumer_tag,
+         [&] {
+             // The arguments of basic.deliver in order, as protocol::encode_frame would write them.
+             proto::encode_frame_with(output_, proto::frame_type::method, channel, [&](proto::byte_buffer& payload) {
+                 proto::writer w(payload);
+                 w.short_uint(proto::basic_deliver::key.class_id);
+                 w.short_uint(proto::basic_deliver::key.method_id);
+                 w.shortstr(consumer_tag);
+                 w.longlong_uint(delivery_tag);
+                 w.octet(redelivered ? 1 : 0);
+                 w.shortstr(content.exchange());
+                 w.shortstr(content.routing_key());
+             });
+             append_content(channel, content);
+         },
+         [&] {
+             return proto::method{proto::basic_deliver{std::string(consumer_tag), delivery_tag, redelivered,
+                                                       std::string(content.exchange()),
+                                                       std::string(content.routing_key())}};
+         });
 }
 
 void server_connection::trace_sent(std::uint16_t channel, const proto::method& m)
@@ -198,14 +158,21 @@ void server_connection::trace_received(std::uint16_t channel, const proto::metho
     broker_.options().trace(os.str());
 }
 
-void server_connection::receive(std::span<const std::byte> bytes)
+connection_actions server_connection::receive(std::span<const std::byte> bytes, clock::time_point now)
+{
+    broker_.set_time(now);
+    feed(bytes);
+    return take_actions(now);
+}
+
+void server_connection::feed(std::span<const std::byte> bytes)
 {
     if (state_ == state::finished) return;
     last_received_ = broker_.now();
     if (faults_active_) [[unlikely]] {
-        if (faults_.input_paused) {
+        if (faults_->input_paused()) {
             // In order, once the delay or stall is over.
-            faults_.paused_input.append(bytes);
+            faults_->keep_input(bytes);
             return;
         }
     }
@@ -216,18 +183,16 @@ void server_connection::receive(std::span<const std::byte> bytes)
         switch (proto::check_protocol_header(header_bytes_.data())) {
         case proto::header_check::need_more:
             return;
-        case proto::header_check::mismatch: {
+        case proto::header_check::mismatch:
             // The spec: answer with the header we do speak, then close.
-            const bool was_empty = output_.empty();
+            if (output_.empty()) mark_ready();
             output_.append(proto::protocol_header);
-            if (was_empty) notify_output();
             finish();
             return;
-        }
         case proto::header_check::match:
             // The state moves first: a fault fired by the send may finish the connection.
-            state_ = state::start_ok;
-            send(0, proto::connection_start{0, 9, server_properties(), "AMQPLAIN PLAIN", "en_US"});
+            state_ = state::handshake;
+            send(0, server_handshake::start());
             break;
         }
     }
@@ -238,7 +203,7 @@ void server_connection::receive(std::span<const std::byte> bytes)
 void server_connection::process_frames()
 {
     // Checked before taking a frame: a paused connection leaves the rest in the reader.
-    while (state_ != state::finished && !faults_.input_paused && !publisher_held_) {
+    while (state_ != state::finished && !publisher_held_ && !(faults_active_ && faults_->input_paused())) {
         proto::decoded_frame f = reader_.next();
         if (f.need_more()) break;
         if (f.error) {
@@ -247,13 +212,9 @@ void server_connection::process_frames()
             return;
         }
         if (faults_active_) [[unlikely]] {
-            const verdict v = frame_hook(*f.frame);
+            const verdict v = faults_->on_frame(*f.frame);
             if (v == verdict::skip) continue;
-            if (v == verdict::hold) {
-                faults_.held = held_frame{f.frame->type, f.frame->channel,
-                                          {f.frame->payload.begin(), f.frame->payload.end()}};
-                break;
-            }
+            if (v == verdict::hold) break;
         }
         handle_frame(*f.frame);
     }
@@ -279,13 +240,7 @@ void server_connection::handle_frame(const proto::frame_view& frame)
         trace_received(0, *m);
         if (faults_active_) [[unlikely]] {
             proto::command c{std::move(*m), std::nullopt, {}};
-            const verdict v = method_hook(0, c);
-            if (v == verdict::skip) return;
-            if (v == verdict::hold) {
-                faults_.held = held_command{0, std::move(c)};
-                return;
-            }
-            dispatch(0, c);
+            if (faults_->on_command(0, c) == verdict::proceed) dispatch(0, c);
             return;
         }
         handle_connection_method(*m);
@@ -316,13 +271,7 @@ void server_connection::handle_frame(const proto::frame_view& frame)
     // Under connection.blocked RabbitMQ takes this publish, then reads no more.
     if (blocked_ && std::holds_alternative<proto::basic_publish>(c.method)) publisher_held_ = true;
     if (faults_active_) [[unlikely]] {
-        const verdict v = method_hook(frame.channel, c);
-        if (v == verdict::skip) return;
-        if (v == verdict::hold) {
-            faults_.held = held_command{frame.channel, std::move(c)};
-            return;
-        }
-        dispatch(frame.channel, c);
+        if (faults_->on_command(frame.channel, c) == verdict::proceed) dispatch(frame.channel, c);
         return;
     }
     handle_channel_command(frame.channel, c);
@@ -333,7 +282,7 @@ void server_connection::dispatch(std::uint16_t channel, proto::command& c)
     const proto::method_key key = proto::key_of(c.method);
     if (channel == 0) handle_connection_method(c.method);
     else handle_channel_command(channel, c);
-    handled_hook(channel, key);
+    if (faults_active_) faults_->handled(channel, key);
 }
 
 void server_connection::ignore_on_closing_channel(const proto::frame_view& frame)
@@ -363,32 +312,12 @@ void server_connection::handle_connection_method(proto::method& m)
         return;
     }
     if (state_ == state::closing) return;
-    switch (state_) {
-    case state::start_ok:
-        if (auto* ok = std::get_if<proto::connection_start_ok>(&m)) return start_ok(*ok);
-        break;
-    case state::tune_ok:
-        if (auto* ok = std::get_if<proto::connection_tune_ok>(&m)) return tune_ok(*ok);
-        break;
-    case state::open:
-        if (auto* open_method = std::get_if<proto::connection_open>(&m)) return open(*open_method);
-        break;
-    case state::running:
-        if (std::holds_alternative<proto::connection_blocked>(m) ||
-            std::holds_alternative<proto::connection_unblocked>(m) ||
-            std::holds_alternative<proto::connection_update_secret>(m)) {
-            if (std::holds_alternative<proto::connection_update_secret>(m)) {
-                send(0, proto::connection_update_secret_ok{});
-            }
-            return;
-        }
-        break;
-    default:
-        break;
+    if (state_ == state::handshake) return handshake_step(m);
+    if (std::holds_alternative<proto::connection_blocked>(m) || std::holds_alternative<proto::connection_unblocked>(m)) {
+        return;
     }
-    if (state_ != state::running) {
-        // RabbitMQ closes the socket without a word when the handshake goes wrong.
-        finish();
+    if (std::holds_alternative<proto::connection_update_secret>(m)) {
+        send(0, proto::connection_update_secret_ok{});
         return;
     }
     const proto::method_key key = proto::key_of(m);
@@ -396,87 +325,22 @@ void server_connection::handle_connection_method(proto::method& m)
                       key.class_id, key.method_id});
 }
 
-void server_connection::start_ok(const proto::connection_start_ok& m)
+void server_connection::handshake_step(const proto::method& m)
 {
-    if (const auto* v = m.client_properties.find("connection_name"); v && v->string()) {
-        name_ = *v->string();
-    }
-    client_properties_ = m.client_properties;
-    std::string login, password;
-    bool parsed = false;
-    if (m.mechanism == "PLAIN") parsed = parse_plain(m.response, login, password);
-    else if (m.mechanism == "AMQPLAIN") parsed = parse_amqplain(m.response, login, password);
-    else {
-        // RabbitMQ closes the socket without a close for an unknown mechanism.
-        finish();
-        return;
-    }
-    const user* known = parsed ? broker_.find_user(login) : nullptr;
-    if (!known || known->password != password) {
-        std::string text = "Login was refused using authentication mechanism " + m.mechanism +
-                           ". For details see the broker logfile.";
-        // Say what was wrong, which RabbitMQ only writes to its log.
-        if (!parsed) text += " (the " + m.mechanism + " response is malformed)";
-        else if (!known) text += " (no user '" + login + "')";
-        else text += " (wrong password for user '" + login + "')";
-        // Only clients that announce authentication_failure_close get told; RabbitMQ
-        // just closes the socket on the others.
-        if (client_announces("authentication_failure_close")) connection_error({reply_code::access_refused, text});
-        finish();
-        return;
-    }
-    user_ = login;
-    state_ = state::tune_ok;
-    send(0, proto::connection_tune{broker_.options().channel_max, broker_.options().frame_max,
-                                   broker_.options().heartbeat});
-}
-
-void server_connection::tune_ok(const proto::connection_tune_ok& m)
-{
-    const auto& options = broker_.options();
-    // Out-of-range tuning closes the socket without a close, as in RabbitMQ.
-    const bool frame_max_ok = m.frame_max >= proto::frame_min_size && m.frame_max <= options.frame_max;
-    const bool channel_max_ok = options.channel_max == 0 || m.channel_max <= options.channel_max;
-    if (!frame_max_ok || !channel_max_ok) {
-        finish();
-        return;
-    }
-    frame_max_ = m.frame_max;
-    reader_.set_frame_max(frame_max_);
-    channel_max_ = m.channel_max == 0 ? options.channel_max : std::min(m.channel_max, options.channel_max);
-    if (channel_max_ == 0) channel_max_ = 65535;
-    heartbeat_ = m.heartbeat;
-    state_ = state::open;
-}
-
-void server_connection::open(const proto::connection_open& m)
-{
-    fakebroker::vhost* v = broker_.find_vhost(m.virtual_host);
-    if (!v) {
-        std::string text = "vhost " + m.virtual_host + " not found";
-        // Teach the usual mistakes: a stray slash, or the URL path taken literally.
-        std::string trimmed = m.virtual_host;
-        while (!trimmed.empty() && trimmed.back() == '/') trimmed.pop_back();
-        while (!trimmed.empty() && trimmed.front() == '/') trimmed.erase(0, 1);
-        if (trimmed != m.virtual_host && broker_.find_vhost(trimmed)) {
-            text += " (did you mean '" + trimmed + "'? in an amqp:// URL the vhost follows the "
-                    "host's slash, and '/' itself is written %2F)";
-        } else if (trimmed.empty() && m.virtual_host != "/" && broker_.find_vhost("/")) {
-            text += " (the default vhost is '/')";
+    const server_handshake::step step = handshake_.on_method(m);
+    if (std::holds_alternative<proto::connection_start_ok>(m)) {
+        if (const auto* v = handshake_.client_properties().find("connection_name"); v && v->string()) {
+            name_ = *v->string();
         }
-        connection_error({reply_code::not_allowed, text, 10, 40});
+    }
+    if (step.tune) send(0, *step.tune);
+    if (step.close) connection_error(*step.close);
+    if (step.drop) {
+        finish();
         return;
     }
-    // As in RabbitMQ, any permissions in the vhost (even "" for all three) let the user in.
-    const vhost_access* rights = broker_.permissions().find(user_, m.virtual_host);
-    if (!rights) {
-        connection_error({reply_code::not_allowed,
-                          "access to vhost '" + m.virtual_host + "' refused for user '" + user_ + "'",
-                          10, 40});
-        return;
-    }
-    vhost_ = v;
-    access_ = rights;
+    if (handshake_.current() == server_handshake::stage::open) reader_.set_frame_max(handshake_.frame_max());
+    if (!step.open_ok) return;
     state_ = state::running;
     send(0, proto::connection_open_ok{});
     if (const auto& alarm = broker_.alarm()) set_blocked(true, *alarm);
@@ -499,11 +363,11 @@ void server_connection::handle_channel_command(std::uint16_t number, proto::comm
     if (it == channels_.end()) {
         if (std::holds_alternative<proto::channel_open>(c.method)) {
             // RabbitMQ reads channel_max as how many channels may be open at once.
-            if (channels_.size() >= channel_max_) {
+            if (channels_.size() >= handshake_.channel_max()) {
                 connection_error({reply_code::not_allowed, "number of channels opened (" +
                                                                std::to_string(channels_.size()) +
                                                                ") has reached the negotiated channel_max (" +
-                                                               std::to_string(channel_max_) + ")"});
+                                                               std::to_string(handshake_.channel_max()) + ")"});
                 return;
             }
             channels_.emplace(number, std::make_unique<server_channel>(*this, number));
@@ -580,7 +444,8 @@ void server_connection::enter_closing()
     // until the client closes the socket, sends close-ok, or the heartbeat interval
     // (30 s at most) passes.
     state_ = state::closing;
-    const auto timeout = heartbeat_ > 0 && heartbeat_ < closing_timeout.count() ? std::chrono::seconds(heartbeat_)
+    const std::uint16_t heartbeat = handshake_.heartbeat();
+    const auto timeout = heartbeat > 0 && heartbeat < closing_timeout.count() ? std::chrono::seconds(heartbeat)
                                                                                  : closing_timeout;
     closing_deadline_ = broker_.now() + timeout;
 }
@@ -590,22 +455,45 @@ void server_connection::close(proto::reply_code code, std::string text)
     connection_error({code, std::move(text)});
 }
 
-std::optional<clock::time_point> server_connection::tick(clock::time_point now)
+connection_actions server_connection::tick(clock::time_point now)
 {
+    broker_.set_time(now);
+    const std::optional<clock::time_point> due = next_tick(now);
+    connection_actions actions = take_actions(now);
+    if (due) actions.wake_by(*due);
+    return actions;
+}
+
+std::optional<clock::time_point> server_connection::next_tick(clock::time_point now)
+{
+    // The fault layer's deadlines first: a stalled connection does nothing else, and
+    // the tick that ends a stall leaves the heartbeat check to the next one, after the
+    // input the stall held back.
+    const bool was_stalled = faults_->stalled();
+    const std::optional<clock::time_point> fault_due = faults_->tick(now);
+    if (was_stalled) return faults_->stalled() ? fault_due : now;
+    const std::optional<clock::time_point> due = protocol_tick(now);
+    // A finished connection waits only for what a fault still holds back.
+    if (state_ == state::finished || !due) return fault_due;
+    return fault_due ? std::min(*due, *fault_due) : due;
+}
+
+std::optional<clock::time_point> server_connection::protocol_tick(clock::time_point now)
+{
+    if (state_ == state::finished) return std::nullopt;
     if (state_ == state::closing) {
         if (now >= closing_deadline_) {
             finish();
             return std::nullopt;
         }
         const auto heartbeat_due = heartbeat_tick(now);
-        if (state_ == state::finished) return std::nullopt;
         return std::min(heartbeat_due.value_or(closing_deadline_), closing_deadline_);
     }
     const std::optional<clock::time_point> heartbeat_due = heartbeat_tick(now);
     if (state_ == state::finished) return std::nullopt;
     const auto timeout = broker_.options().consumer_timeout;
     if (!timeout || state_ != state::running) return heartbeat_due;
-    // Without heartbeats the transport looks every second. Looking again within one
+    // Without heartbeats the host looks every second. Looking again within one
     // timeout means a delivery made from now on is seen before it is due, and the
     // tick after that lands on its deadline.
     clock::time_point due = std::min(heartbeat_due.value_or(now + std::chrono::seconds(1)), now + *timeout);
@@ -637,19 +525,19 @@ std::optional<clock::time_point> server_connection::enforce_consumer_timeout(clo
 
 std::optional<clock::time_point> server_connection::heartbeat_tick(clock::time_point now)
 {
-    if (heartbeat_ == 0 || state_ == state::finished) return std::nullopt;
+    if (handshake_.heartbeat() == 0 || state_ == state::finished) return std::nullopt;
     if (faults_active_) [[unlikely]] {
-        tick_hook();
+        faults_->heartbeat_tick();
         if (state_ == state::finished) return std::nullopt;
     }
     // We do not read a held publisher, so its silence means nothing (RabbitMQ pauses
     // the heartbeat monitor of a blocked connection the same way).
     if (publisher_held_) last_received_ = now;
     // In milliseconds: half of a 1 s interval must not round down to zero.
-    const auto interval = std::chrono::milliseconds(std::chrono::seconds(heartbeat_));
+    const auto interval = std::chrono::milliseconds(std::chrono::seconds(handshake_.heartbeat()));
     if (now - last_sent_ >= interval / 2 && output_.empty()) {
         proto::encode_heartbeat(output_);
-        notify_output();
+        mark_ready();
     }
     // Like RabbitMQ's receiver, give up after two whole intervals without a byte,
     // checked once per interval: between two and three intervals of silence.
@@ -668,19 +556,23 @@ void server_connection::set_blocked(bool blocked, const std::string& reason)
     blocked_ = blocked;
     if (!blocked && publisher_held_) {
         publisher_held_ = false;
-        if (transport_) transport_->resume_reading();
+        actions_.resume_reading = true;
+        mark_ready();
     }
     if (!client_announces("connection.blocked")) return;
     if (blocked) send(0, proto::connection_blocked{reason});
     else send(0, proto::connection_unblocked{});
 }
 
-bool server_connection::client_announces(std::string_view capability) const
+void server_connection::cancel_consumer(std::uint16_t channel, const std::string& tag)
 {
-    const auto* capabilities = client_properties_.find("capabilities");
-    const auto* table = capabilities ? capabilities->get_if<proto::field_table>() : nullptr;
-    const auto* flag = table ? table->find(capability) : nullptr;
-    return flag && *flag == proto::field_value{true};
+    if (channel != 0) {
+        if (auto it = channels_.find(channel); it != channels_.end()) it->second->cancel_consumer_by_broker(tag);
+        return;
+    }
+    for (auto& [number, ch] : channels_) {
+        if (ch->cancel_consumer_by_broker(tag)) return;
+    }
 }
 
 void server_connection::continue_input()
@@ -704,12 +596,13 @@ void server_connection::release()
     for (auto& [number, channel] : channels_) channel->shutdown();
     channels_.clear();
     assemblers_.clear();
-    if (!vhost_) return;
+    fakebroker::vhost* vhost = handshake_.vhost();
+    if (!vhost) return;
     std::vector<std::string> exclusive;
-    for (const auto& [name, q] : vhost_->queues()) {
+    for (const auto& [name, q] : vhost->queues()) {
         if (q->exclusive() && q->exclusive_owner() == id_) exclusive.push_back(name);
     }
-    for (const auto& name : exclusive) vhost_->delete_queue(name);
+    for (const auto& name : exclusive) vhost->delete_queue(name);
 }
 
 void server_connection::finish()
@@ -722,9 +615,9 @@ connection_info server_connection::info() const
     connection_info i;
     i.name = name_;
     i.peer = peer_;
-    i.user = user_;
-    i.vhost = vhost_ ? vhost_->name() : "";
-    i.client_properties = client_properties_;
+    i.user = handshake_.user();
+    i.vhost = handshake_.vhost() ? handshake_.vhost()->name() : "";
+    i.client_properties = handshake_.client_properties();
     i.channels = channels_.size();
     return i;
 }

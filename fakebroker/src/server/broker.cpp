@@ -69,6 +69,7 @@ void broker::stop()
     auto& i = *impl_;
     if (!i.running) return;
     auto close_all = [&i] {
+        i.enter();
         i.running = false;
         std::error_code ignored;
         for (auto& acceptor : i.acceptors) acceptor.close(ignored);

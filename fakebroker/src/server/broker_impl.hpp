@@ -22,6 +22,7 @@
 #include <map>
 #include <mutex>
 #include <thread>
+#include <type_traits>
 
 namespace amqp::fakebroker {
 
@@ -34,24 +35,34 @@ struct broker::impl {
           state(std::make_shared<broker_state>(options)),
           timer(clock.make_timer(io.get_executor()))
     {
-        state->set_clock([c = &clock] { return c->now(); });
-        // Faults that strike inside the model finish later, from the io_context; the
-        // io_context may run these after the broker is gone.
-        state->set_defer_listener([this, alive = std::weak_ptr<void>(alive)] {
-            if (alive.expired()) return;
-            asio::post(io, [this, alive] {
-                if (alive.expired()) return;
-                state->run_deferred();
-                changed();
-            });
-        });
-        state->set_restart_handler([this, alive = std::weak_ptr<void>(alive)] {
-            if (alive.expired()) return;
-            asio::post(io, [this, alive] {
-                if (alive.expired() || !running) return;
-                restart_now();
-                changed();
-            });
+        state->set_time(clock.now());
+        state->set_wall_clock(clock.wall_now(), clock.now());
+    }
+
+    // Every entry into the model starts here: the model reads no clock, it is told the time.
+    void enter() { state->set_time(clock.now()); }
+
+    // After each entry into the model: the connections it gave output or actions get
+    // them carried out, until none has more.
+    void serve_ready()
+    {
+        for (auto ready = state->take_ready(); !ready.empty(); ready = state->take_ready()) {
+            for (const std::uint64_t id : ready) {
+                if (auto it = sessions.find(id); it != sessions.end()) it->second->serve();
+            }
+        }
+    }
+
+    // A fault asked for a restart: after the current work, from the io_context, which
+    // may run it after the broker is gone.
+    void post_restart()
+    {
+        asio::post(io, [this, alive = std::weak_ptr<void>(alive)] {
+            if (alive.expired() || !running) return;
+            enter();
+            restart_now();
+            serve_ready();
+            changed();
         });
     }
 
@@ -70,8 +81,19 @@ struct broker::impl {
     template <class F>
     auto on_broker(F f) -> decltype(f())
     {
-        if (!thread.joinable() || std::this_thread::get_id() == thread.get_id()) return f();
-        std::packaged_task<decltype(f())()> task(std::move(f));
+        auto in_model = [this, f = std::move(f)]() mutable {
+            enter();
+            if constexpr (std::is_void_v<decltype(f())>) {
+                f();
+                serve_ready();
+            } else {
+                auto result = f();
+                serve_ready();
+                return result;
+            }
+        };
+        if (!thread.joinable() || std::this_thread::get_id() == thread.get_id()) return in_model();
+        std::packaged_task<decltype(f())()> task(std::move(in_model));
         auto result = task.get_future();
         asio::post(io, [&task] { task(); });
         return result.get();
@@ -103,8 +125,13 @@ struct broker::impl {
 
     void add_session(std::shared_ptr<session_stream> stream)
     {
-        auto s = std::make_shared<session>(std::move(stream), state, clock, [this] { changed(); },
-                                           [this](session* closed) {
+        session_events events;
+        events.after_work = [this] {
+            serve_ready();
+            changed();
+        };
+        events.restart = [this] { post_restart(); };
+        events.closed = [this](session* closed) {
             // Deferred: the session may be inside its own handler. The io_context may
             // run it after the broker is gone.
             asio::post(io, [this, alive = std::weak_ptr<void>(alive), id = closed->connection().id()] {
@@ -112,9 +139,12 @@ struct broker::impl {
                 sessions.erase(id);
                 changed();
             });
-        });
+        };
+        enter();
+        auto s = std::make_shared<session>(std::move(stream), state, clock, std::move(events));
         sessions.emplace(s->connection().id(), s);
         s->start();
+        serve_ready();
         changed();
     }
 
@@ -145,7 +175,9 @@ struct broker::impl {
 
     void arm_timer()
     {
+        enter();
         const auto next = state->on_timer();
+        serve_ready();
         const auto now = state->now();
         // Idle TTLs and x-expires are checked at least every 100 ms; reads and deliveries
         // check them exactly.

@@ -2,43 +2,35 @@
 
 #include "model/broker_state.hpp"
 
-#include <asio/post.hpp>
-
 #include <algorithm>
 
 namespace amqp::fakebroker {
 
 session::session(std::shared_ptr<session_stream> stream, std::shared_ptr<broker_state> broker,
-                 runtime::clock& clock, std::function<void()> on_input, std::function<void(session*)> on_closed)
-    : stream_(std::move(stream)),
+                 runtime::clock& clock, session_events events)
+    : stream_(std::make_shared<fault_stream>(std::move(stream))),
       broker_(std::move(broker)),
       clock_(clock),
       connection_(*broker_, stream_->peer()),
-      heartbeat_(clock.make_timer(stream_->get_executor())),
+      tick_timer_(clock.make_timer(stream_->get_executor())),
       close_deadline_(clock.make_timer(stream_->get_executor())),
-      on_input_(std::move(on_input)),
-      on_closed_(std::move(on_closed))
+      events_(std::move(events))
 {
 }
 
 void session::start()
 {
-    connection_.set_output_listener([this] {
-        // Called while handling input (ours or another connection's): write after the
-        // current work, so many frames go out in one write.
-        if (!write_in_flight_ && !closed_) {
-            write_in_flight_ = true;
-            asio::post(stream_->get_executor(), [self = shared_from_this()] {
-                self->write_in_flight_ = false;
-                self->write();
-            });
-        }
-    });
-    connection_.set_fault_transport(this);
-    connection_.accepted();
-    if (connection_.finished()) return;  // refused: a drop is on its way
+    perform(connection_.accepted(clock_.now()));
+    if (closed_ || connection_.finished()) return;  // refused
     read();
-    arm_heartbeat();
+    on_tick();
+}
+
+void session::serve()
+{
+    if (closed_) return;
+    perform(connection_.take_actions(clock_.now()));
+    close_if_done();
 }
 
 void session::read()
@@ -47,13 +39,7 @@ void session::read()
     stream_->async_read_some(asio::buffer(read_buffer_),
                              [this, self = shared_from_this()](std::error_code ec, std::size_t n) {
                                  reading_ = false;
-                                 if (closed_) return;
-                                 if (stalled_) {
-                                     // A stalled peer reads nothing: keep it for later.
-                                     stashed_read_.emplace(ec, n);
-                                     return;
-                                 }
-                                 handle_read(ec, n);
+                                 if (!closed_) handle_read(ec, n);
                              });
 }
 
@@ -64,35 +50,54 @@ void session::handle_read(std::error_code ec, std::size_t n)
         close_stream();
         return;
     }
-    connection_.receive(std::span<const std::byte>(read_buffer_.data(), n));
-    after_input();
+    perform(connection_.receive(std::span<const std::byte>(read_buffer_.data(), n), clock_.now()));
+    if (closed_) return;
+    if (events_.after_work) events_.after_work();
     read_if_wanted();
+    close_if_done();
 }
 
 void session::read_if_wanted()
 {
-    // A blocked publisher is not read from until resume_reading(); a stalled peer's
-    // read is stashed and handled by stall(false).
-    if (closed_ || connection_.finished() || !connection_.wants_input()) return;
-    if (reading_ || stalled_ || stashed_read_) return;
+    // A blocked publisher is not read from until an action says resume_reading.
+    if (closed_ || reading_ || connection_.finished() || !connection_.wants_input()) return;
     read();
 }
 
-void session::after_input()
+void session::perform(const connection_actions& actions)
 {
-    if (on_input_) on_input_();
-    if (connection_.finished() && connection_.nothing_to_write() && !write_in_flight_ && !dropping_) close_stream();
+    if (closed_) return;
+    if (actions.drop != connection_actions::drop_kind::none && dropping_ == connection_actions::drop_kind::none) {
+        dropping_ = actions.drop;
+        if (dropping_ == connection_actions::drop_kind::abortive) {
+            connection_.transport_closed();
+            close_stream();
+            return;
+        }
+        // A clean drop writes what was sent before the fault, stall or not; write() then closes.
+        stream_->set_stalled(false);
+        if (closed_) return;
+    }
+    if (actions.write_chunk) stream_->set_write_chunk(*actions.write_chunk);
+    if (actions.stall) {
+        // Ending a stall completes the read it held back, which may close the stream.
+        stream_->set_stalled(*actions.stall);
+        if (closed_) return;
+    }
+    if (actions.restart_broker && events_.restart) events_.restart();
+    if (actions.resume_reading) read_if_wanted();
+    if (actions.wake_at && *actions.wake_at < tick_at_) arm_tick(*actions.wake_at);
+    write();
 }
 
 void session::write()
 {
-    if (closed_ || write_in_flight_ || stalled_) return;
-    std::size_t n = connection_.writable();
+    if (closed_ || write_in_flight_) return;
+    const std::size_t n = connection_.writable();
     if (n == 0) {
-        if (connection_.finished() && connection_.nothing_to_write()) close_stream();
+        close_if_done();
         return;
     }
-    if (write_chunk_ != 0) n = std::min(n, write_chunk_);
     connection_.take_output(writing_, n);
     write_in_flight_ = true;
     stream_->async_write(asio::buffer(writing_.data().data(), writing_.size()),
@@ -105,29 +110,36 @@ void session::write()
                                  close_stream();
                                  return;
                              }
-                             connection_.note_written(connection_.broker().now());
+                             connection_.note_written(clock_.now());
                              write();
                          });
 }
 
-void session::arm_heartbeat()
+void session::arm_tick(clock::time_point at)
 {
-    const auto now = connection_.broker().now();
-    const auto next = connection_.tick(now);
-    heartbeat_waiting_ = true;
+    tick_at_ = at;
+    tick_timer_->wait_until(at, [this, self = shared_from_this()](std::error_code ec) {
+        if (ec || closed_) return;
+        tick_at_ = clock::time_point::max();
+        on_tick();
+    });
+}
+
+void session::on_tick()
+{
+    const auto now = clock_.now();
+    perform(connection_.tick(now));
+    if (closed_) return;
     // Before tuning there is no heartbeat yet: look again in a second.
-    heartbeat_->wait_until(next ? *next : now + std::chrono::seconds(1),
-                           [this, self = shared_from_this()](std::error_code ec) {
-                               heartbeat_waiting_ = false;
-                               if (ec || closed_ || stalled_) return;
-                               if (connection_.finished()) {
-                                   if (connection_.nothing_to_write() && !write_in_flight_ && !dropping_) {
-                                       close_stream();
-                                   }
-                                   return;
-                               }
-                               arm_heartbeat();
-                           });
+    if (tick_at_ == clock::time_point::max() && !connection_.finished()) arm_tick(now + std::chrono::seconds(1));
+    if (events_.after_work) events_.after_work();
+    close_if_done();
+}
+
+void session::close_if_done()
+{
+    if (closed_ || write_in_flight_ || !connection_.finished() || !connection_.nothing_to_write()) return;
+    close_stream();
 }
 
 void session::shutdown(protocol::reply_code code, const std::string& text)
@@ -136,7 +148,7 @@ void session::shutdown(protocol::reply_code code, const std::string& text)
     connection_.close(code, text);
     // Best effort, without blocking: the peer learns why before the stream goes.
     // writing_ holds bytes only while an async_write is under way; skip then.
-    if (writing_.empty() && !stalled_) {
+    if (writing_.empty()) {
         const auto pending = connection_.output().data().first(connection_.writable());
         stream_->write_now(asio::buffer(pending.data(), pending.size()));
     }
@@ -148,7 +160,7 @@ void session::close_gracefully(protocol::reply_code code, const std::string& tex
 {
     if (closed_) return;
     connection_.close(code, text);
-    close_deadline_->wait_until(connection_.broker().now() + std::chrono::seconds(3),
+    close_deadline_->wait_until(clock_.now() + std::chrono::seconds(3),
                                 [this, self = shared_from_this()](std::error_code ec) {
                                     if (!ec) close_stream();
                                 });
@@ -158,74 +170,21 @@ void session::close_stream()
 {
     if (closed_) return;
     closed_ = true;
-    heartbeat_->cancel();
+    tick_timer_->cancel();
     close_deadline_->cancel();
-    for (auto& t : fault_timers_) t->cancel();
-    if (!dropping_) stream_->end();
-    else if (*dropping_) stream_->reset();
-    else stream_->close();  // a drop fault: a clean close, as documented
+    switch (dropping_) {
+    case connection_actions::drop_kind::none:
+        stream_->end();
+        break;
+    case connection_actions::drop_kind::clean:
+        stream_->close();  // a drop fault: a clean close, as documented
+        break;
+    case connection_actions::drop_kind::abortive:
+        stream_->reset();
+        break;
+    }
     connection_.transport_closed();
-    if (on_closed_) on_closed_(this);
-}
-
-void session::drop(bool abortive)
-{
-    if (dropping_) return;
-    dropping_ = abortive;
-    // Posted: the connection may be deep inside a channel's code right now.
-    asio::post(stream_->get_executor(), [this, self = shared_from_this(), abortive] {
-        if (closed_) return;
-        stalled_ = false;
-        if (abortive) {
-            connection_.transport_closed();
-            close_stream();
-            return;
-        }
-        // A clean close writes what was sent before the fault; write() then closes.
-        write();
-    });
-}
-
-void session::stall(bool on)
-{
-    if (stalled_ == on || closed_) return;
-    stalled_ = on;
-    if (on) return;
-    if (auto stashed = std::exchange(stashed_read_, std::nullopt)) handle_read(stashed->first, stashed->second);
-    if (closed_) return;
-    read_if_wanted();
-    if (!heartbeat_waiting_) arm_heartbeat();
-    write();
-}
-
-void session::resume_reading()
-{
-    // Posted: the connection is inside set_blocked(), maybe inside a fault's action.
-    asio::post(stream_->get_executor(), [this, self = shared_from_this()] {
-        if (closed_ || connection_.finished() || !connection_.wants_input()) return;
-        connection_.continue_input();
-        after_input();
-        read_if_wanted();
-    });
-}
-
-void session::split_writes(std::size_t chunk)
-{
-    write_chunk_ = chunk;
-}
-
-void session::after(std::chrono::steady_clock::duration d, std::function<void()> f)
-{
-    auto owned = clock_.make_timer(stream_->get_executor());
-    runtime::timer* t = owned.get();
-    fault_timers_.push_back(std::move(owned));
-    t->wait_until(clock_.now() + d, [this, self = shared_from_this(), t, f = std::move(f)](std::error_code ec) {
-        // The timer has handed over its handler: it can go now.
-        std::erase_if(fault_timers_, [t](const auto& p) { return p.get() == t; });
-        if (ec || closed_) return;
-        f();
-        after_input();
-    });
+    if (events_.closed) events_.closed(this);
 }
 
 }  // namespace amqp::fakebroker

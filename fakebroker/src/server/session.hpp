@@ -1,6 +1,7 @@
 #pragma once
 
-#include "model/fault_transport.hpp"
+#include "fault_stream.hpp"
+#include "model/connection_actions.hpp"
 #include "model/server_connection.hpp"
 #include "session_stream.hpp"
 
@@ -8,29 +9,38 @@
 
 #include <functional>
 #include <memory>
-#include <optional>
 #include <system_error>
 #include <vector>
 
 namespace amqp::fakebroker {
 
+// What a session tells the broker that hosts it.
+struct session_events {
+    // After each batch of work (state may have changed): serve the ready connections.
+    std::function<void()> after_work;
+    // A fault asked for a broker restart.
+    std::function<void()> restart;
+    // Once the stream is closed.
+    std::function<void(class session*)> closed;
+};
+
 // Puts one server_connection on a byte stream (TCP, TLS or an in-memory pipe): reads
 // into it, writes its output in batches (everything produced while a write was in
-// flight goes in the next one), ticks its heartbeats on the broker's clock, and
-// closes the stream when the connection is finished. It also performs the faults that
-// touch the stream: drops, stalls, split writes, and the timers of delays.
-class session : public std::enable_shared_from_this<session>, private fault_transport {
+// flight goes in the next one), ticks it on the broker's clock, carries out the
+// actions it returns, and closes the stream when the connection is finished. The
+// stream is wrapped in a fault_stream, which performs stalls and split writes.
+class session : public std::enable_shared_from_this<session> {
 public:
-    // on_input runs after each batch of input is handled (state may have changed);
-    // on_closed once the stream is closed. The session shares the broker's state:
-    // handlers still queued in an io_context after the broker is gone may hold the
-    // last reference to a session.
+    // The session shares the broker's state: handlers still queued in an io_context
+    // after the broker is gone may hold the last reference to a session.
     session(std::shared_ptr<session_stream> stream, std::shared_ptr<broker_state> broker, runtime::clock& clock,
-            std::function<void()> on_input, std::function<void(session*)> on_closed);
+            session_events events);
 
     // Runs the connection_accepted hook (which may refuse the connection) and starts
     // reading and ticking.
     void start();
+    // Carries out what the connection has pending: it is on the broker's ready list.
+    void serve();
     // Sends connection.close with the reason, writes what it can without blocking,
     // and closes the stream.
     void shutdown(protocol::reply_code code, const std::string& text);
@@ -43,39 +53,27 @@ private:
     void read();
     void handle_read(std::error_code ec, std::size_t n);
     void read_if_wanted();
-    void after_input();
+    void perform(const connection_actions& actions);
     void write();
-    void arm_heartbeat();
+    void arm_tick(clock::time_point at);
+    void on_tick();
+    void close_if_done();
     void close_stream();
 
-    // fault_transport
-    void drop(bool abortive) override;
-    void stall(bool on) override;
-    void split_writes(std::size_t chunk) override;
-    void after(std::chrono::steady_clock::duration d, std::function<void()> f) override;
-    void resume_reading() override;
-
-    std::shared_ptr<session_stream> stream_;
+    std::shared_ptr<fault_stream> stream_;
     std::shared_ptr<broker_state> broker_;
     runtime::clock& clock_;
     server_connection connection_;
     std::vector<std::byte> read_buffer_ = std::vector<std::byte>(64 * 1024);
     protocol::byte_buffer writing_;
     bool write_in_flight_ = false;
+    bool reading_ = false;
     bool closed_ = false;
-    std::unique_ptr<runtime::timer> heartbeat_;
+    connection_actions::drop_kind dropping_ = connection_actions::drop_kind::none;
+    std::unique_ptr<runtime::timer> tick_timer_;
+    clock::time_point tick_at_ = clock::time_point::max();  // when tick_timer_ fires
     std::unique_ptr<runtime::timer> close_deadline_;
-    std::function<void()> on_input_;
-    std::function<void(session*)> on_closed_;
-
-    // Fault state: all idle unless a fault struck.
-    bool stalled_ = false;
-    bool reading_ = false;          // a read is under way
-    bool heartbeat_waiting_ = false;  // the heartbeat timer is armed
-    std::optional<std::pair<std::error_code, std::size_t>> stashed_read_;  // completed while stalled
-    std::optional<bool> dropping_;  // a drop fault: abortive or not
-    std::size_t write_chunk_ = 0;   // 0: whole batches
-    std::vector<std::unique_ptr<runtime::timer>> fault_timers_;
+    session_events events_;
 };
 
 }  // namespace amqp::fakebroker

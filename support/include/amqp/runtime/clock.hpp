@@ -33,6 +33,8 @@ class clock {
 public:
     virtual ~clock() = default;
     virtual time_point now() const = 0;
+    // The calendar time matching now(), for timestamps a peer sees (x-death's "time").
+    virtual std::chrono::system_clock::time_point wall_now() const = 0;
     virtual std::unique_ptr<timer> make_timer(const asio::any_io_executor& executor) = 0;
 };
 

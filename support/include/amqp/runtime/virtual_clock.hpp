@@ -17,12 +17,16 @@ namespace amqp::runtime {
 class virtual_clock final : public clock {
 public:
     // Starts far from the steady clock's epoch, so that "now minus an interval" is valid.
-    explicit virtual_clock(time_point start = time_point{} + std::chrono::hours(24 * 365));
+    // Its calendar time starts at `wall_start` and moves with it, so that a seeded run
+    // stamps the same times.
+    explicit virtual_clock(time_point start = time_point{} + std::chrono::hours(24 * 365),
+                           std::chrono::system_clock::time_point wall_start = default_wall_start());
     ~virtual_clock() override;
     virtual_clock(const virtual_clock&) = delete;
     virtual_clock& operator=(const virtual_clock&) = delete;
 
     time_point now() const override { return now_; }
+    std::chrono::system_clock::time_point wall_now() const override { return wall_start_ + (now_ - start_); }
     std::unique_ptr<timer> make_timer(const asio::any_io_executor& executor) override;
 
     // The earliest deadline of a waiting timer; nullopt when none waits.
@@ -33,6 +37,12 @@ public:
     // How many timers are waiting.
     std::size_t waiting() const noexcept { return waiting_.size(); }
 
+    // 2024-01-01 00:00:00 UTC.
+    static constexpr std::chrono::system_clock::time_point default_wall_start()
+    {
+        return std::chrono::system_clock::time_point{std::chrono::seconds(1704067200)};
+    }
+
 private:
     class virtual_timer;
     using key = std::pair<time_point, std::uint64_t>;
@@ -41,6 +51,8 @@ private:
     void unschedule(const key& k) { waiting_.erase(k); }
 
     time_point now_;
+    time_point start_;
+    std::chrono::system_clock::time_point wall_start_;
     std::uint64_t sequence_ = 0;
     std::map<key, virtual_timer*> waiting_;
     std::set<virtual_timer*> timers_;
