@@ -128,9 +128,8 @@ std::optional<error> server_channel::get(const proto::basic_get& m)
         q->quorum() ? with_delivery_count(*message->content, message->returns) : message->content;
     const message_content& content = *counted;
     connection_.send_message(number_,
-                             proto::basic_get_ok{tag, message->redelivered != 0, std::string(content.exchange()),
-                                                 std::string(content.routing_key()),
-                                                 std::uint32_t(q->ready_count())},
+                             proto::basic_get_ok_view{tag, message->redelivered != 0, content.exchange(),
+                                                      content.routing_key(), std::uint32_t(q->ready_count())},
                              content);
     if (!m.no_ack) {
         q->delivered_unacked(this, 0);

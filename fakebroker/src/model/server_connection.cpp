@@ -4,6 +4,8 @@
 #include "rabbit_texts.hpp"
 #include "vhost.hpp"
 
+#include <amqp/protocol/content.hpp>
+#include <amqp/protocol/heartbeat_schedule.hpp>
 #include <amqp/protocol/print.hpp>
 
 #include <sstream>
@@ -47,7 +49,8 @@ server_connection::server_connection(broker_state& broker, std::string peer)
       faults_(std::make_unique<connection_faults>(*this, broker.faults(), id_)),
       handshake_(broker),
       last_received_(broker.now()),
-      last_sent_(broker.now())
+      last_sent_(broker.now()),
+      commands_(broker.options().max_message_size)
 {
 }
 
@@ -98,48 +101,18 @@ connection_actions server_connection::take_actions(clock::time_point now)
 
 void server_connection::append_content(std::uint16_t channel, const message_content& content)
 {
-    const std::string_view body = content.body();
-    proto::encode_frame_with(output_, proto::frame_type::header, channel, [&](proto::byte_buffer& payload) {
-        proto::writer w(payload);
-        w.short_uint(proto::basic_properties::class_id);
-        w.short_uint(0);  // weight
-        w.longlong_uint(body.size());
-        w.bytes(content.encoded_properties());
-    });
-    // As protocol::encode_content: frames of at most frame_max, none for an empty body.
-    const std::size_t chunk = handshake_.frame_max() > proto::frame_overhead ? handshake_.frame_max() - proto::frame_overhead
-                                                                 : std::max<std::size_t>(body.size(), 1);
-    for (std::size_t at = 0; at < body.size(); at += chunk) {
-        const auto piece = proto::as_bytes(body.substr(at, std::min(chunk, body.size() - at)));
-        proto::encode_frame_with(output_, proto::frame_type::body, channel,
-                                 [piece](proto::byte_buffer& payload) { payload.append(piece); });
-    }
+    proto::encode_content(output_, channel, proto::basic_properties::class_id, content.encoded_properties(),
+                          content.body(), handshake_.frame_max());
 }
 
 void server_connection::send_delivery(std::uint16_t channel, std::string_view consumer_tag,
                                       std::uint64_t delivery_tag, bool redelivered,
                                       const message_content& content)
 {
-    emit(channel, proto::basic_deliver::key, consumer_tag,
-         [&] {
-             // The arguments of basic.deliver in order, as protocol::encode_frame would write them.
-             proto::encode_frame_with(output_, proto::frame_type::method, channel, [&](proto::byte_buffer& payload) {
-                 proto::writer w(payload);
-                 w.short_uint(proto::basic_deliver::key.class_id);
-                 w.short_uint(proto::basic_deliver::key.method_id);
-                 w.shortstr(consumer_tag);
-                 w.longlong_uint(delivery_tag);
-                 w.octet(redelivered ? 1 : 0);
-                 w.shortstr(content.exchange());
-                 w.shortstr(content.routing_key());
-             });
-             append_content(channel, content);
-         },
-         [&] {
-             return proto::method{proto::basic_deliver{std::string(consumer_tag), delivery_tag, redelivered,
-                                                       std::string(content.exchange()),
-                                                       std::string(content.routing_key())}};
-         });
+    send_message(channel,
+                 proto::basic_deliver_view{consumer_tag, delivery_tag, redelivered, content.exchange(),
+                                           content.routing_key()},
+                 content);
 }
 
 void server_connection::trace_sent(std::uint16_t channel, const proto::method& m)
@@ -257,16 +230,16 @@ void server_connection::handle_frame(const proto::frame_view& frame)
                                                             " before the connection is open"});
         return;
     }
-    auto& assembler = assemblers_.try_emplace(frame.channel, broker_.options().max_message_size).first->second;
-    if (auto e = assembler.add(frame)) {
-        if (frame.type == proto::frame_type::method) e = rabbit_decode_error(*e, frame.payload);
-        if (proto::is_hard_error(e->code)) connection_error(*e);
-        else channel_error(frame.channel, *e);
-        assemblers_.erase(frame.channel);
+    proto::command_read read = commands_.add(frame);
+    if (read.error) {
+        error e = *read.error;
+        if (frame.type == proto::frame_type::method) e = rabbit_decode_error(e, frame.payload);
+        if (proto::is_hard_error(e.code)) connection_error(e);
+        else channel_error(frame.channel, e);
         return;
     }
-    if (!assembler.complete()) return;
-    proto::command c = assembler.take();
+    if (!read.command) return;
+    proto::command& c = *read.command;
     trace_received(frame.channel, c.method);
     // Under connection.blocked RabbitMQ takes this publish, then reads no more.
     if (blocked_ && std::holds_alternative<proto::basic_publish>(c.method)) publisher_held_ = true;
@@ -391,7 +364,7 @@ void server_connection::handle_channel_command(std::uint16_t number, proto::comm
     if (std::holds_alternative<proto::channel_close>(c.method)) {
         it->second->shutdown();
         channels_.erase(it);
-        assemblers_.erase(number);
+        commands_.reset(number);
         send(number, proto::channel_close_ok{});
         return;
     }
@@ -419,7 +392,7 @@ void server_connection::close_channel_with(std::uint16_t number, std::uint16_t c
         it->second->shutdown();
         channels_.erase(it);
     }
-    assemblers_.erase(number);
+    commands_.reset(number);
     closing_channels_.insert(number);
     send(number, proto::channel_close{code, text, key.class_id, key.method_id});
 }
@@ -533,21 +506,21 @@ std::optional<clock::time_point> server_connection::heartbeat_tick(clock::time_p
     // We do not read a held publisher, so its silence means nothing (RabbitMQ pauses
     // the heartbeat monitor of a blocked connection the same way).
     if (publisher_held_) last_received_ = now;
-    // In milliseconds: half of a 1 s interval must not round down to zero.
-    const auto interval = std::chrono::milliseconds(std::chrono::seconds(handshake_.heartbeat()));
-    if (now - last_sent_ >= interval / 2 && output_.empty()) {
+    // Like RabbitMQ's receiver, give up after two whole intervals without a byte,
+    // checked once per interval: between two and three intervals of silence.
+    const auto schedule = proto::heartbeat_schedule::from_seconds(handshake_.heartbeat(),
+                                                                  proto::heartbeat_timeout::more_than_three_intervals);
+    if (schedule.send_due(last_sent_, now) && output_.empty()) {
         proto::encode_heartbeat(output_);
         mark_ready();
     }
-    // Like RabbitMQ's receiver, give up after two whole intervals without a byte,
-    // checked once per interval: between two and three intervals of silence.
-    if (now - last_received_ > 3 * interval) {
+    if (schedule.peer_dead(last_received_, now)) {
         // RabbitMQ closes the socket without a close method ("missed heartbeats").
         release();
         finish();
         return std::nullopt;
     }
-    return now + interval / 2;
+    return now + schedule.tick();
 }
 
 void server_connection::set_blocked(bool blocked, const std::string& reason)
@@ -595,7 +568,7 @@ void server_connection::release()
     for (auto& [number, channel] : channels_) channel->remove_consumers();
     for (auto& [number, channel] : channels_) channel->shutdown();
     channels_.clear();
-    assemblers_.clear();
+    commands_.clear();
     fakebroker::vhost* vhost = handshake_.vhost();
     if (!vhost) return;
     std::vector<std::string> exclusive;

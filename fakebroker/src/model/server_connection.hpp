@@ -10,7 +10,7 @@
 #include <amqp/fakebroker/faults.hpp>
 #include <amqp/fakebroker/inspection.hpp>
 #include <amqp/protocol/byte_buffer.hpp>
-#include <amqp/protocol/command_assembler.hpp>
+#include <amqp/protocol/command_reader.hpp>
 #include <amqp/protocol/content.hpp>
 #include <amqp/protocol/frame.hpp>
 
@@ -97,26 +97,27 @@ public:
     bool client_announces(std::string_view capability) const { return handshake_.client_announces(capability); }
 
     // Used by channels. Tracing is checked first so that, when it is off (always, on
-    // the hot path), no method value is built for it.
+    // the hot path), no method value is built for it. A method may be a generated
+    // view (basic_deliver_view...), which borrows its strings.
     template <class Method>
     void send(std::uint16_t channel, const Method& m)
     {
         emit(channel, Method::key, no_delivery, [&] { protocol::encode_frame(output_, channel, m); },
-             [&] { return protocol::method{m}; });
+             [&] { return traced(m); });
     }
     // A content-carrying method with the message's header and body frames.
     template <class Method>
     void send_message(std::uint16_t channel, const Method& m, const message_content& content)
     {
         std::optional<std::string_view> delivery = no_delivery;
-        if constexpr (std::is_same_v<Method, protocol::basic_get_ok>) delivery = std::string_view{};
-        if constexpr (std::is_same_v<Method, protocol::basic_deliver>) delivery = std::string_view{m.consumer_tag};
+        if constexpr (Method::key == protocol::basic_get_ok::key) delivery = std::string_view{};
+        if constexpr (Method::key == protocol::basic_deliver::key) delivery = std::string_view{m.consumer_tag};
         emit(channel, Method::key, delivery,
              [&] {
                  protocol::encode_frame(output_, channel, m);
                  append_content(channel, content);
              },
-             [&] { return protocol::method{m}; });
+             [&] { return traced(m); });
     }
     // basic.deliver for a message, encoded straight from the stored message: the
     // per-delivery path, which copies no strings.
@@ -152,6 +153,13 @@ private:
     enum class state { header, handshake, running, closing, finished };
     using verdict = connection_faults::verdict;
     static constexpr std::optional<std::string_view> no_delivery{};
+
+    template <class Method>
+    static protocol::method traced(const Method& m)
+    {
+        if constexpr (requires { m.owned(); }) return protocol::method{m.owned()};
+        else return protocol::method{m};
+    }
 
     // Every send path: the fault hooks around it when faults are on, the trace, and
     // the ready list when output appears. `delivery` names the consumer of a delivered
@@ -217,7 +225,7 @@ private:
     static constexpr std::chrono::seconds closing_timeout{30};
     clock::time_point closing_deadline_;
 
-    std::map<std::uint16_t, protocol::command_assembler> assemblers_;
+    protocol::command_reader commands_;
     std::map<std::uint16_t, std::unique_ptr<server_channel>> channels_;
     // Channels we sent channel.close on, waiting for close-ok.
     std::set<std::uint16_t> closing_channels_;

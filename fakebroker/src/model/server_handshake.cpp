@@ -3,7 +3,8 @@
 #include "broker_state.hpp"
 #include "vhost.hpp"
 
-#include <amqp/protocol/wire.hpp>
+#include <amqp/protocol/capabilities.hpp>
+#include <amqp/protocol/sasl.hpp>
 
 #include <algorithm>
 
@@ -14,47 +15,10 @@ using proto::reply_code;
 
 namespace {
 
-// PLAIN: "\0user\0password" (an authorisation identity before the first NUL is
-// allowed and ignored).
-bool parse_plain(const std::string& response, std::string& user, std::string& password)
-{
-    const auto first = response.find('\0');
-    if (first == std::string::npos) return false;
-    const auto second = response.find('\0', first + 1);
-    if (second == std::string::npos) return false;
-    user = response.substr(first + 1, second - first - 1);
-    password = response.substr(second + 1);
-    return true;
-}
-
-// AMQPLAIN: a field table without its size prefix, holding LOGIN and PASSWORD.
-bool parse_amqplain(const std::string& response, std::string& user, std::string& password)
-{
-    proto::byte_buffer framed;
-    proto::writer w(framed);
-    w.longstr(response);
-    proto::reader r(framed.data());
-    proto::field_table table;
-    if (!r.table(table)) return false;
-    const proto::field_value* login = table.find("LOGIN");
-    const proto::field_value* pass = table.find("PASSWORD");
-    if (!login || !pass || !login->string() || !pass->string()) return false;
-    user = *login->string();
-    password = *pass->string();
-    return true;
-}
-
 proto::field_table server_properties()
 {
-    proto::field_table capabilities{
-        {"publisher_confirms", true},         {"exchange_exchange_bindings", true},
-        {"basic.nack", true},                 {"consumer_cancel_notify", true},
-        {"connection.blocked", true},         {"consumer_priorities", true},
-        {"authentication_failure_close", true}, {"per_consumer_qos", true},
-        {"direct_reply_to", true},
-    };
     return {
-        {"capabilities", std::move(capabilities)},
+        {"capabilities", proto::server_capabilities()},
         {"cluster_name", std::string("fakebroker@localhost")},
         {"copyright", std::string("amqp-fake")},
         {"information", std::string("An embedded AMQP 0-9-1 broker for tests")},
@@ -87,7 +51,8 @@ server_handshake::server_handshake(broker_state& broker)
 
 proto::connection_start server_handshake::start()
 {
-    return {0, 9, server_properties(), "AMQPLAIN PLAIN", "en_US"};
+    return {0, 9, server_properties(), std::string(proto::amqplain_mechanism) + " " + std::string(proto::plain_mechanism),
+            "en_US"};
 }
 
 server_handshake::step server_handshake::on_method(const proto::method& m)
@@ -111,22 +76,20 @@ server_handshake::step server_handshake::on_method(const proto::method& m)
 
 bool server_handshake::client_announces(std::string_view capability) const
 {
-    const auto* capabilities = client_properties_.find("capabilities");
-    const auto* table = capabilities ? capabilities->get_if<proto::field_table>() : nullptr;
-    const auto* flag = table ? table->find(capability) : nullptr;
-    return flag && *flag == proto::field_value{true};
+    return proto::announces(client_properties_, capability);
 }
 
 server_handshake::step server_handshake::start_ok(const proto::connection_start_ok& m)
 {
     client_properties_ = m.client_properties;
-    std::string login, password;
-    bool parsed = false;
-    if (m.mechanism == "PLAIN") parsed = parse_plain(m.response, login, password);
-    else if (m.mechanism == "AMQPLAIN") parsed = parse_amqplain(m.response, login, password);
+    std::optional<proto::credentials> given;
+    if (m.mechanism == proto::plain_mechanism) given = proto::parse_plain(m.response);
+    else if (m.mechanism == proto::amqplain_mechanism) given = proto::parse_amqplain(m.response);
     else return dropped();  // RabbitMQ closes the socket without a close for an unknown mechanism.
+    const bool parsed = given.has_value();
+    const std::string login = parsed ? given->user : std::string{};
     const fakebroker::user* known = parsed ? broker_.find_user(login) : nullptr;
-    if (!known || known->password != password) {
+    if (!known || known->password != given->password) {
         std::string text = "Login was refused using authentication mechanism " + m.mechanism +
                            ". For details see the broker logfile.";
         // Say what was wrong, which RabbitMQ only writes to its log.
