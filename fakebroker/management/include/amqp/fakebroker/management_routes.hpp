@@ -1,11 +1,8 @@
 #pragma once
 
-#include "management_json.hpp"
-
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -73,12 +70,6 @@ private:
     management_reply remove_fault(const management_request&, const params&) const;
     management_reply set_chaos(const management_request&, const params&) const;
     management_reply stop_chaos(const management_request&, const params&) const;
-
-    // The vhosts a listing covers: every one, or the one named first in `p`;
-    // nullopt when that one does not exist.
-    std::optional<std::vector<std::string>> scope(const params& p) const;
-    std::optional<connection_info> find_connection(const std::string& name) const;
-    node_details node() const;
 
     broker& broker_;
     std::string http_address_;
