@@ -28,6 +28,7 @@ struct management_reply {
 // without HTTP, so they can be driven directly. Unknown paths give 404
 // {"error":"Object Not Found","reason":"Not Found"} as RabbitMQ does, known paths with
 // another method 405, malformed bodies 400 {"error":"bad_request","reason":...}.
+// Authentication is the caller's: management_api answers 401 before a request gets here.
 //
 // handle() may be called from several threads at once: it only reads the broker
 // through its thread-safe inspection calls (and purges or closes connections through
