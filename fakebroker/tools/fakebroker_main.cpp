@@ -16,8 +16,8 @@
 // Once listening it prints "fakebroker listening on amqp://..." and, unless disabled,
 // "management API on http://.../", so a script can start it with port 0 and read
 // the ports from its output.
-#include "fault_json.hpp"
-#include "management_api.hpp"
+#include <amqp/fakebroker/fault_json.hpp>
+#include <amqp/fakebroker/management_api.hpp>
 
 #include <amqp/fakebroker/broker.hpp>
 

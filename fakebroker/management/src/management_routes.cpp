@@ -1,9 +1,12 @@
-#include "management_routes.hpp"
+#include <amqp/fakebroker/management_routes.hpp>
+
+#include "management_json.hpp"
 
 #include <amqp/fakebroker/broker.hpp>
 
 #include <algorithm>
 #include <charconv>
+#include <optional>
 
 namespace amqp::fakebroker {
 
@@ -54,6 +57,33 @@ std::optional<std::int64_t> integer_field(const json& body, const char* key)
 std::string exchange_from_path(const std::string& name)
 {
     return name == "amq.default" ? std::string() : name;
+}
+
+node_details node_of(const broker& b)
+{
+    const std::string& address = b.options().address;
+    return {"rabbit@fakebroker", address.empty() ? "127.0.0.1" : address, b.port()};
+}
+
+// The vhosts a listing covers: every one, or the one named first in `p`; nullopt
+// when that one does not exist.
+std::optional<std::vector<std::string>> scope(const broker& b, const std::vector<std::string>& p)
+{
+    const auto& all = b.options().vhosts;
+    if (p.empty()) return all;
+    if (std::find(all.begin(), all.end(), p[0]) == all.end()) return std::nullopt;
+    return std::vector<std::string>{p[0]};
+}
+
+std::optional<connection_info> find_connection(const broker& b, const std::string& name)
+{
+    // RabbitMQ names a connection "peer -> broker"; ours are the client-given name or
+    // the peer, and a RabbitMQ-style name finds the connection by its peer part.
+    const std::string peer = name.substr(0, name.find(" -> "));
+    for (auto& c : b.connections()) {
+        if (c.name == name || c.peer == name || c.peer == peer) return std::move(c);
+    }
+    return std::nullopt;
 }
 
 }  // namespace
@@ -112,31 +142,6 @@ management_reply management_routes::handle(const management_request& request) co
     return not_found();
 }
 
-node_details management_routes::node() const
-{
-    const std::string& address = broker_.options().address;
-    return {"rabbit@fakebroker", address.empty() ? "127.0.0.1" : address, broker_.port()};
-}
-
-std::optional<std::vector<std::string>> management_routes::scope(const params& p) const
-{
-    const auto& all = broker_.options().vhosts;
-    if (p.empty()) return all;
-    if (std::find(all.begin(), all.end(), p[0]) == all.end()) return std::nullopt;
-    return std::vector<std::string>{p[0]};
-}
-
-std::optional<connection_info> management_routes::find_connection(const std::string& name) const
-{
-    // RabbitMQ names a connection "peer -> broker"; ours are the client-given name or
-    // the peer, and a RabbitMQ-style name finds the connection by its peer part.
-    const std::string peer = name.substr(0, name.find(" -> "));
-    for (auto& c : broker_.connections()) {
-        if (c.name == name || c.peer == name || c.peer == peer) return std::move(c);
-    }
-    return std::nullopt;
-}
-
 management_reply management_routes::overview(const management_request&, const params&) const
 {
     std::size_t queues = 0, exchanges = 0, consumers = 0, ready = 0, unacked = 0;
@@ -149,7 +154,7 @@ management_reply management_routes::overview(const management_request&, const pa
         }
         exchanges += broker_.exchanges(v).size();
     }
-    const node_details n = node();
+    const node_details n = node_of(broker_);
     json exchange_types = json::array();
     for (const char* type : {"direct", "fanout", "headers", "topic"}) {
         exchange_types.push_back({{"name", type}, {"enabled", true}});
@@ -188,7 +193,7 @@ management_reply management_routes::whoami(const management_request& request, co
 
 management_reply management_routes::list_vhosts(const management_request&, const params& p) const
 {
-    const auto vhosts = scope(p);
+    const auto vhosts = scope(broker_, p);
     if (!vhosts) return not_found();
     if (!p.empty()) return ok(vhost_json(p[0], broker_.queues(p[0])));
     json out = json::array();
@@ -198,9 +203,9 @@ management_reply management_routes::list_vhosts(const management_request&, const
 
 management_reply management_routes::list_queues(const management_request&, const params& p) const
 {
-    const auto vhosts = scope(p);
+    const auto vhosts = scope(broker_, p);
     if (!vhosts) return not_found();
-    const node_details n = node();
+    const node_details n = node_of(broker_);
     json out = json::array();
     for (const auto& v : *vhosts) {
         for (const auto& q : broker_.queues(v)) out.push_back(queue_json(q, n));
@@ -211,7 +216,7 @@ management_reply management_routes::list_queues(const management_request&, const
 management_reply management_routes::show_queue(const management_request&, const params& p) const
 {
     const auto q = broker_.queue(p[1], p[0]);
-    return q ? ok(queue_json(*q, node())) : not_found();
+    return q ? ok(queue_json(*q, node_of(broker_))) : not_found();
 }
 
 management_reply management_routes::queue_bindings(const management_request&, const params& p) const
@@ -280,7 +285,7 @@ management_reply management_routes::get_messages(const management_request& reque
 
 management_reply management_routes::list_exchanges(const management_request&, const params& p) const
 {
-    const auto vhosts = scope(p);
+    const auto vhosts = scope(broker_, p);
     if (!vhosts) return not_found();
     json out = json::array();
     for (const auto& v : *vhosts) {
@@ -300,7 +305,7 @@ management_reply management_routes::show_exchange(const management_request&, con
 
 management_reply management_routes::list_bindings(const management_request&, const params& p) const
 {
-    const auto vhosts = scope(p);
+    const auto vhosts = scope(broker_, p);
     if (!vhosts) return not_found();
     json out = json::array();
     for (const auto& v : *vhosts) {
@@ -311,7 +316,7 @@ management_reply management_routes::list_bindings(const management_request&, con
 
 management_reply management_routes::list_connections(const management_request&, const params&) const
 {
-    const node_details n = node();
+    const node_details n = node_of(broker_);
     json out = json::array();
     for (const auto& c : broker_.connections()) out.push_back(connection_json(c, n));
     return ok(std::move(out));
@@ -319,13 +324,13 @@ management_reply management_routes::list_connections(const management_request&, 
 
 management_reply management_routes::show_connection(const management_request&, const params& p) const
 {
-    const auto c = find_connection(p[0]);
-    return c ? ok(connection_json(*c, node())) : not_found();
+    const auto c = find_connection(broker_, p[0]);
+    return c ? ok(connection_json(*c, node_of(broker_))) : not_found();
 }
 
 management_reply management_routes::close_connection(const management_request& request, const params& p) const
 {
-    const auto c = find_connection(p[0]);
+    const auto c = find_connection(broker_, p[0]);
     if (!c) return not_found();
     const std::string& reason = request.reason.empty() ? default_close_reason : request.reason;
     // By peer: unique, where client-given names need not be.
@@ -334,7 +339,7 @@ management_reply management_routes::close_connection(const management_request& r
 
 management_reply management_routes::list_channels(const management_request&, const params&) const
 {
-    const node_details n = node();
+    const node_details n = node_of(broker_);
     const auto connections = broker_.connections();
     json out = json::array();
     for (const auto& ch : broker_.channels()) {

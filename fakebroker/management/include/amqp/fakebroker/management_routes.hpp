@@ -1,11 +1,8 @@
 #pragma once
 
-#include "management_json.hpp"
-
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,6 +28,7 @@ struct management_reply {
 // without HTTP, so they can be driven directly. Unknown paths give 404
 // {"error":"Object Not Found","reason":"Not Found"} as RabbitMQ does, known paths with
 // another method 405, malformed bodies 400 {"error":"bad_request","reason":...}.
+// Authentication is the caller's: management_api answers 401 before a request gets here.
 //
 // handle() may be called from several threads at once: it only reads the broker
 // through its thread-safe inspection calls (and purges or closes connections through
@@ -73,12 +71,6 @@ private:
     management_reply remove_fault(const management_request&, const params&) const;
     management_reply set_chaos(const management_request&, const params&) const;
     management_reply stop_chaos(const management_request&, const params&) const;
-
-    // The vhosts a listing covers: every one, or the one named first in `p`;
-    // nullopt when that one does not exist.
-    std::optional<std::vector<std::string>> scope(const params& p) const;
-    std::optional<connection_info> find_connection(const std::string& name) const;
-    node_details node() const;
 
     broker& broker_;
     std::string http_address_;

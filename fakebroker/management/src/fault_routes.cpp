@@ -5,10 +5,9 @@
 //   DELETE /api/faults/{id}    one rule (404 when there is none)
 //   PUT    /api/faults/chaos   starts chaos mode with the body's options
 //   DELETE /api/faults/chaos   ends it
-#include "fault_json.hpp"
-#include "management_routes.hpp"
-
 #include <amqp/fakebroker/broker.hpp>
+#include <amqp/fakebroker/fault_json.hpp>
+#include <amqp/fakebroker/management_routes.hpp>
 
 #include <charconv>
 

@@ -1,4 +1,4 @@
-#include "fault_json.hpp"
+#include <amqp/fakebroker/fault_json.hpp>
 
 #include <algorithm>
 

@@ -1,9 +1,9 @@
-#include "management_api.hpp"
+#include <amqp/fakebroker/management_api.hpp>
 
-#include "management_routes.hpp"
 #include "text_encoding.hpp"
 
 #include <amqp/fakebroker/broker.hpp>
+#include <amqp/fakebroker/management_routes.hpp>
 
 #include <httplib.h>
 
