@@ -1,5 +1,7 @@
 #pragma once
 
+#include "co_assert.hpp"
+
 #include <amqp/client.hpp>
 
 #include <asio/awaitable.hpp>
@@ -14,21 +16,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-// ASSERT_* cannot return from a coroutine: these end the test body with co_return.
-#define CO_ASSERT_TRUE(condition)                                                                 \
-    do {                                                                                          \
-        const bool amqp_test_holds = static_cast<bool>(condition);                                \
-        EXPECT_TRUE(amqp_test_holds) << #condition;                                               \
-        if (!amqp_test_holds)                                                                     \
-            co_return;                                                                            \
-    } while (false)
-#define CO_ASSERT_EQ(a, b)                                                                        \
-    do {                                                                                          \
-        EXPECT_EQ(a, b);                                                                          \
-        if (!((a) == (b)))                                                                        \
-            co_return;                                                                            \
-    } while (false)
 
 namespace amqp::fakebroker {
 class broker;

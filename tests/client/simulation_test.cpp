@@ -1,6 +1,8 @@
 // The client in a simulation: one io_context on one thread, a virtual clock, and
 // in-memory pipes instead of sockets (client::environment). Minutes of heartbeats and
 // connect timeouts pass in milliseconds, and a run repeats event for event.
+#include "co_assert.hpp"
+
 #include <amqp/client.hpp>
 #include <amqp/fakebroker/broker.hpp>
 #include <amqp/protocol/content.hpp>
@@ -39,15 +41,6 @@ namespace {
 using namespace std::chrono_literals;
 using runtime::simulation_end;
 constexpr auto as_tuple = asio::experimental::as_tuple(asio::use_awaitable);
-
-// ASSERT_* cannot return from a coroutine: this ends the body with co_return.
-#define SIM_CO_ASSERT_TRUE(condition)                                                             \
-    do {                                                                                          \
-        const bool amqp_sim_holds = static_cast<bool>(condition);                                 \
-        EXPECT_TRUE(amqp_sim_holds) << #condition;                                                \
-        if (!amqp_sim_holds)                                                                      \
-            co_return;                                                                            \
-    } while (false)
 
 // One simulated world: the io_context, the virtual clock, and a trace of what happened
 // when, in virtual time since the world began.
@@ -628,14 +621,14 @@ asio::awaitable<void> messaging_scenario(world& w, fakebroker::broker& broker, c
         w.log("client: job " + std::to_string(i) + " confirmed");
     }
     const auto declared = broker.queue("sim.work");
-    SIM_CO_ASSERT_TRUE(declared.has_value());
+    CO_ASSERT_TRUE(declared.has_value());
     EXPECT_EQ(declared->ready, 3u);
 
     auto jobs = queue.iterator();
     std::vector<std::string> bodies;
     for (int i = 0; i < 3; ++i) {
         auto m = co_await jobs.next();
-        SIM_CO_ASSERT_TRUE(m.has_value());
+        CO_ASSERT_TRUE(m.has_value());
         bodies.push_back(m->body);
         EXPECT_FALSE(m->ack());
         w.log("client: consumed " + m->body);

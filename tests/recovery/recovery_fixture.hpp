@@ -1,5 +1,6 @@
 #pragma once
 
+#include "co_assert.hpp"
 #include "world.hpp"
 
 #include <amqp/client.hpp>
@@ -14,15 +15,6 @@
 #include <ostream>
 #include <sstream>
 #include <string>
-
-// ASSERT_* cannot return from a coroutine: these end the test body with co_return.
-#define CO_ASSERT_TRUE(condition)                                                                 \
-    do {                                                                                          \
-        const bool amqp_test_holds = static_cast<bool>(condition);                                \
-        EXPECT_TRUE(amqp_test_holds) << #condition;                                               \
-        if (!amqp_test_holds)                                                                     \
-            co_return;                                                                            \
-    } while (false)
 
 namespace amqp::test {
 
