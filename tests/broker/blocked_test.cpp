@@ -1,6 +1,7 @@
 // connection.blocked as RabbitMQ applies it under a resource alarm: a connection that
 // publishes is not read from until unblocked; one that only consumes is still served.
-#include "model_client.hpp"
+#include "manual_clock.hpp"
+#include "model_peer.hpp"
 
 #include <amqp/protocol/sasl.hpp>
 
@@ -12,7 +13,7 @@ namespace amqp::fakebroker {
 namespace {
 
 using namespace std::chrono_literals;
-using test::model_client;
+using test::model_peer;
 namespace proto = amqp::protocol;
 
 struct blocked_fixture : ::testing::Test {
@@ -29,7 +30,7 @@ struct blocked_fixture : ::testing::Test {
 
     broker_state broker;
     test::manual_clock clock;
-    std::optional<model_client> client;
+    std::optional<model_peer> client;
 };
 
 TEST_F(blocked_fixture, a_publisher_is_not_read_from_until_unblocked)
@@ -62,7 +63,7 @@ TEST_F(blocked_fixture, a_connection_that_only_consumes_is_still_read)
 }
 
 // A connection with 1 s heartbeats that said yes to the connection.blocked capability.
-void open_with_heartbeats(model_client& c)
+void open_with_heartbeats(model_peer& c)
 {
     c.send_bytes(std::string("AMQP\x00\x00\x09\x01", 8));
     c.expect<proto::connection_start>();
@@ -80,8 +81,8 @@ TEST(blocked, a_held_publisher_is_not_closed_for_missed_heartbeats)
     broker_state broker({});
     test::manual_clock clock;
     clock.attach(broker);
-    model_client held(broker);
-    model_client idle(broker);
+    model_peer held(broker);
+    model_peer idle(broker);
     open_with_heartbeats(held);
     open_with_heartbeats(idle);
     held.open_channel(1);
@@ -102,11 +103,11 @@ TEST(blocked, connections_opened_during_an_alarm_are_blocked_from_the_start)
 {
     broker_state broker({});
     broker.set_alarm("low on disk");
-    model_client c(broker);
+    model_peer c(broker);
     open_with_heartbeats(c);
-    auto& inbox = c.received();
+    auto& inbox = c.unread();
     ASSERT_FALSE(inbox.empty());
-    const auto* blocked = std::get_if<proto::connection_blocked>(&inbox.front().method);
+    const auto* blocked = std::get_if<proto::connection_blocked>(&inbox.front().value.method);
     ASSERT_NE(blocked, nullptr);
     EXPECT_EQ(blocked->reason, "low on disk");
 }

@@ -1,5 +1,6 @@
 // Channel behaviour driven through the model, with a clock the test moves.
-#include "model_client.hpp"
+#include "manual_clock.hpp"
+#include "model_peer.hpp"
 
 #include <amqp/protocol/sasl.hpp>
 
@@ -9,7 +10,7 @@ namespace amqp::fakebroker {
 namespace {
 
 using namespace std::chrono_literals;
-using test::model_client;
+using test::model_peer;
 namespace proto = amqp::protocol;
 
 struct channel_fixture : ::testing::Test {
@@ -24,17 +25,15 @@ struct channel_fixture : ::testing::Test {
     std::string body_of_next_get(const std::string& queue)
     {
         client->send(1, proto::basic_get{0, queue, true});
-        auto& inbox = client->received();
-        if (inbox.empty()) return "<nothing>";
-        proto::command c = std::move(inbox.front());
-        inbox.pop_front();
-        if (std::holds_alternative<proto::basic_get_empty>(c.method)) return "<empty>";
-        return c.body;
+        auto c = client->take();
+        if (!c) return "<nothing>";
+        if (std::holds_alternative<proto::basic_get_empty>(c->value.method)) return "<empty>";
+        return c->value.body;
     }
 
     broker_state broker;
     test::manual_clock clock;
-    std::optional<model_client> client;
+    std::optional<model_peer> client;
 };
 
 TEST_F(channel_fixture, per_queue_ttl_expires_messages)
@@ -320,7 +319,7 @@ TEST(broker_restart, keeps_durable_entities_and_persistent_messages)
 {
     broker_state broker({});
     {
-        test::model_client client(broker);
+        test::model_peer client(broker);
         client.handshake();
         client.open_channel(1);
         client.send(1, proto::queue_declare{0, "durable", false, true, false, false, false, {}});
@@ -351,7 +350,7 @@ TEST(broker_restart, keeps_every_message_of_a_quorum_queue)
 {
     broker_state broker({});
     {
-        test::model_client client(broker);
+        test::model_peer client(broker);
         client.handshake();
         client.open_channel(1);
         const proto::field_table quorum{{"x-queue-type", std::string("quorum")}};
@@ -369,7 +368,7 @@ TEST(broker_restart, keeps_every_message_of_a_quorum_queue)
 TEST(connection_blocked, is_sent_to_clients_that_asked_for_it)
 {
     broker_state broker({});
-    test::model_client client(broker);
+    test::model_peer client(broker);
     client.send_bytes(std::string("AMQP\x00\x00\x09\x01", 8));
     client.expect<proto::connection_start>();
     const proto::field_table capabilities{{"connection.blocked", true}};
@@ -384,7 +383,7 @@ TEST(connection_blocked, is_sent_to_clients_that_asked_for_it)
     client.connection().set_blocked(false, "");
     client.expect<proto::connection_unblocked>();
 
-    test::model_client other(broker);
+    test::model_peer other(broker);
     other.handshake();
     other.connection().set_blocked(true, "low on memory");
     EXPECT_TRUE(other.nothing_received());

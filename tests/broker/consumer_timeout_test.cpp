@@ -2,7 +2,8 @@
 // too long is closed with 406, and what it held goes back to the queue. Checked
 // here on a manual clock; RabbitMQ itself looks only once a minute, which makes a
 // conformance test against it too slow.
-#include "model_client.hpp"
+#include "manual_clock.hpp"
+#include "model_peer.hpp"
 
 #include <gtest/gtest.h>
 
@@ -10,7 +11,7 @@ namespace amqp::fakebroker {
 namespace {
 
 using namespace std::chrono_literals;
-using test::model_client;
+using test::model_peer;
 namespace proto = amqp::protocol;
 
 struct consumer_timeout : ::testing::Test {
@@ -34,7 +35,7 @@ struct consumer_timeout : ::testing::Test {
 
     broker_state broker;
     test::manual_clock clock;
-    std::optional<model_client> client;
+    std::optional<model_peer> client;
 };
 
 TEST_F(consumer_timeout, a_delivery_left_unacknowledged_closes_its_channel_and_is_requeued)
@@ -91,7 +92,7 @@ TEST(consumer_timeout_off, never_closes_a_channel)
     broker_state broker(options);
     test::manual_clock clock;
     clock.attach(broker);
-    model_client client(broker);
+    model_peer client(broker);
     client.handshake();
     client.open_channel(1);
     client.declare_queue(1, "q");

@@ -1,6 +1,7 @@
 // The fake's side of the deliberate differences from RabbitMQ (docs/differences.md),
 // pinned on the model: a change that removes or widens one fails here.
-#include "model_client.hpp"
+#include "manual_clock.hpp"
+#include "model_peer.hpp"
 
 #include <amqp/protocol/sasl.hpp>
 
@@ -10,13 +11,13 @@ namespace amqp::fakebroker {
 namespace {
 
 using namespace std::chrono_literals;
-using test::model_client;
+using test::model_peer;
 namespace proto = amqp::protocol;
 
 const std::string amqp_0_9_1_header("AMQP\x00\x00\x09\x01", 8);
 
 // Up to start-ok: the broker has sent connection.start.
-void send_header(model_client& client)
+void send_header(model_peer& client)
 {
     client.send_bytes(amqp_0_9_1_header);
     client.expect<proto::connection_start>();
@@ -30,7 +31,7 @@ proto::field_table announcing_authentication_failure_close()
 TEST(differences, a_refused_login_names_the_unknown_user)
 {
     broker_state broker({});
-    model_client client(broker);
+    model_peer client(broker);
     send_header(client);
     client.send(0, proto::connection_start_ok{announcing_authentication_failure_close(), "PLAIN",
                                               std::string("\0bob\0secret", 11), "en_US"});
@@ -45,7 +46,7 @@ TEST(differences, a_refused_login_names_the_unknown_user)
 TEST(differences, server_properties_name_the_fake_beside_rabbitmqs_product_and_version)
 {
     broker_state broker({});
-    model_client client(broker);
+    model_peer client(broker);
     client.send_bytes(amqp_0_9_1_header);
     const auto start = client.expect<proto::connection_start>();
     const auto text = [&](const char* key) { return *start.server_properties.find(key)->string(); };
@@ -59,7 +60,7 @@ TEST(differences, server_properties_name_the_fake_beside_rabbitmqs_product_and_v
 TEST(differences, a_vhost_of_slashes_alone_points_at_the_default_vhost)
 {
     broker_state broker({});
-    model_client client(broker);
+    model_peer client(broker);
     send_header(client);
     client.send(0, proto::connection_start_ok{{}, "PLAIN", proto::plain_response("guest", "guest"), "en_US"});
     client.expect<proto::connection_tune>();
@@ -73,7 +74,7 @@ TEST(differences, a_vhost_of_slashes_alone_points_at_the_default_vhost)
 TEST(differences, an_unknown_method_is_answered_with_540_naming_it)
 {
     broker_state broker({});
-    model_client client(broker);
+    model_peer client(broker);
     client.handshake();
     client.open_channel(1);
     // class 60, method 99: no such method.
@@ -88,7 +89,7 @@ TEST(differences, an_unknown_method_is_answered_with_540_naming_it)
 TEST(differences, an_unknown_class_is_answered_with_540_naming_it)
 {
     broker_state broker({});
-    model_client client(broker);
+    model_peer client(broker);
     client.handshake();
     client.open_channel(1);
     // class 99, method 10.
@@ -126,7 +127,7 @@ TEST(differences, handshake_failures_close_at_once_without_a_close)
         broker_state broker({});
         test::manual_clock clock;
         clock.attach(broker);
-        model_client client(broker);
+        model_peer client(broker);
         send_header(client);
         client.send(0, c.start_ok);
         if (c.tune_ok) {
@@ -143,7 +144,7 @@ TEST(differences, handshake_failures_close_at_once_without_a_close)
 TEST(differences, a_body_longer_than_announced_is_505_at_once)
 {
     broker_state broker({});
-    model_client client(broker);
+    model_peer client(broker);
     client.handshake();
     client.open_channel(1);
     proto::byte_buffer out;
@@ -165,7 +166,7 @@ TEST(differences, a_body_longer_than_announced_is_505_at_once)
 TEST(differences, stream_queues_are_refused_with_406)
 {
     broker_state broker({});
-    model_client client(broker);
+    model_peer client(broker);
     client.handshake();
     client.open_channel(1);
     const proto::field_table stream{{"x-queue-type", std::string("stream")}};
@@ -201,7 +202,7 @@ TEST(differences, topic_exchanges_take_every_routing_key_from_a_writer)
     broker_options options;
     options.users.push_back({"bob", "bob", {}, {{"/", {"^bob\\.", "^bob\\.", "^bob\\."}}}});
     broker_state broker(options);
-    model_client bob(broker);
+    model_peer bob(broker);
     bob.handshake("bob", "bob");
     bob.open_channel(1);
     bob.send(1, proto::exchange_declare{0, "bob.topic", "topic", false, false, false, false, false, {}});
@@ -219,7 +220,7 @@ TEST(differences, topic_exchanges_take_every_routing_key_from_a_writer)
 TEST(differences, a_quorum_queue_requeue_is_seen_at_once)
 {
     broker_state broker({});
-    model_client client(broker);
+    model_peer client(broker);
     client.handshake();
     client.open_channel(1);
     const proto::field_table quorum{{"x-queue-type", std::string("quorum")}};
@@ -256,7 +257,7 @@ struct differences_ttl : ::testing::Test {
 
     broker_state broker;
     test::manual_clock clock;
-    std::optional<model_client> client;
+    std::optional<model_peer> client;
 };
 
 // The timer asks to be woken at the head's expiry, not on a fixed period, so the

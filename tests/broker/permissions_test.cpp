@@ -1,7 +1,8 @@
 // Configure, write and read permissions, as RabbitMQ checks them, driven through the
 // model: "bob" may configure and read names starting "bob.", and write to those and
 // to the default exchange ("amq.default").
-#include "model_client.hpp"
+#include "manual_clock.hpp"
+#include "model_peer.hpp"
 
 #include <gtest/gtest.h>
 
@@ -10,7 +11,7 @@
 namespace amqp::fakebroker {
 namespace {
 
-using test::model_client;
+using test::model_peer;
 namespace proto = amqp::protocol;
 
 // Method builders with the defaults; a test names only what it is about.
@@ -173,9 +174,9 @@ struct permissions_fixture : ::testing::Test {
     // Bob's channel 1 closed with RabbitMQ's refusal of `resource` ("queue 'q'"), and
     // opened again.
     void expect_refused_by(proto::method_key key, const std::string& resource, const std::string& who = "bob",
-                           model_client* client = nullptr)
+                           model_peer* client = nullptr)
     {
-        model_client& c = client ? *client : *bob;
+        model_peer& c = client ? *client : *bob;
         const auto close = c.expect<proto::channel_close>();
         EXPECT_EQ(close.reply_code, 403);
         EXPECT_EQ(close.reply_text,
@@ -197,13 +198,13 @@ struct permissions_fixture : ::testing::Test {
     bool exchange_exists(const std::string& name) { return broker.find_vhost("/")->find_exchange(name) != nullptr; }
 
     broker_state broker;
-    std::optional<model_client> admin;
-    std::optional<model_client> bob;
+    std::optional<model_peer> admin;
+    std::optional<model_peer> bob;
 };
 
 TEST_F(permissions_fixture, empty_patterns_let_the_user_in_but_allow_nothing)
 {
-    model_client nobody(broker);
+    model_peer nobody(broker);
     nobody.handshake("nobody", "nobody");
     nobody.open_channel(1);
     nobody.publish(1, "", "bob.q", "x");

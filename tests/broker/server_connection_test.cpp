@@ -1,4 +1,5 @@
-#include "model_client.hpp"
+#include "manual_clock.hpp"
+#include "model_peer.hpp"
 
 #include <amqp/protocol/sasl.hpp>
 
@@ -8,13 +9,13 @@ namespace amqp::fakebroker {
 namespace {
 
 using namespace std::chrono_literals;
-using test::model_client;
+using test::model_peer;
 namespace proto = amqp::protocol;
 
 TEST(server_connection, handshake_offers_rabbitmq_capabilities)
 {
     broker_state broker({});
-    model_client client(broker);
+    model_peer client(broker);
     client.send_bytes(std::string("AMQP\x00\x00\x09\x01", 8));
     const auto start = client.expect<proto::connection_start>();
     EXPECT_EQ(start.mechanisms, "AMQPLAIN PLAIN");
@@ -30,7 +31,7 @@ TEST(server_connection, handshake_offers_rabbitmq_capabilities)
 TEST(server_connection, wrong_protocol_header_gets_ours_back_and_a_close)
 {
     broker_state broker({});
-    model_client client(broker);
+    model_peer client(broker);
     client.send_bytes("GET / HTTP/1.1\r\n");
     EXPECT_EQ(client.connection().output().view(), std::string("AMQP\x00\x00\x09\x01", 8));
     EXPECT_TRUE(client.connection().finished());
@@ -39,7 +40,7 @@ TEST(server_connection, wrong_protocol_header_gets_ours_back_and_a_close)
 TEST(server_connection, wrong_password_is_refused_with_a_reason)
 {
     broker_state broker({});
-    model_client client(broker);
+    model_peer client(broker);
     client.send_bytes(std::string("AMQP\x00\x00\x09\x01", 8));
     client.expect<proto::connection_start>();
     // Only clients announcing authentication_failure_close are told why.
@@ -56,7 +57,7 @@ TEST(server_connection, wrong_password_is_refused_with_a_reason)
 TEST(server_connection, a_refused_login_without_the_capability_just_closes)
 {
     broker_state broker({});
-    model_client client(broker);
+    model_peer client(broker);
     client.send_bytes(std::string("AMQP\x00\x00\x09\x01", 8));
     client.expect<proto::connection_start>();
     client.send(0, proto::connection_start_ok{{}, "PLAIN", proto::plain_response("guest", "nope"), "en_US"});
@@ -67,7 +68,7 @@ TEST(server_connection, a_refused_login_without_the_capability_just_closes)
 TEST(server_connection, amqplain_login)
 {
     broker_state broker({});
-    model_client client(broker);
+    model_peer client(broker);
     client.send_bytes(std::string("AMQP\x00\x00\x09\x01", 8));
     client.expect<proto::connection_start>();
     client.send(0, proto::connection_start_ok{{}, "AMQPLAIN", proto::amqplain_response("guest", "guest"), "en_US"});
@@ -80,7 +81,7 @@ TEST(server_connection, unknown_vhost_teaches_the_likely_mistake)
     options.vhosts = {"/", "myapp"};
     options.users = {{"guest", "guest", {"/", "myapp"}}};
     broker_state broker(options);
-    model_client client(broker);
+    model_peer client(broker);
     client.send_bytes(std::string("AMQP\x00\x00\x09\x01", 8));
     client.expect<proto::connection_start>();
     client.send(0, proto::connection_start_ok{{}, "PLAIN", proto::plain_response("guest", "guest"), "en_US"});
@@ -96,7 +97,7 @@ TEST(server_connection, unknown_vhost_teaches_the_likely_mistake)
 TEST(server_connection, a_bad_frame_end_closes_with_frame_error)
 {
     broker_state broker({});
-    model_client client(broker);
+    model_peer client(broker);
     client.handshake();
     client.send_bytes(std::string("\x08\x00\x00\x00\x00\x00\x00\x41", 8));
     const auto close = client.expect<proto::connection_close>();
@@ -107,7 +108,7 @@ TEST(server_connection, a_bad_frame_end_closes_with_frame_error)
 TEST(server_connection, unknown_method_is_not_implemented)
 {
     broker_state broker({});
-    model_client client(broker);
+    model_peer client(broker);
     client.handshake();
     client.open_channel(1);
     // class 60, method 99: no such method.
@@ -119,7 +120,7 @@ TEST(server_connection, unknown_method_is_not_implemented)
 TEST(server_connection, a_method_on_an_unopened_channel_is_a_channel_error)
 {
     broker_state broker({});
-    model_client client(broker);
+    model_peer client(broker);
     client.handshake();
     client.send(5, proto::basic_qos{0, 1, false});
     const auto close = client.expect<proto::connection_close>();
@@ -132,7 +133,7 @@ TEST(server_connection, heartbeats_are_sent_and_a_silent_peer_is_dropped)
     broker_state broker({});
     test::manual_clock clock;
     clock.attach(broker);
-    model_client client(broker);
+    model_peer client(broker);
     client.send_bytes(std::string("AMQP\x00\x00\x09\x01", 8));
     client.expect<proto::connection_start>();
     client.send(0, proto::connection_start_ok{{}, "PLAIN", proto::plain_response("guest", "guest"), "en_US"});
@@ -157,7 +158,7 @@ TEST(server_connection, closing_an_exclusive_owner_deletes_its_queues)
 {
     broker_state broker({});
     {
-        model_client client(broker);
+        model_peer client(broker);
         client.handshake();
         client.open_channel(1);
         client.send(1, proto::queue_declare{0, "mine", false, false, true, false, false, {}});

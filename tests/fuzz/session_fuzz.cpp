@@ -1,11 +1,16 @@
 // libFuzzer target over the broker's session input: arbitrary bytes after a valid
 // handshake and channel.open, fed to the sans-I/O server connection. No crash, no
 // leak, no hang, whatever the client sends.
+#include "handshake.hpp"
 #include "model/broker_state.hpp"
 #include "model/server_connection.hpp"
 
-#include <amqp/protocol/content.hpp>
-#include <amqp/protocol/sasl.hpp>
+#include <amqp/protocol/frame.hpp>
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <span>
 
 using namespace amqp;
 
@@ -13,11 +18,10 @@ namespace {
 
 protocol::byte_buffer handshake()
 {
+    // The test peer's handshake with empty client properties, then a channel.
+    test::handshake_options options;
     protocol::byte_buffer out;
-    out.append(protocol::protocol_header);
-    protocol::encode_frame(out, 0, protocol::connection_start_ok{{}, "PLAIN", protocol::plain_response("guest", "guest"), "en_US"});
-    protocol::encode_frame(out, 0, protocol::connection_tune_ok{2047, 131072, 0});
-    protocol::encode_frame(out, 0, protocol::connection_open{"/", "", false});
+    test::encode_handshake(out, options);
     protocol::encode_frame(out, 1, protocol::channel_open{});
     return out;
 }
