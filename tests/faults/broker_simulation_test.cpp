@@ -14,7 +14,7 @@ namespace proto = amqp::protocol;
 
 // Connects and completes the handshake asking for `heartbeat`; the time the client
 // sent its last byte.
-runtime::time_point open(sim_broker& sim, raw_peer& peer, std::uint16_t heartbeat)
+runtime::time_point open(sim_broker& sim, stream_peer& peer, std::uint16_t heartbeat)
 {
     peer.send_protocol_header();
     EXPECT_TRUE(sim.run_until([&] { return peer.count<proto::connection_start>() == 1; }, 1s));
@@ -25,7 +25,7 @@ runtime::time_point open(sim_broker& sim, raw_peer& peer, std::uint16_t heartbea
     return sent;
 }
 
-std::vector<runtime::time_point> heartbeat_times(const raw_peer& peer)
+std::vector<runtime::time_point> heartbeat_times(const stream_peer& peer)
 {
     std::vector<runtime::time_point> out;
     for (const auto& f : peer.frames()) {
@@ -85,7 +85,7 @@ TEST(broker_simulation, attach_before_start_closes_the_end)
     broker b(io, options);
     auto [ours, theirs] = runtime::make_memory_pipe(io.get_executor());
     b.attach(theirs);
-    raw_peer peer(ours, clock);
+    stream_peer peer(ours, clock);
     EXPECT_EQ(runtime::run_simulation(io, clock, [&] { return peer.ended(); }, 1s), runtime::simulation_end::done);
     EXPECT_EQ(b.port(), 0u);
 }

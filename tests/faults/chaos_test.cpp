@@ -43,7 +43,7 @@ chaos_options lots_of_chaos(std::uint64_t seed)
 }
 
 // Everything a client says up to consuming its queue, pipelined without waiting.
-void start_script(raw_peer& p, int n)
+void start_script(stream_peer& p, int n)
 {
     const std::string queue = "work-" + std::to_string(n);
     p.send_protocol_header();
@@ -59,7 +59,7 @@ void start_script(raw_peer& p, int n)
     p.send(1, consume);
 }
 
-std::string conversation(const raw_peer& p, runtime::time_point start)
+std::string conversation(const stream_peer& p, runtime::time_point start)
 {
     std::ostringstream os;
     for (const auto& c : p.commands()) {
@@ -83,8 +83,8 @@ outcome run_workload(std::uint64_t seed)
     sim_broker sim(options);
     const auto start = sim.clock.now();
 
-    std::vector<std::unique_ptr<raw_peer>> peers(3);
-    std::vector<std::unique_ptr<raw_peer>> finished;
+    std::vector<std::unique_ptr<stream_peer>> peers(3);
+    std::vector<std::unique_ptr<stream_peer>> finished;
     for (int step = 0; step < 300; ++step) {
         for (int n = 0; n < 3; ++n) {
             auto& p = peers[n];

@@ -1,7 +1,7 @@
 // Each fault action against the broker in a simulation (virtual time, in-memory
 // pipes), seen by a raw client: what reaches the wire, when, and the broker's state
 // afterwards.
-#include "raw_steps.hpp"
+#include "peer_steps.hpp"
 #include "sim_broker.hpp"
 
 #include <asio/error.hpp>
@@ -23,7 +23,7 @@ std::size_t ready(sim_broker& sim, std::string_view queue)
 }
 
 // A connection with channel 1 open and queue "q" declared.
-std::unique_ptr<raw_peer> ready_peer(sim_broker& sim, std::string_view name = "app")
+std::unique_ptr<stream_peer> ready_peer(sim_broker& sim, std::string_view name = "app")
 {
     auto p = sim.connect();
     EXPECT_TRUE(open(sim, *p, name));
@@ -32,7 +32,7 @@ std::unique_ptr<raw_peer> ready_peer(sim_broker& sim, std::string_view name = "a
     return p;
 }
 
-void publish_n(raw_peer& p, int n, std::string_view queue = "q")
+void publish_n(stream_peer& p, int n, std::string_view queue = "q")
 {
     for (int i = 1; i <= n; ++i) p.publish(1, "", std::string(queue), "m" + std::to_string(i));
 }
@@ -124,7 +124,7 @@ TEST(fault_stall, a_timed_stall_resumes_in_order)
     ASSERT_TRUE(receive<proto::basic_qos_ok>(sim, *p));
     const auto declared = p->find<proto::queue_declare_ok>(from);
     const auto qos_ok = p->find<proto::basic_qos_ok>();
-    ASSERT_NE(declared, raw_peer::npos);
+    ASSERT_NE(declared, stream_peer::npos);
     EXPECT_LT(declared, qos_ok);
     EXPECT_GE(p->commands()[declared].at - sent, 3s);
 }
@@ -265,7 +265,7 @@ TEST(fault_delay, a_reply_to_send_waits_and_what_follows_waits_behind_it)
     p->send(1, proto::basic_qos{0, 1, false});
     ASSERT_TRUE(receive<proto::basic_qos_ok>(sim, *p));
     const auto declared = p->find<proto::queue_declare_ok>(from);
-    ASSERT_NE(declared, raw_peer::npos);
+    ASSERT_NE(declared, stream_peer::npos);
     EXPECT_EQ(p->commands()[declared].at - sent, 2s);
     EXPECT_LT(declared, p->find<proto::basic_qos_ok>());
     // The queue itself was declared at once: only the reply waited.

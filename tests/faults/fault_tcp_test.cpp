@@ -1,6 +1,6 @@
 // Fault actions that touch the socket, over real TCP: a reset is a reset, a drop is a
 // clean close after what was sent, a stall keeps the socket open, a delay takes time.
-#include "raw_steps.hpp"
+#include "peer_steps.hpp"
 #include "tcp_broker.hpp"
 
 #include <asio/error.hpp>
@@ -13,7 +13,7 @@ namespace {
 using namespace std::chrono_literals;
 namespace proto = amqp::protocol;
 
-std::unique_ptr<raw_peer> ready_peer(tcp_broker& world)
+std::unique_ptr<stream_peer> ready_peer(tcp_broker& world)
 {
     auto p = world.connect();
     EXPECT_TRUE(open(world, *p));
@@ -92,7 +92,7 @@ TEST(fault_tcp, rules_from_another_thread_on_an_owned_broker)
     asio::io_context io;
     asio::ip::tcp::socket socket(io);
     socket.connect({asio::ip::make_address("127.0.0.1"), b.port()});
-    raw_peer p(std::make_shared<tcp_pipe_end>(std::move(socket)), runtime::system_clock());
+    stream_peer p(std::make_shared<tcp_pipe_end>(std::move(socket)), runtime::system_clock());
     auto run_until = [&](const std::function<bool()>& until) {
         const auto deadline = std::chrono::steady_clock::now() + 5s;
         while (!until() && std::chrono::steady_clock::now() < deadline) {

@@ -1,10 +1,10 @@
 #pragma once
 
 // A broker in a simulation: the caller's io_context, a virtual clock, no listener;
-// connections are in-memory pipes driven by raw_peer. Hours of heartbeats pass in
+// connections are in-memory pipes driven by stream_peer. Hours of heartbeats pass in
 // microseconds, the same way every run.
 
-#include "raw_peer.hpp"
+#include "stream_peer.hpp"
 
 #include <amqp/fakebroker/broker.hpp>
 #include <amqp/runtime/memory_pipe.hpp>
@@ -18,6 +18,8 @@
 
 namespace amqp::fakebroker::test {
 
+using amqp::test::stream_peer;
+
 class sim_broker {
 public:
     explicit sim_broker(broker_options options = {}) : broker_(io, with_clock(std::move(options), clock))
@@ -28,11 +30,11 @@ public:
     fakebroker::broker& broker() noexcept { return broker_; }
 
     // A new connection: the broker serves one end, the returned peer holds the other.
-    std::unique_ptr<raw_peer> connect(std::string peer_name = "")
+    std::unique_ptr<stream_peer> connect(std::string peer_name = "")
     {
         auto [ours, theirs] = runtime::make_memory_pipe(io.get_executor());
         broker_.attach(theirs, std::move(peer_name));
-        return std::make_unique<raw_peer>(ours, clock);
+        return std::make_unique<stream_peer>(ours, clock);
     }
 
     // Runs until `until()` holds; false when it did not within `limit` of virtual time.

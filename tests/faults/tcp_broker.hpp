@@ -3,7 +3,7 @@
 // The broker on 127.0.0.1 (an ephemeral port) and raw clients over real TCP, all on one
 // io_context in the test's thread. Waits are bounded in real time.
 
-#include "raw_peer.hpp"
+#include "stream_peer.hpp"
 
 #include <amqp/fakebroker/broker.hpp>
 #include <amqp/runtime/clock.hpp>
@@ -18,7 +18,9 @@
 
 namespace amqp::fakebroker::test {
 
-// A TCP socket behind the pipe_end interface, so raw_peer drives either.
+using amqp::test::stream_peer;
+
+// A TCP socket behind the pipe_end interface, so stream_peer drives either.
 class tcp_pipe_end final : public runtime::pipe_end {
 public:
     explicit tcp_pipe_end(asio::ip::tcp::socket socket) : socket_(std::move(socket)) {}
@@ -55,12 +57,13 @@ public:
 
     fakebroker::broker& broker() noexcept { return broker_; }
 
-    std::unique_ptr<raw_peer> connect()
+    std::unique_ptr<stream_peer> connect()
     {
         asio::ip::tcp::socket socket(io);
         // Completes in the kernel's backlog; the broker accepts once the io_context runs.
         socket.connect({asio::ip::make_address("127.0.0.1"), broker_.port()});
-        return std::make_unique<raw_peer>(std::make_shared<tcp_pipe_end>(std::move(socket)), runtime::system_clock());
+        auto end = std::make_shared<tcp_pipe_end>(std::move(socket));
+        return std::make_unique<stream_peer>(std::move(end), runtime::system_clock());
     }
 
     bool run_until(const std::function<bool()>& until, runtime::duration limit)

@@ -1,9 +1,9 @@
 #pragma once
 
-// Protocol steps for a raw_peer, each sent and then waited for (bounded), against any
+// Protocol steps for a stream_peer, each sent and then waited for (bounded), against any
 // world that offers run_until(condition, limit): the simulation or real TCP.
 
-#include "raw_peer.hpp"
+#include "stream_peer.hpp"
 
 #include <gtest/gtest.h>
 
@@ -12,11 +12,13 @@
 
 namespace amqp::fakebroker::test {
 
+using amqp::test::stream_peer;
+
 inline constexpr std::chrono::seconds step_limit{5};
 
 // Runs the world until `p` has received `n` commands of type M (or ended).
 template <class M, class World>
-::testing::AssertionResult receive(World& w, raw_peer& p, std::size_t n = 1)
+::testing::AssertionResult receive(World& w, stream_peer& p, std::size_t n = 1)
 {
     w.run_until([&] { return p.count<M>() >= n || p.ended(); }, step_limit);
     if (p.count<M>() >= n) return ::testing::AssertionSuccess();
@@ -24,7 +26,7 @@ template <class M, class World>
 }
 
 template <class World>
-::testing::AssertionResult open(World& w, raw_peer& p, std::string_view name = "app", std::uint16_t heartbeat = 0)
+::testing::AssertionResult open(World& w, stream_peer& p, std::string_view name = "app", std::uint16_t heartbeat = 0)
 {
     p.send_protocol_header();
     if (auto r = receive<protocol::connection_start>(w, p); !r) return r;
@@ -33,7 +35,7 @@ template <class World>
 }
 
 template <class World>
-::testing::AssertionResult open_channel(World& w, raw_peer& p, std::uint16_t channel)
+::testing::AssertionResult open_channel(World& w, stream_peer& p, std::uint16_t channel)
 {
     const auto before = p.count<protocol::channel_open_ok>();
     p.send(channel, protocol::channel_open{});
@@ -49,7 +51,7 @@ inline protocol::queue_declare queue_declare(std::string name, bool durable = fa
 }
 
 template <class World>
-::testing::AssertionResult declare(World& w, raw_peer& p, std::uint16_t channel, std::string queue,
+::testing::AssertionResult declare(World& w, stream_peer& p, std::uint16_t channel, std::string queue,
                                    bool durable = false)
 {
     const auto before = p.count<protocol::queue_declare_ok>();
@@ -66,7 +68,7 @@ inline protocol::basic_consume consume_method(std::string queue, bool no_ack = f
 }
 
 template <class World>
-::testing::AssertionResult consume(World& w, raw_peer& p, std::uint16_t channel, std::string queue,
+::testing::AssertionResult consume(World& w, stream_peer& p, std::uint16_t channel, std::string queue,
                                    bool no_ack = false)
 {
     const auto before = p.count<protocol::basic_consume_ok>();
