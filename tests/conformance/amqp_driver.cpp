@@ -2,8 +2,6 @@
 
 #include <amqp/protocol/capabilities.hpp>
 #include <amqp/protocol/print.hpp>
-#include <amqp/protocol/sasl.hpp>
-#include <amqp/protocol/tuning.hpp>
 
 #include <netdb.h>
 #include <netinet/in.h>
@@ -13,6 +11,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <sstream>
@@ -117,21 +116,10 @@ amqp_url amqp_url::parse(std::string_view url)
     return result;
 }
 
-std::string describe(const proto::command& c)
-{
-    std::ostringstream os;
-    os << c.method;
-    if (c.header) {
-        os << " with " << c.header->properties << " and a " << c.body.size() << "-byte body ";
-        proto::print_quoted(os, std::string_view(c.body).substr(0, 64));
-        if (c.body.size() > 64) os << "...";
-    }
-    return os.str();
-}
-
 amqp_driver::amqp_driver(std::string_view url, std::chrono::milliseconds timeout)
     : url_(amqp_url::parse(url)), timeout_(timeout)
 {
+    codec_->limit_frame_size(proto::frame_min_size);  // until tune-ok agrees on more
 }
 
 amqp_driver::~amqp_driver() { close_socket(); }
@@ -141,10 +129,7 @@ amqp_driver::amqp_driver(amqp_driver&& other) noexcept
       timeout_(other.timeout_),
       fd_(std::exchange(other.fd_, -1)),
       closed_(other.closed_),
-      reader_(std::move(other.reader_)),
-      commands_(std::move(other.commands_)),
-      inbox_(std::move(other.inbox_)),
-      heartbeats_(other.heartbeats_),
+      codec_(std::move(other.codec_)),
       server_start_(std::move(other.server_start_)),
       server_tune_(other.server_tune_),
       frame_max_(other.frame_max_)
@@ -159,10 +144,7 @@ amqp_driver& amqp_driver::operator=(amqp_driver&& other) noexcept
         timeout_ = other.timeout_;
         fd_ = std::exchange(other.fd_, -1);
         closed_ = other.closed_;
-        reader_ = std::move(other.reader_);
-        commands_ = std::move(other.commands_);
-        inbox_ = std::move(other.inbox_);
-        heartbeats_ = other.heartbeats_;
+        codec_ = std::move(other.codec_);
         server_start_ = std::move(other.server_start_);
         server_tune_ = other.server_tune_;
         frame_max_ = other.frame_max_;
@@ -191,10 +173,8 @@ driver_error amqp_driver::unexpected(std::uint16_t channel, std::string_view wan
 std::string amqp_driver::pending_summary() const
 {
     std::string out;
-    for (const auto& [channel, box] : inbox_) {
-        for (const proto::command& c : box) {
-            out += "\n  unread on channel " + std::to_string(channel) + ": " + describe(c);
-        }
+    for (const peer::command& c : codec_->unread()) {
+        out += "\n  unread on channel " + std::to_string(c.channel) + ": " + describe(c.value);
     }
     return out;
 }
@@ -250,39 +230,39 @@ proto::connection_start amqp_driver::start(const connect_options& options)
     if (fd_ < 0) open_socket();
     send_bytes(proto::protocol_header);
     server_start_ = expect<proto::connection_start>(0);
-
-    proto::connection_start_ok ok;
-    ok.client_properties = default_client_properties();
-    for (const auto& [key, value] : options.client_properties) ok.client_properties.set(key, value);
-    if (!options.connection_name.empty()) {
-        ok.client_properties.set("connection_name", options.connection_name);
-    }
-    const std::string& user = options.user ? *options.user : url_.user;
-    const std::string& password = options.password ? *options.password : url_.password;
-    ok.mechanism = options.mechanism;
-    ok.response = options.mechanism == proto::amqplain_mechanism ? proto::amqplain_response(user, password)
-                                                                 : proto::plain_response(user, password);
-    ok.locale = "en_US";
-    send(0, ok);
+    send(0, make_start_ok(handshake(options)));
     return server_start_;
+}
+
+handshake_options amqp_driver::handshake(const connect_options& options) const
+{
+    handshake_options h;
+    h.user = options.user.value_or(url_.user);
+    h.password = options.password.value_or(url_.password);
+    h.vhost = options.vhost.value_or(url_.vhost);
+    h.mechanism = options.mechanism;
+    h.client_properties = default_client_properties();
+    for (const auto& [key, value] : options.client_properties) h.client_properties.set(key, value);
+    h.connection_name = options.connection_name;
+    h.channel_max = options.channel_max;
+    h.frame_max = options.frame_max;
+    h.heartbeat = options.heartbeat;
+    return h;
 }
 
 proto::connection_tune amqp_driver::tune(const connect_options& options)
 {
     server_tune_ = expect<proto::connection_tune>(0);
-    const proto::connection_tune_ok ok =
-        proto::negotiate(server_tune_, {options.channel_max, options.frame_max, options.heartbeat});
+    const proto::connection_tune_ok ok = make_tune_ok(handshake(options), server_tune_);
     send(0, ok);
     frame_max_ = ok.frame_max;
-    reader_.set_frame_max(frame_max_);
+    codec_->limit_frame_size(frame_max_);
     return server_tune_;
 }
 
 void amqp_driver::open(const connect_options& options)
 {
-    proto::connection_open open;
-    open.virtual_host = options.vhost ? *options.vhost : url_.vhost;
-    rpc<proto::connection_open_ok>(0, open);
+    rpc<proto::connection_open_ok>(0, make_open(handshake(options)));
 }
 
 void amqp_driver::connect(const connect_options& options)
@@ -334,11 +314,11 @@ bool amqp_driver::read_some(clock::time_point deadline)
         if (errno == EINTR) return true;
         throw failure("poll: " + errno_text(errno));
     }
-    std::span<std::byte> space = reader_.prepare(64 * 1024);
+    std::array<std::byte, 64 * 1024> space;
     const ssize_t n = ::recv(fd_, space.data(), space.size(), 0);
     if (n > 0) {
-        reader_.commit(std::size_t(n));
-        process_frames();
+        codec_->receive(std::span(space.data(), std::size_t(n)), clock::now());
+        if (!codec_->failure().empty()) throw failure(codec_->failure() + " from the server");
     } else if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
         closed_ = true;
         reset_ = n < 0 && errno == ECONNRESET;
@@ -346,41 +326,16 @@ bool amqp_driver::read_some(clock::time_point deadline)
     return true;
 }
 
-void amqp_driver::process_frames()
-{
-    for (;;) {
-        proto::decoded_frame d = reader_.next();
-        if (d.error) throw failure("undecodable frame from the server: " + d.error->reply_text());
-        if (!d.frame) return;
-        if (d.frame->type == proto::frame_type::heartbeat) {
-            ++heartbeats_;
-            continue;
-        }
-        proto::command_read read = commands_.add(*d.frame);
-        if (read.error) {
-            throw failure("bad frame sequence from the server on channel " +
-                          std::to_string(d.frame->channel) + ": " + read.error->reply_text());
-        }
-        if (read.command) inbox_[d.frame->channel].push_back(std::move(*read.command));
-    }
-}
-
 proto::command amqp_driver::next(std::uint16_t channel)
 {
     const auto deadline = clock::now() + timeout_;
     const std::string where = " while waiting for a command on channel " + std::to_string(channel);
     for (;;) {
-        if (auto it = inbox_.find(channel); it != inbox_.end() && !it->second.empty()) {
-            proto::command c = std::move(it->second.front());
-            it->second.pop_front();
-            return c;
-        }
+        if (auto c = codec_->take(channel)) return std::move(c->value);
         if (channel != 0) {
-            if (auto it = inbox_.find(0); it != inbox_.end()) {
-                for (const proto::command& c : it->second) {
-                    if (std::holds_alternative<proto::connection_close>(c.method)) {
-                        throw failure("the server closed the connection" + where + ": " + describe(c));
-                    }
+            for (const peer::command& c : codec_->unread()) {
+                if (c.channel == 0 && std::holds_alternative<proto::connection_close>(c.value.method)) {
+                    throw failure("the server closed the connection" + where + ": " + describe(c.value));
                 }
             }
         }
@@ -393,8 +348,9 @@ proto::command amqp_driver::next(std::uint16_t channel)
 
 std::size_t amqp_driver::pending(std::uint16_t channel) const
 {
-    const auto it = inbox_.find(channel);
-    return it == inbox_.end() ? 0 : it->second.size();
+    const auto& box = codec_->unread();
+    const auto on_channel = [channel](const peer::command& c) { return c.channel == channel; };
+    return std::size_t(std::count_if(box.begin(), box.end(), on_channel));
 }
 
 void amqp_driver::open_channel(std::uint16_t channel)
@@ -409,8 +365,7 @@ void amqp_driver::close_channel(std::uint16_t channel)
         const proto::command c = next(channel);
         if (std::holds_alternative<proto::channel_close_ok>(c.method)) break;
     }
-    inbox_.erase(channel);
-    commands_.reset(channel);
+    codec_->discard(channel);
 }
 
 proto::connection_close amqp_driver::expect_connection_close(proto::reply_code code)
@@ -434,11 +389,9 @@ std::optional<proto::connection_close> amqp_driver::expect_connection_end()
 {
     const auto deadline = clock::now() + timeout_;
     for (;;) {
-        if (auto it = inbox_.find(0); it != inbox_.end() && !it->second.empty()) {
-            proto::command c = std::move(it->second.front());
-            it->second.pop_front();
-            auto* close = std::get_if<proto::connection_close>(&c.method);
-            if (!close) throw unexpected(0, proto::connection_close::name, c);
+        if (auto c = codec_->take(0)) {
+            auto* close = std::get_if<proto::connection_close>(&c->value.method);
+            if (!close) throw unexpected(0, proto::connection_close::name, c->value);
             try {
                 send(0, proto::connection_close_ok{});
             } catch (const driver_error&) {
@@ -457,8 +410,7 @@ proto::channel_close amqp_driver::expect_channel_close(std::uint16_t channel, pr
 {
     proto::channel_close close = expect<proto::channel_close>(channel);
     send(channel, proto::channel_close_ok{});
-    inbox_.erase(channel);
-    commands_.reset(channel);
+    codec_->discard(channel);
     if (close.reply_code != std::uint16_t(code)) {
         std::ostringstream os;
         os << "expected channel.close with reply code " << std::uint16_t(code) << " on channel "
@@ -520,8 +472,8 @@ void amqp_driver::shut_down_writing()
 void amqp_driver::expect_heartbeat()
 {
     const auto deadline = clock::now() + timeout_;
-    const std::size_t seen = heartbeats_;
-    while (heartbeats_ == seen) {
+    const std::size_t seen = codec_->heartbeats();
+    while (codec_->heartbeats() == seen) {
         if (closed_) throw failure("the server closed the socket while waiting for a heartbeat");
         if (!read_some(deadline)) {
             throw failure("timed out after " + std::to_string(timeout_.count()) +

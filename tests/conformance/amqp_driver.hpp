@@ -1,8 +1,11 @@
 #pragma once
 
+#include "describe.hpp"
+#include "handshake.hpp"
+#include "peer.hpp"
+
 #include <amqp/protocol/basic_properties.hpp>
 #include <amqp/protocol/byte_buffer.hpp>
-#include <amqp/protocol/command_reader.hpp>
 #include <amqp/protocol/constants.hpp>
 #include <amqp/protocol/content.hpp>
 #include <amqp/protocol/field_table.hpp>
@@ -12,8 +15,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <deque>
-#include <map>
+#include <memory>
 #include <optional>
 #include <span>
 #include <stdexcept>
@@ -21,8 +23,10 @@
 #include <string_view>
 #include <variant>
 
-// A synchronous, frame-explicit AMQP 0-9-1 client for the conformance tests, built
-// on the sans-I/O codec until the real client library exists. It does exactly what a
+// A synchronous, frame-explicit AMQP 0-9-1 client for the conformance tests over a
+// blocking socket. It says the test peer's handshake and reads with the test peer's
+// decoding and reassembly (amqp::test::peer, without a transport: the driver feeds it
+// what the socket gives). It does exactly what a
 // test tells it to and nothing behind its back: no heartbeats sent, no automatic
 // close-ok, no retries.
 //
@@ -82,9 +86,6 @@ struct message {
     protocol::basic_properties properties;
     std::string body;
 };
-
-// One printable line for a command: the method, and its properties and body size.
-std::string describe(const protocol::command& c);
 
 class amqp_driver {
 public:
@@ -205,7 +206,7 @@ public:
     void shut_down_writing();
 
     // Heartbeat frames received so far, and a bounded wait for the next one.
-    std::size_t heartbeats() const noexcept { return heartbeats_; }
+    std::size_t heartbeats() const noexcept { return codec_->heartbeats(); }
     void expect_heartbeat();
 
 private:
@@ -213,7 +214,7 @@ private:
 
     // Reads what is available, waiting until the deadline; false on timeout.
     bool read_some(clock::time_point deadline);
-    void process_frames();
+    handshake_options handshake(const connect_options& options) const;
     void close_socket() noexcept;
     std::string pending_summary() const;
     driver_error unexpected(std::uint16_t channel, std::string_view wanted,
@@ -225,10 +226,8 @@ private:
     int fd_ = -1;
     bool closed_ = false;
     bool reset_ = false;
-    protocol::frame_reader reader_;
-    protocol::command_reader commands_;
-    std::map<std::uint16_t, std::deque<protocol::command>> inbox_;
-    std::size_t heartbeats_ = 0;
+    // Behind a pointer: the peer is not movable, the driver is.
+    std::unique_ptr<peer> codec_ = std::make_unique<peer>();
     protocol::connection_start server_start_;
     protocol::connection_tune server_tune_;
     std::uint32_t frame_max_ = protocol::frame_min_size;

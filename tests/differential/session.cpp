@@ -1,10 +1,9 @@
 #include "session.hpp"
 
 #include "amqp_driver.hpp"
+#include "handshake.hpp"
 
 #include <amqp/protocol/content.hpp>
-#include <amqp/protocol/sasl.hpp>
-#include <amqp/protocol/tuning.hpp>
 #include <amqp/protocol/wire.hpp>
 
 #include <type_traits>
@@ -71,6 +70,16 @@ std::size_t connection_record::size() const
     std::size_t n = 0;
     for (const auto& [channel, events] : channels) n += events.size();
     return n;
+}
+
+test::handshake_options session::handshake() const
+{
+    test::handshake_options options;
+    options.user = user_;
+    options.password = password_;
+    options.vhost = vhost_;
+    options.client_properties = client_properties();
+    return options;
 }
 
 session::session(std::string user, std::string password, std::string vhost, connection_record& record)
@@ -144,20 +153,13 @@ void session::receive(std::span<const std::byte> bytes, std::size_t step)
 void session::on_command(const proto::command& c, std::uint16_t channel)
 {
     if (std::holds_alternative<proto::connection_start>(c.method)) {
-        proto::connection_start_ok ok;
-        ok.client_properties = client_properties();
-        ok.mechanism = proto::plain_mechanism;
-        ok.response = proto::plain_response(user_, password_);
-        ok.locale = "en_US";
-        proto::encode_frame(out_, 0, ok);
+        proto::encode_frame(out_, 0, test::make_start_ok(handshake()));
     } else if (auto* tune = std::get_if<proto::connection_tune>(&c.method)) {
         frame_max_ = tune->frame_max;
         reader_.set_frame_max(frame_max_);
         // The server's limits, no heartbeats.
-        proto::encode_frame(out_, 0, proto::negotiate(*tune, {0, 0, 0}));
-        proto::connection_open open;
-        open.virtual_host = vhost_;
-        proto::encode_frame(out_, 0, open);
+        proto::encode_frame(out_, 0, test::make_tune_ok(handshake(), *tune));
+        proto::encode_frame(out_, 0, test::make_open(handshake()));
     } else if (std::holds_alternative<proto::channel_open_ok>(c.method)) {
         open_channels_.insert(channel);
     } else if (std::holds_alternative<proto::channel_close_ok>(c.method)) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "conversation.hpp"
+#include "handshake.hpp"
 
 #include <amqp/protocol/byte_buffer.hpp>
 #include <amqp/protocol/command_reader.hpp>
@@ -78,6 +79,7 @@ public:
 
 private:
     void on_command(const protocol::command& c, std::uint16_t channel);
+    test::handshake_options handshake() const;
 
     std::string user_;
     std::string password_;
