@@ -1,24 +1,19 @@
 // The bugs the chaos explorer found, each reduced to scripted fault rules in a
 // simulation (broker and robust client on one io_context, virtual clock, memory
 // pipes), so that each stays fixed. The seeds that found each are in its comment.
+#include "world.hpp"
+
 #include <amqp/client.hpp>
 #include <amqp/fakebroker/broker.hpp>
-#include <amqp/runtime/memory_pipe.hpp>
-#include <amqp/runtime/simulation.hpp>
-#include <amqp/runtime/virtual_clock.hpp>
 
-#include <asio/co_spawn.hpp>
-#include <asio/detached.hpp>
 #include <asio/experimental/as_tuple.hpp>
-#include <asio/io_context.hpp>
 #include <asio/use_awaitable.hpp>
 
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <exception>
 #include <functional>
-#include <memory>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -31,77 +26,36 @@ using fakebroker::fault_rule;
 using fakebroker::hook;
 constexpr auto as_tuple = asio::experimental::as_tuple(asio::use_awaitable);
 
-// One simulated world: a broker that only serves memory pipes, on a virtual clock.
+// The reproductions' world in a simulation (broker and client on one io_context, a
+// virtual clock, memory pipes), the robust client connecting as the explorer's
+// workload does.
 class world {
 public:
-    world()
-    {
-        fakebroker::broker_options options;
-        options.clock = &clock_;
-        options.listen = false;
-        broker_ = std::make_unique<fakebroker::broker>(io_, options);
-        broker_->start();
-        env_.clock = &clock_;
-        env_.open_transport = [this](const client::endpoint&, const asio::any_io_executor& executor,
-                                     client::environment::transport_handler done) {
-            auto [client_end, broker_end] = runtime::make_memory_pipe(executor);
-            broker_->attach(broker_end, "pipe:" + std::to_string(++pipes_));
-            done({}, client::make_memory_transport(client_end, "fakebroker"));
-        };
-    }
-    ~world()
-    {
-        broker_->stop();
-        io_.restart();
-        io_.poll();
-    }
-
-    fakebroker::broker& broker() { return *broker_; }
-    runtime::clock& clock() { return clock_; }
+    fakebroker::broker& broker() { return world_.broker(); }
 
     asio::awaitable<client::robust_connection> connect(client::recovery_options recovery = {})
     {
-        client::connection_options o;
-        o.endpoints = {client::endpoint{"fakebroker", 5672}};
-        o.connection_name = "app";
+        auto o = world_.options("app");
         o.reconnect_interval = 100ms;
+        o.connection_timeout = client::connection_options{}.connection_timeout;
         o.heartbeat = 5;
         o.fail_fast = false;
-        auto executor = co_await asio::this_coro::executor;
-        co_return co_await client::robust_connection::connect(executor, o, recovery, env_);
+        return world_.connect_robust(std::move(o), recovery);
     }
 
     // Lets d of virtual time pass inside a body.
-    asio::awaitable<void> pause(std::chrono::milliseconds d)
-    {
-        auto executor = co_await asio::this_coro::executor;
-        auto timer = clock_.make_timer(executor);
-        co_await runtime::async_wait_until(*timer, clock_.now() + d, as_tuple);
-    }
+    asio::awaitable<void> pause(std::chrono::milliseconds d) { return world_.pause(d); }
 
-    // Runs body to its end; fails the test when it throws or outlives `limit`.
+    // Runs body to its end; fails the test, with what the world logged, when it throws
+    // or outlives `limit`.
     void run(std::function<asio::awaitable<void>()> body, std::chrono::seconds limit = 120s)
     {
-        bool finished = false;
-        std::exception_ptr failure;
-        asio::co_spawn(io_, body(), [&](std::exception_ptr e) {
-            failure = e;
-            finished = true;
-        });
-        runtime::run_simulation(io_, clock_, [&] { return finished; }, limit);
-        ASSERT_TRUE(finished) << "the body did not finish";
-        if (failure)
-            std::rethrow_exception(failure);
+        ASSERT_TRUE(world_.run([&](scenarios::world&) { return body(); }, limit)) << log_.str();
     }
 
-    asio::io_context& io() { return io_; }
-
 private:
-    asio::io_context io_;
-    runtime::virtual_clock clock_;
-    std::unique_ptr<fakebroker::broker> broker_;
-    client::environment env_;
-    int pipes_ = 0;
+    std::ostringstream log_;
+    scenarios::world world_{world_mode::simulation, log_};
 };
 
 // Bug 1 (explorer seeds 488, 26). The broker cancels a consumer; the application

@@ -69,8 +69,14 @@ asio::awaitable<client::robust_connection> world::connect_robust(client::recover
 {
     auto o = options("app");
     o.heartbeat = heartbeat;
+    return connect_robust(std::move(o), recovery);
+}
+
+asio::awaitable<client::robust_connection> world::connect_robust(client::connection_options options,
+                                                                 client::recovery_options recovery)
+{
     auto executor = co_await asio::this_coro::executor;
-    co_return co_await client::robust_connection::connect(executor, o, recovery, environment_);
+    co_return co_await client::robust_connection::connect(executor, options, recovery, environment_);
 }
 
 asio::awaitable<client::connection> world::connect_plain(std::string name)

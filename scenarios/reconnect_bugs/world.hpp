@@ -44,6 +44,9 @@ public:
     // A robust connection named "app"; `heartbeat` overrides the broker's proposal.
     asio::awaitable<client::robust_connection> connect_robust(client::recovery_options recovery = {},
                                                               std::optional<std::uint16_t> heartbeat = {});
+    // A robust connection with options of the caller's (options() with changes).
+    asio::awaitable<client::robust_connection> connect_robust(client::connection_options options,
+                                                              client::recovery_options recovery);
     asio::awaitable<client::connection> connect_plain(std::string name = "helper");
 
     // Runs `body`; false (with why on `out`) when it failed or ran past `limit`.
