@@ -119,7 +119,7 @@ amqp_url amqp_url::parse(std::string_view url)
 amqp_driver::amqp_driver(std::string_view url, std::chrono::milliseconds timeout)
     : url_(amqp_url::parse(url)), timeout_(timeout)
 {
-    codec_->limit_frame_size(proto::frame_min_size);  // until tune-ok agrees on more
+    codec_->set_frame_max(proto::frame_min_size);  // until tune-ok agrees on more
 }
 
 amqp_driver::~amqp_driver() { close_socket(); }
@@ -256,7 +256,7 @@ proto::connection_tune amqp_driver::tune(const connect_options& options)
     const proto::connection_tune_ok ok = make_tune_ok(handshake(options), server_tune_);
     send(0, ok);
     frame_max_ = ok.frame_max;
-    codec_->limit_frame_size(frame_max_);
+    codec_->set_frame_max(frame_max_);
     return server_tune_;
 }
 
@@ -275,8 +275,13 @@ void amqp_driver::connect(const connect_options& options)
 void amqp_driver::send_message(std::uint16_t channel, const proto::basic_publish& publish,
                                const proto::basic_properties& properties, std::string_view body)
 {
-    proto::byte_buffer out;
-    proto::encode_message(out, channel, publish, properties, proto::as_bytes(body), frame_max_);
+    codec_->send_message(channel, publish, properties, body);
+    flush();
+}
+
+void amqp_driver::flush()
+{
+    proto::byte_buffer out = std::exchange(codec_->output(), {});
     send_bytes(out.data());
 }
 

@@ -125,9 +125,8 @@ public:
     template <class Method>
     void send(std::uint16_t channel, const Method& m)
     {
-        protocol::byte_buffer out;
-        protocol::encode_frame(out, channel, m);
-        send_bytes(out.data());
+        codec_->send(channel, m);
+        flush();
     }
     void send_message(std::uint16_t channel, const protocol::basic_publish& publish,
                       const protocol::basic_properties& properties, std::string_view body);
@@ -214,6 +213,8 @@ private:
 
     // Reads what is available, waiting until the deadline; false on timeout.
     bool read_some(clock::time_point deadline);
+    // Writes what the peer encoded.
+    void flush();
     handshake_options handshake(const connect_options& options) const;
     void close_socket() noexcept;
     std::string pending_summary() const;

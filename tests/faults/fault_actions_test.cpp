@@ -1,7 +1,7 @@
 // Each fault action against the broker in a simulation (virtual time, in-memory
 // pipes), seen by a raw client: what reaches the wire, when, and the broker's state
 // afterwards.
-#include "peer_steps.hpp"
+#include "raw_steps.hpp"
 #include "sim_broker.hpp"
 
 #include <asio/error.hpp>

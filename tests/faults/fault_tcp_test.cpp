@@ -1,6 +1,6 @@
 // Fault actions that touch the socket, over real TCP: a reset is a reset, a drop is a
 // clean close after what was sent, a stall keeps the socket open, a delay takes time.
-#include "peer_steps.hpp"
+#include "raw_steps.hpp"
 #include "tcp_broker.hpp"
 
 #include <asio/error.hpp>

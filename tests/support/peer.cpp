@@ -53,8 +53,7 @@ void peer::send_heartbeat()
 void peer::send_tune_ok(const proto::connection_tune& server)
 {
     const proto::connection_tune_ok ok = make_tune_ok(options_, server);
-    frame_max_ = ok.frame_max;
-    limit_frame_size(frame_max_);
+    set_frame_max(ok.frame_max);
     send(0, ok);
 }
 

@@ -130,8 +130,13 @@ public:
 
     // Forgets a channel that closed: its unread commands and its half-received one.
     void discard(std::uint16_t channel);
-    // Refuses frames larger than this from now on; tune-ok sets it to what was agreed.
-    void limit_frame_size(std::uint32_t frame_max) { reader_.set_frame_max(frame_max); }
+    // Splits content to fit frames of this size and refuses larger ones from now on;
+    // tune-ok sets it to what was agreed.
+    void set_frame_max(std::uint32_t frame_max)
+    {
+        frame_max_ = frame_max;
+        reader_.set_frame_max(frame_max);
+    }
 
     // The commands not taken yet, oldest first, after polling the transport.
     std::deque<command>& unread();

@@ -1,6 +1,6 @@
 #pragma once
 
-// Protocol steps for a stream_peer, each sent and then waited for (bounded), against any
+// Raw protocol steps for a stream_peer, each sent and then waited for (bounded), against any
 // world that offers run_until(condition, limit): the simulation or real TCP.
 
 #include "stream_peer.hpp"
@@ -34,12 +34,19 @@ template <class World>
     return receive<protocol::connection_open_ok>(w, p);
 }
 
+// Sends `request` and waits for one more Reply than had arrived before.
+template <class Reply, class World, class Request>
+::testing::AssertionResult rpc(World& w, stream_peer& p, std::uint16_t channel, const Request& request)
+{
+    const auto before = p.count<Reply>();
+    p.send(channel, request);
+    return receive<Reply>(w, p, before + 1);
+}
+
 template <class World>
 ::testing::AssertionResult open_channel(World& w, stream_peer& p, std::uint16_t channel)
 {
-    const auto before = p.count<protocol::channel_open_ok>();
-    p.send(channel, protocol::channel_open{});
-    return receive<protocol::channel_open_ok>(w, p, before + 1);
+    return rpc<protocol::channel_open_ok>(w, p, channel, protocol::channel_open{});
 }
 
 inline protocol::queue_declare queue_declare(std::string name, bool durable = false)
@@ -54,9 +61,7 @@ template <class World>
 ::testing::AssertionResult declare(World& w, stream_peer& p, std::uint16_t channel, std::string queue,
                                    bool durable = false)
 {
-    const auto before = p.count<protocol::queue_declare_ok>();
-    p.send(channel, queue_declare(std::move(queue), durable));
-    return receive<protocol::queue_declare_ok>(w, p, before + 1);
+    return rpc<protocol::queue_declare_ok>(w, p, channel, queue_declare(std::move(queue), durable));
 }
 
 inline protocol::basic_consume consume_method(std::string queue, bool no_ack = false)
@@ -71,9 +76,7 @@ template <class World>
 ::testing::AssertionResult consume(World& w, stream_peer& p, std::uint16_t channel, std::string queue,
                                    bool no_ack = false)
 {
-    const auto before = p.count<protocol::basic_consume_ok>();
-    p.send(channel, consume_method(std::move(queue), no_ack));
-    return receive<protocol::basic_consume_ok>(w, p, before + 1);
+    return rpc<protocol::basic_consume_ok>(w, p, channel, consume_method(std::move(queue), no_ack));
 }
 
 }  // namespace amqp::fakebroker::test
