@@ -28,10 +28,6 @@ struct connection_actions {
     // Call tick() at this time at the latest.
     std::optional<clock::time_point> wake_at;
 
-    bool any() const noexcept
-    {
-        return drop != drop_kind::none || stall || write_chunk || resume_reading || restart_broker || wake_at;
-    }
     // Asks for a tick at `t`, unless one is asked for earlier already.
     void wake_by(clock::time_point t)
     {

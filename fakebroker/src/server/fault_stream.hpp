@@ -21,7 +21,6 @@ public:
 
     void set_stalled(bool on);
     void set_write_chunk(std::size_t chunk) noexcept { write_chunk_ = chunk; }
-    bool stalled() const noexcept { return stalled_; }
 
     void async_read_some(asio::mutable_buffer buffer, handler done) override;
     void async_write(asio::const_buffer buffer, handler done) override;
