@@ -1,5 +1,6 @@
 // basic.publish routing, publisher confirms, mandatory returns and basic.get.
 #include "broker_state.hpp"
+#include "dispatch.hpp"
 #include "server_channel.hpp"
 #include "server_connection.hpp"
 
@@ -104,7 +105,7 @@ void server_channel::route_and_enqueue(const proto::basic_publish& m, const mess
         pending_confirm_ = seq;
     }
     for (queue* q : routed) {
-        q->dispatch(now);
+        dispatch(*q, now);
         // What a TTL of 0 did not get to a consumer at once goes now.
         q->expire(now);
     }

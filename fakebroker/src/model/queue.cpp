@@ -1,7 +1,7 @@
 #include "queue.hpp"
 
 #include "erlang_terms.hpp"
-#include "server_channel.hpp"
+#include "unacked_deliveries.hpp"
 #include "vhost.hpp"
 
 #include <algorithm>
@@ -294,17 +294,20 @@ void queue::remove_consumer(const consumer* c)
     if (next_consumer_ >= consumers_.size()) next_consumer_ = 0;
 }
 
-void queue::dispatch(clock::time_point now)
+bool consumer::has_room() const noexcept
 {
-    if (deleted_ || consumers_.empty()) return;
-    expire(now, false);
-    while (!empty()) {
-        consumer* chosen = pick_consumer();
-        if (!chosen) return;
-        touch(now);
-        chosen->channel->deliver(*chosen, *this, pop_front(), now);
-        if (consumers_.empty()) return;
-    }
+    if (no_ack) return true;
+    if (prefetch != 0 && unacked >= prefetch) return false;
+    return credit->has_room();
+}
+
+std::optional<delivery> queue::next_delivery(clock::time_point now)
+{
+    if (deleted_ || consumers_.empty() || empty()) return std::nullopt;
+    consumer* chosen = pick_consumer();
+    if (!chosen) return std::nullopt;
+    touch(now);
+    return delivery{chosen, pop_front()};
 }
 
 // With single active consumer, only the first consumer ever receives. Otherwise round
@@ -314,7 +317,7 @@ consumer* queue::pick_consumer()
 {
     if (limits_.single_active_consumer) {
         consumer* first = consumers_.front();
-        return first->channel->can_deliver(*first) ? first : nullptr;
+        return first->has_room() ? first : nullptr;
     }
     consumer* chosen = nullptr;
     std::size_t chosen_index = 0;
@@ -322,7 +325,7 @@ consumer* queue::pick_consumer()
         const std::size_t index = (next_consumer_ + tried) % consumers_.size();
         consumer* c = consumers_[index];
         if (chosen && c->priority <= chosen->priority) continue;
-        if (!c->channel->can_deliver(*c)) continue;
+        if (!c->has_room()) continue;
         chosen = c;
         chosen_index = index;
         if (prioritised_consumers_ == 0) break;  // all equal: the first with room
@@ -387,17 +390,15 @@ void queue::restart()
     prioritised_consumers_ = 0;
 }
 
-void queue::mark_deleted()
+std::vector<consumer*> queue::mark_deleted()
 {
     deleted_ = true;
-    // Copy: cancelling removes consumers from the list. RabbitMQ tells them in the
-    // order of their tags.
-    std::vector<consumer*> cancelled = consumers_;
+    std::vector<consumer*> cancelled = std::exchange(consumers_, {});
     std::sort(cancelled.begin(), cancelled.end(), [](const consumer* a, const consumer* b) { return a->tag < b->tag; });
-    for (consumer* c : cancelled) c->channel->cancelled_by_server(*c);
-    consumers_.clear();
+    next_consumer_ = 0;
     prioritised_consumers_ = 0;
     purge();
+    return cancelled;
 }
 
 }  // namespace amqp::fakebroker

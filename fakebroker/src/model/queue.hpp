@@ -19,11 +19,13 @@ namespace amqp::fakebroker {
 class queue;
 class server_channel;
 class vhost;
+struct channel_credit;
 
 struct consumer {
     std::string tag;
     std::uint64_t id = 0;  // unique in its channel, unlike a tag, which may be reused
-    server_channel* channel = nullptr;
+    server_channel* channel = nullptr;  // where its deliveries go
+    const channel_credit* credit = nullptr;  // its channel's global prefetch
     std::shared_ptr<queue> source;
     bool no_ack = false;
     bool exclusive = false;
@@ -31,6 +33,15 @@ struct consumer {
     std::uint16_t prefetch = 0;  // 0: unlimited
     std::size_t unacked = 0;
     std::int64_t priority = 0;  // x-priority: higher ones get messages first
+
+    // Whether its prefetch and its channel's global prefetch leave room for one more.
+    bool has_room() const noexcept;
+};
+
+// A message the queue hands to one of its consumers; the consumer's channel sends it.
+struct delivery {
+    consumer* to;
+    queued_message message;
 };
 
 // The queue arguments RabbitMQ interprets, parsed once at declare time.
@@ -100,8 +111,10 @@ public:
 
     void add_consumer(consumer* c);
     void remove_consumer(const consumer* c);
-    // Delivers ready messages to consumers with capacity, round robin.
-    void dispatch(clock::time_point now);
+    // The head, for the consumer whose turn it is among those with room (round robin,
+    // highest x-priority first); none when the queue is empty or deleted or no
+    // consumer has room. dispatch() hands the deliveries to the channels.
+    std::optional<delivery> next_delivery(clock::time_point now);
 
     // A delivery left unacknowledged with a channel: by consumer (its id), or by
     // basic.get (consumer id 0).
@@ -129,9 +142,10 @@ public:
     void touch(clock::time_point now) noexcept { last_used_ = now; }
     std::optional<clock::time_point> expires_at() const;
 
-    // Called by the vhost when the queue is deleted: cancels consumers (basic.cancel
-    // to those that asked for it) and drops the messages.
-    void mark_deleted();
+    // Called by the vhost when the queue is deleted: drops the messages and the
+    // consumers, and returns those, in the order RabbitMQ tells them (by tag), for
+    // their channels to cancel.
+    std::vector<consumer*> mark_deleted();
     // A broker restart: only persistent messages survive (in a durable queue).
     void restart();
 

@@ -1,6 +1,7 @@
 #include "server_channel.hpp"
 
 #include "broker_state.hpp"
+#include "dispatch.hpp"
 #include "erlang_terms.hpp"
 #include "server_connection.hpp"
 
@@ -71,11 +72,11 @@ std::optional<error> server_channel::handle(proto::command& command)
                                  "prefetch_size!=0 (" + std::to_string(m.prefetch_size) + ")"};
                 }
                 if (m.global) {
-                    global_prefetch_count_ = m.prefetch_count;
+                    credit_.global_prefetch = m.prefetch_count;
                 } else {
                     // RabbitMQ 3.10 lifts the channel's global limit too (unlimit_prefetch).
                     prefetch_count_ = m.prefetch_count;
-                    global_prefetch_count_ = 0;
+                    credit_.global_prefetch = 0;
                 }
                 connection_.send(number_, proto::basic_qos_ok{});
                 dispatch_own_queues();
@@ -156,28 +157,21 @@ std::optional<error> server_channel::handle(proto::command& command)
         command.method);
 }
 
-bool server_channel::can_deliver(const consumer& c) const noexcept
+void server_channel::deliver(delivery d, queue& from, clock::time_point now)
 {
-    if (c.no_ack) return true;
-    if (c.prefetch != 0 && c.unacked >= c.prefetch) return false;
-    if (global_prefetch_count_ != 0 && unacked_.size() >= global_prefetch_count_) return false;
-    return true;
-}
-
-void server_channel::deliver(consumer& c, queue& from, queued_message message, clock::time_point now)
-{
+    consumer& c = *d.to;
     const std::uint64_t tag = next_delivery_tag_++;
-    if (from.quorum() && message.returns > 0) [[unlikely]] {
-        const message_ref counted = with_delivery_count(*message.content, message.returns);
+    if (from.quorum() && d.message.returns > 0) [[unlikely]] {
+        const message_ref counted = with_delivery_count(*d.message.content, d.message.returns);
         connection_.send_delivery(number_, c.tag, tag, true, *counted);
     } else {
-        connection_.send_delivery(number_, c.tag, tag, message.redelivered != 0, *message.content);
+        connection_.send_delivery(number_, c.tag, tag, d.message.redelivered != 0, *d.message.content);
     }
     if (c.no_ack) return;
     ++c.unacked;
     from.delivered_unacked(this, c.id);
     // The consumer's own reference to its queue: no shared_from_this() per delivery.
-    unacked_.push({tag, c.source.get() == &from ? c.source : from.shared_from_this(), std::move(message), c.id, now});
+    unacked_.push({tag, c.source.get() == &from ? c.source : from.shared_from_this(), std::move(d.message), c.id, now});
 }
 
 void server_channel::cancelled_by_server(consumer& c)
@@ -214,7 +208,7 @@ std::optional<error> server_channel::consume(const proto::basic_consume& m)
     std::shared_ptr<queue> q;
     if (auto e = find_named_queue(name, q)) return e;
     if (auto e = check_exclusive(*q)) return e;
-    if (q->quorum() && global_prefetch_count_ != 0) {
+    if (q->quorum() && credit_.global_prefetch != 0) {
         return error{reply_code::not_implemented,
                      "queue '" + name + "' in vhost '" + connection_.vhost().name() + "' does not support global qos"};
     }
@@ -233,10 +227,10 @@ std::optional<error> server_channel::consume(const proto::basic_consume& m)
                                                      connection_.vhost().name() + "' in exclusive use"};
     }
     consumers_.push_back(
-        consumer{tag, next_consumer_id_++, this, q, m.no_ack, m.exclusive, m.arguments, prefetch_count_, 0, priority});
+        consumer{tag, next_consumer_id_++, this, &credit_, q, m.no_ack, m.exclusive, m.arguments, prefetch_count_, 0, priority});
     q->add_consumer(&consumers_.back());
     if (!m.nowait) connection_.send(number_, proto::basic_consume_ok{tag});
-    q->dispatch(connection_.broker().now());
+    dispatch(*q, connection_.broker().now());
     return std::nullopt;
 }
 
@@ -333,7 +327,7 @@ void server_channel::settle_one(unacked_delivery& d, bool ack, bool requeue)
     if (ack) return;
     if (requeue) {
         d.from->requeue(std::move(d.message), now);
-        d.from->dispatch(now);
+        dispatch(*d.from, now);
     } else {
         d.from->dead_letter(d.message, "rejected", now);
     }
@@ -354,7 +348,7 @@ void server_channel::dispatch_own_queues()
     std::set<queue*> seen;
     for (const auto& [name, q] : connection_.vhost().queues()) {
         for (const consumer* c : q->consumers()) {
-            if (c->channel == this && seen.insert(q.get()).second) q->dispatch(now);
+            if (c->channel == this && seen.insert(q.get()).second) dispatch(*q, now);
         }
     }
 }
@@ -378,7 +372,7 @@ void server_channel::shutdown()
         d.from->requeue(std::move(d.message), now);
         touched.insert(d.from.get());
     }
-    for (queue* q : touched) q->dispatch(now);
+    for (queue* q : touched) dispatch(*q, now);
 }
 
 void server_channel::flush_confirms()
@@ -394,7 +388,7 @@ channel_info server_channel::info() const
     channel_info i;
     i.number = number_;
     i.prefetch_count = prefetch_count_;
-    i.global_prefetch_count = global_prefetch_count_;
+    i.global_prefetch_count = credit_.global_prefetch;
     i.unacked = unacked_.size();
     i.consumers = consumers_.size();
     i.confirm = confirm_mode_;

@@ -40,9 +40,9 @@ public:
     // When the oldest delivery still waiting for its ack went out.
     std::optional<clock::time_point> oldest_unacked() const { return unacked_.oldest(); }
 
-    // Called by queues.
-    bool can_deliver(const consumer& c) const noexcept;
-    void deliver(consumer& c, queue& from, queued_message message, clock::time_point now);
+    // Sends a delivery that `from` chose for one of this channel's consumers.
+    void deliver(delivery d, queue& from, clock::time_point now);
+    // The consumer's queue went: basic.cancel, if the client asked to be told.
     void cancelled_by_server(consumer& c);
     // A fault: cancels the consumer with `tag` (empty: the oldest) as the broker does
     // when its queue goes (basic.cancel to the client). False when there is none.
@@ -124,8 +124,8 @@ private:
     std::list<consumer> consumers_;
     std::uint64_t next_consumer_id_ = 1;
     std::vector<queue*> routed_;  // scratch for route_and_enqueue, kept to avoid allocating
-    std::uint16_t prefetch_count_ = 0;         // for new consumers
-    std::uint16_t global_prefetch_count_ = 0;  // shared by the channel
+    std::uint16_t prefetch_count_ = 0;  // for new consumers
+    channel_credit credit_{0, &unacked_};  // the global prefetch, shared by the channel
     std::string last_queue_;  // the queue name an empty name refers to
     // While this channel deletes a queue, the basic.cancel of its own consumers of it
     // waits: RabbitMQ sends them after queue.delete-ok.

@@ -103,4 +103,13 @@ private:
     std::size_t live_ = 0;
 };
 
+// What basic.qos with global set lets a channel's consumers hold unacknowledged
+// between them. Their queues read it when choosing a consumer with room.
+struct channel_credit {
+    std::uint16_t global_prefetch = 0;  // 0: no limit
+    const unacked_deliveries* held = nullptr;
+
+    bool has_room() const noexcept { return global_prefetch == 0 || held->size() < global_prefetch; }
+};
+
 }  // namespace amqp::fakebroker

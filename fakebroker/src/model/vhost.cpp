@@ -1,6 +1,8 @@
 #include "vhost.hpp"
 
 #include "broker_state.hpp"
+#include "dispatch.hpp"
+#include "server_channel.hpp"
 
 #include <algorithm>
 
@@ -67,7 +69,7 @@ std::size_t vhost::delete_queue(std::string_view name)
     queues_.erase(it);
     const std::size_t ready = q->ready_count();
     remove_bindings_to(q->name(), true);
-    q->mark_deleted();
+    for (consumer* c : q->mark_deleted()) c->channel->cancelled_by_server(*c);
     return ready;
 }
 
@@ -224,7 +226,7 @@ void vhost::dead_letter(queue& from, const queued_message& message, const char* 
         // drops such cycles except for rejections.
         if (q == &from && std::string_view(reason) != "rejected") continue;
         q->enqueue(content, now);
-        q->dispatch(now);
+        dispatch(*q, now);
     }
 }
 
