@@ -63,6 +63,7 @@ amqp_check_headers(amqp_client PUBLIC ${root}/client/include PRIVATE ${root}/cli
 amqp_check_headers(amqp_fakebroker_faults PRIVATE ${root}/fakebroker/src/faults)
 amqp_check_headers(amqp_fakebroker_model PRIVATE ${root}/fakebroker/src/model)
 amqp_check_headers(amqp_fakebroker PUBLIC ${root}/fakebroker/include PRIVATE ${root}/fakebroker/src/server)
+amqp_check_headers(amqp_harness PUBLIC ${root}/harness/include)
 amqp_check_headers(amqp_fakebroker_management PUBLIC ${root}/fakebroker/management/include
                    PRIVATE ${root}/fakebroker/management/src)
 if(TARGET amqp_fakebroker_testing)

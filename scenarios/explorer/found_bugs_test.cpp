@@ -1,10 +1,9 @@
 // The bugs the chaos explorer found, each reduced to scripted fault rules in a
 // simulation (broker and robust client on one io_context, virtual clock, memory
 // pipes), so that each stays fixed. The seeds that found each are in its comment.
-#include "world.hpp"
-
 #include <amqp/client.hpp>
 #include <amqp/fakebroker/broker.hpp>
+#include <amqp/harness/world.hpp>
 
 #include <asio/experimental/as_tuple.hpp>
 #include <asio/use_awaitable.hpp>
@@ -13,7 +12,6 @@
 
 #include <chrono>
 #include <functional>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -26,37 +24,27 @@ using fakebroker::fault_rule;
 using fakebroker::hook;
 constexpr auto as_tuple = asio::experimental::as_tuple(asio::use_awaitable);
 
-// The reproductions' world in a simulation (broker and client on one io_context, a
-// virtual clock, memory pipes), the robust client connecting as the explorer's
-// workload does.
-class world {
-public:
-    fakebroker::broker& broker() { return world_.broker(); }
+using harness::world;
 
-    asio::awaitable<client::robust_connection> connect(client::recovery_options recovery = {})
-    {
-        auto o = world_.options("app");
-        o.reconnect_interval = 100ms;
-        o.connection_timeout = client::connection_options{}.connection_timeout;
-        o.heartbeat = 5;
-        o.fail_fast = false;
-        return world_.connect_robust(std::move(o), recovery);
-    }
+// A robust connection named "app" with the options the explorer's workload connects
+// with (reconnect interval, heartbeat, no fail-fast), so that a bug it found
+// reproduces under the same timing.
+asio::awaitable<client::robust_connection> connect_as_workload(world& w, client::recovery_options recovery = {})
+{
+    auto o = w.options("app");
+    o.reconnect_interval = 100ms;
+    o.connection_timeout = client::connection_options{}.connection_timeout;
+    o.heartbeat = 5;
+    o.fail_fast = false;
+    return w.connect_robust(std::move(o), recovery);
+}
 
-    // Lets d of virtual time pass inside a body.
-    asio::awaitable<void> pause(std::chrono::milliseconds d) { return world_.pause(d); }
-
-    // Runs body to its end; fails the test, with what the world logged, when it throws
-    // or outlives `limit`.
-    void run(std::function<asio::awaitable<void>()> body, std::chrono::seconds limit = 120s)
-    {
-        ASSERT_TRUE(world_.run([&](scenarios::world&) { return body(); }, limit)) << log_.str();
-    }
-
-private:
-    std::ostringstream log_;
-    scenarios::world world_{world_mode::simulation, log_};
-};
+// Runs body in the simulated world to its end; fails the test, with what the world
+// logged, when it throws or outlives `limit`.
+void run(world& w, std::function<asio::awaitable<void>()> body, std::chrono::seconds limit = 120s)
+{
+    ASSERT_TRUE(w.run([&](world&) { return body(); }, limit)) << w.log().text();
+}
 
 // Bug 1 (explorer seeds 488, 26). The broker cancels a consumer; the application
 // declares its queue again, which brings the consumer back, and the connection drops
@@ -69,8 +57,8 @@ TEST(found_bugs, a_consumer_restored_by_a_redeclare_survives_a_reconnect_during_
     w.broker().add_fault(fault_rule::on(hook::after_method_sent).method("basic.consume-ok").nth(1)
                              .then(fault::cancel_consumer()));
     w.broker().add_fault(fault_rule::on(hook::method_received).method("basic.consume").nth(2).then(fault::drop()));
-    w.run([&]() -> asio::awaitable<void> {
-        auto conn = co_await w.connect();
+    run(w, [&]() -> asio::awaitable<void> {
+        auto conn = co_await connect_as_workload(w);
         auto ch = co_await conn.channel();
         const std::string queue = "q";
         co_await ch.declare_queue(queue);
@@ -99,10 +87,10 @@ TEST(found_bugs, a_channel_closed_again_while_being_reopened_is_not_leaked)
                              .then(fault::close_channel(406)));
     w.broker().add_fault(fault_rule::on(hook::before_method_sent).method("basic.qos-ok").nth(2)
                              .then(fault::close_channel(406)));
-    w.run([&]() -> asio::awaitable<void> {
+    run(w, [&]() -> asio::awaitable<void> {
         client::recovery_options recovery;
         recovery.reopen_closed_channels = true;
-        auto conn = co_await w.connect(recovery);
+        auto conn = co_await connect_as_workload(w, recovery);
         auto ch = co_await conn.channel();
         co_await ch.set_qos(5);
         const std::string queue = "q";
@@ -127,11 +115,11 @@ TEST(found_bugs, a_channel_error_while_restoring_a_consumer_does_not_stall_recov
     world w;
     w.broker().add_fault(fault_rule::on(hook::method_received).method("basic.consume").nth(2)
                              .then(fault::close_channel(406)));
-    w.run([&]() -> asio::awaitable<void> {
+    run(w, [&]() -> asio::awaitable<void> {
         client::recovery_options recovery;
         recovery.reopen_closed_channels = true;
         recovery.max_interval = 2s;
-        auto conn = co_await w.connect(recovery);
+        auto conn = co_await connect_as_workload(w, recovery);
         auto ch = co_await conn.channel();
         const std::string queue = "q";
         co_await ch.declare_queue(queue);
@@ -154,11 +142,11 @@ TEST(found_bugs, a_channel_closed_right_after_it_opened_is_reopened)
     world w;
     w.broker().add_fault(fault_rule::on(hook::after_method_sent).method("channel.open-ok").nth(1)
                              .then(fault::close_channel(406)));
-    w.run([&]() -> asio::awaitable<void> {
+    run(w, [&]() -> asio::awaitable<void> {
         client::recovery_options recovery;
         recovery.reopen_closed_channels = true;
         recovery.operation_timeout = 5s;
-        auto conn = co_await w.connect(recovery);
+        auto conn = co_await connect_as_workload(w, recovery);
         auto ch = co_await conn.channel();
         co_await w.pause(1s);
         const std::string queue = "q";
@@ -179,8 +167,8 @@ TEST(found_bugs, a_drop_after_connection_start_ends_the_connection)
                              .then(fault::drop()));
     w.broker().add_fault(fault_rule::on(hook::method_received).method("connection.start-ok").nth(1)
                              .then(fault::reset()));
-    w.run([&]() -> asio::awaitable<void> {
-        auto conn = co_await w.connect();
+    run(w, [&]() -> asio::awaitable<void> {
+        auto conn = co_await connect_as_workload(w);
         co_await w.pause(1s);
         EXPECT_TRUE(conn.is_connected());
         EXPECT_EQ(w.broker().connections().size(), 1u) << "the dropped connection is still listed";
@@ -196,8 +184,8 @@ TEST(found_bugs, a_queue_refused_once_during_recovery_is_declared_again)
     world w;
     w.broker().add_fault(fault_rule::on(hook::method_received).method("queue.declare").nth(2)
                              .then(fault::close_channel(406)));
-    w.run([&]() -> asio::awaitable<void> {
-        auto conn = co_await w.connect();
+    run(w, [&]() -> asio::awaitable<void> {
+        auto conn = co_await connect_as_workload(w);
         std::vector<std::string> failures;
         conn.on_recovery_failed([&](const client::recovery_failure& f) { failures.push_back(f.what); });
         auto ch = co_await conn.channel();

@@ -1,17 +1,13 @@
 #include "run_seed.hpp"
 
-#include "event_log.hpp"
 #include "invariants.hpp"
 #include "workload.hpp"
 
 #include <amqp/client.hpp>
 #include <amqp/fakebroker/broker.hpp>
-#include <amqp/runtime/memory_pipe.hpp>
-#include <amqp/runtime/simulation.hpp>
-#include <amqp/runtime/virtual_clock.hpp>
+#include <amqp/harness/world.hpp>
 
-#include <asio/io_context.hpp>
-
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <random>
@@ -80,67 +76,52 @@ run_report run_seed(std::uint64_t seed, const workload_options& options)
     report.seed = seed;
     report.shape = shape_for(seed, options);
 
-    // Declared in this order so that the io_context outlives everything that posts to
-    // it, and the clock every timer.
-    asio::io_context io;
-    runtime::virtual_clock clock;
-    const auto start = clock.now();
-    auto log = std::make_shared<event_log>(clock, options.verbose, options.on_event);
-    log->note([&] {
+    std::vector<std::string> broker_closes;
+    harness::world_options world_options;
+    world_options.log = options.verbose;
+    world_options.on_line = options.on_event;
+    // The trace is the oracle for the 406 "unknown delivery tag" check: every
+    // channel.close the broker sends passes through it.
+    world_options.trace = [&broker_closes, wire = options.trace_wire](harness::world& w, std::string_view line) {
+        if (line.find("channel.close") != std::string_view::npos && line.find("<-") != std::string_view::npos)
+            broker_closes.emplace_back(line);
+        if (wire)
+            w.say(line);
+    };
+    if (report.shape.split_reads) {
+        auto pieces = std::make_shared<std::mt19937_64>(mix(seed ^ 0x5b1d));
+        world_options.read_limit = [pieces](std::size_t waiting) {
+            return std::size_t(1 + (*pieces)() % std::min<std::size_t>(waiting, 256));
+        };
+    }
+    harness::world world(std::move(world_options));
+    auto& broker = world.broker();
+    world.log().note([&] {
         std::ostringstream os;
         os << "seed " << seed << ": " << (report.shape.durable ? "durable queue, persistent messages" : "transient queue")
            << (report.shape.republish_unconfirmed ? ", republish_unconfirmed" : "")
            << (report.shape.split_reads ? ", reads split at seeded boundaries" : "");
         return os.str();
     });
-    std::vector<std::string> broker_closes;
-
-    fakebroker::broker_options broker_options;
-    broker_options.clock = &clock;
-    broker_options.listen = false;
-    broker_options.chaos = chaos_for(seed, options);
-    broker_options.fault_log = [log](std::string_view line) { log->add(line); };
-    // The trace is the oracle for the 406 "unknown delivery tag" check: every
-    // channel.close the broker sends passes through it.
-    broker_options.trace = [log, &broker_closes, wire = options.trace_wire](std::string_view line) {
-        if (line.find("channel.close") != std::string_view::npos && line.find("<-") != std::string_view::npos)
-            broker_closes.emplace_back(line);
-        if (wire)
-            log->add(line);
-    };
-    fakebroker::broker broker(io, broker_options);
+    // After the seed's line, so that the log opens with the run's shape.
+    broker.set_chaos(chaos_for(seed, options));
     for (const auto& rule : options.rules)
         broker.add_fault(rule);
-    broker.start();
 
-    runtime::read_limit limit;
-    if (report.shape.split_reads) {
-        auto pieces = std::make_shared<std::mt19937_64>(mix(seed ^ 0x5b1d));
-        limit = [pieces](std::size_t waiting) { return std::size_t(1 + (*pieces)() % std::min<std::size_t>(waiting, 256)); };
-    }
-    client::environment env;
-    env.clock = &clock;
-    int pipes = 0;
-    env.open_transport = [&broker, &pipes, limit](const client::endpoint&, const asio::any_io_executor& executor,
-                                                  client::environment::transport_handler done) {
-        auto [client_end, broker_end] = runtime::make_memory_pipe(executor, limit);
-        broker.attach(broker_end, "pipe:" + std::to_string(++pipes));
-        done({}, client::make_memory_transport(client_end, "fakebroker"));
-    };
-
-    auto w = std::make_shared<workload>(io.get_executor(), clock, env, options, report.shape, seed, log);
+    auto w = std::make_shared<workload>(world.io().get_executor(), world.clock(), world.environment(), options,
+                                        report.shape, seed, world.log());
     w->start();
-    // Every phase counts the handlers it runs against one budget (run_simulation checks
-    // its condition after each), so that a livelock cannot hang the explorer.
+    // Every phase counts the handlers it runs against one budget (run_until checks its
+    // condition after each), so that a livelock cannot hang the explorer.
     std::uint64_t steps = 0;
     const auto exhausted = [&] { return ++steps > options.max_steps; };
     const auto finished = [&] { return exhausted() || w->finished(); };
-    runtime::run_simulation(io, clock, finished, options.chaos_phase);
+    world.run_until(finished, options.chaos_phase);
     broker.set_chaos(std::nullopt);
-    log->note([] { return std::string("chaos stopped"); });
-    runtime::run_simulation(io, clock, finished, options.settle_limit);
-    log->note([&] { return std::string(w->finished() ? "settled" : "did not settle"); });
-    runtime::run_simulation(io, clock, exhausted, options.quiet_period + options.chaos.max_delay);
+    world.log().note([] { return std::string("chaos stopped"); });
+    world.run_until(finished, options.settle_limit);
+    world.log().note([&] { return std::string(w->finished() ? "settled" : "did not settle"); });
+    world.run_until(exhausted, options.quiet_period + options.chaos.max_delay);
     const bool livelock = steps > options.max_steps;
 
     broker_snapshot snapshot;
@@ -156,23 +137,21 @@ run_report run_seed(std::uint64_t seed, const workload_options& options)
                                  "livelock: " + std::to_string(options.max_steps) +
                                      " handlers ran and virtual time stood still at " +
                                      std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                        clock.now() - start)
+                                                        world.elapsed())
                                                         .count()) +
                                      " ms (the checks below are from that moment)");
     }
     report.faults = broker.fired_faults();
-    report.virtual_time = std::chrono::duration_cast<std::chrono::milliseconds>(clock.now() - start);
+    report.virtual_time = std::chrono::duration_cast<std::chrono::milliseconds>(world.elapsed());
 
     w->shutdown();
     steps = 0;
-    runtime::run_simulation(io, clock, [&] { return exhausted() || w->stopped(); }, 60s);
+    world.run_until([&] { return exhausted() || w->stopped(); }, 60s);
     if (!w->stopped())
         report.violations.push_back("the workload did not shut down within 60 s of virtual time");
     w->release();
-    broker.stop();
-    io.restart();
-    io.poll();
-    report.events = log->lines();
+    world.stop();
+    report.events = world.log().lines();
     return report;
 }
 

@@ -29,9 +29,9 @@ struct run_report {
     bool ok() const noexcept { return violations.empty(); }
 };
 
-// Runs one seed: a broker (listen = false, on a virtual clock, under the seed's chaos)
-// and the workload's two robust connections over memory pipes, all on one io_context
-// and one thread. Chaos stops once the workload finished or after chaos_phase; the run
+// Runs one seed in a simulated harness::world: the broker (under the seed's chaos) and
+// the workload's two robust connections over memory pipes, all on one io_context and
+// one thread. Chaos stops once the workload finished or after chaos_phase; the run
 // then settles, and the invariants (invariants.hpp) are checked against what the
 // workload recorded and the broker's state. The same seed and options give the same
 // report, fault for fault and event for event.

@@ -31,14 +31,14 @@ std::string describe(const client::close_info& why)
 
 workload::workload(asio::any_io_executor executor, runtime::clock& clock, client::environment env,
                    const workload_options& options, run_shape shape, std::uint64_t seed,
-                   std::shared_ptr<event_log> log)
+                   harness::event_log& log)
     : executor_(std::move(executor)),
       clock_(clock),
       env_(std::move(env)),
       options_(options),
       shape_(shape),
       seed_(seed),
-      log_(std::move(log)),
+      log_(log),
       random_(seed ^ 0x9e3779b97f4a7c15ull)
 {
     producer_.name = "explore-producer";
@@ -146,7 +146,7 @@ asio::awaitable<bool> workload::connect(side& s)
     }
     s.connection = std::move(c);
     s.connected = true;
-    log_->note([&] { return s.name + ": connected"; });
+    log_.note([&] { return s.name + ": connected"; });
     watch(s);
     co_return true;
 }
@@ -158,23 +158,23 @@ void workload::watch(side& s)
     s.connection.on_connection_lost([weak, name](const client::close_info& why) {
         if (auto self = weak.lock()) {
             self->record_.client_closes.push_back(name + " lost: " + describe(why));
-            self->log_->note([&] { return name + ": connection lost (" + describe(why) + ")"; });
+            self->log_.note([&] { return name + ": connection lost (" + describe(why) + ")"; });
         }
     });
     s.connection.on_reconnected([weak, name] {
         if (auto self = weak.lock())
-            self->log_->note([&] { return name + ": reconnected"; });
+            self->log_.note([&] { return name + ": reconnected"; });
     });
     s.connection.on_channel_restored([weak, name](std::uint16_t number) {
         if (auto self = weak.lock())
-            self->log_->note([&] { return name + ": channel " + std::to_string(number) + " restored"; });
+            self->log_.note([&] { return name + ": channel " + std::to_string(number) + " restored"; });
     });
     s.connection.on_recovery_failed([weak, name](const client::recovery_failure& f) {
         if (auto self = weak.lock()) {
             const std::string line =
                 name + ": recovery could not restore " + f.what + ": " + f.error.message() + " " + describe(f.info);
             self->record_.client_closes.push_back(line);
-            self->log_->note([&] { return line; });
+            self->log_.note([&] { return line; });
         }
     });
     s.connection.on_consumer_cancelled([weak, name](const std::string& tag, const std::string& queue) {
@@ -183,11 +183,11 @@ void workload::watch(side& s)
     });
     s.connection.on_queue_renamed([weak, name](const std::string& from, const std::string& to) {
         if (auto self = weak.lock())
-            self->log_->note([&] { return name + ": queue " + from + " renamed " + to; });
+            self->log_.note([&] { return name + ": queue " + from + " renamed " + to; });
     });
     s.connection.on_blocked([weak, name](bool blocked, const std::string& reason) {
         if (auto self = weak.lock())
-            self->log_->note([&] { return name + (blocked ? ": blocked (" + reason + ")" : ": unblocked"); });
+            self->log_.note([&] { return name + (blocked ? ": blocked (" + reason + ")" : ": unblocked"); });
     });
 }
 
@@ -202,10 +202,10 @@ asio::awaitable<std::optional<client::robust_channel>> workload::open_channel(si
         auto [ec, ch] = co_await s.connection.channel(options, as_tuple);
         end(op);
         if (!ec) {
-            log_->note([&] { return s.name + ": channel " + std::to_string(ch.number()) + " open"; });
+            log_.note([&] { return s.name + ": channel " + std::to_string(ch.number()) + " open"; });
             co_return ch;
         }
-        log_->note([&] { return s.name + ": opening a channel failed: " + ec.message(); });
+        log_.note([&] { return s.name + ": opening a channel failed: " + ec.message(); });
         co_await pause(options_.retry_delay);
     }
     co_return std::nullopt;
@@ -220,7 +220,7 @@ asio::awaitable<bool> workload::declare(client::robust_channel ch, std::string q
         end(op);
         if (!ec)
             co_return true;
-        log_->note([&] { return "declare " + queue + " failed: " + ec.message(); });
+        log_.note([&] { return "declare " + queue + " failed: " + ec.message(); });
         if (!retry(ec, &ch))
             break;
         co_await pause(options_.retry_delay);
@@ -259,14 +259,14 @@ asio::awaitable<bool> workload::consume(side& s, client::robust_channel ch, std:
         if (!ec) {
             record_.consumers.push_back(consumer_record{s.name, ch.number(), queue, tag});
             consumer_channels_[{s.name, tag}] = ch;
-            log_->note([&] { return s.name + ": consuming " + queue + " as " + tag; });
+            log_.note([&] { return s.name + ": consuming " + queue + " as " + tag; });
             if (early_cancels_.erase({s.name, tag}) != 0 && !stopping_) {
                 ++repairs_;
                 spawn(repair(ch, queue));
             }
             co_return true;
         }
-        log_->note([&] { return "consume " + queue + " failed: " + ec.message(); });
+        log_.note([&] { return "consume " + queue + " failed: " + ec.message(); });
         if (!retry(ec, &ch))
             break;
         co_await pause(options_.retry_delay);
@@ -303,7 +303,7 @@ asio::awaitable<void> workload::run_producer()
     if (!co_await consume(producer_, call_channel_, replies, true, on_reply))
         co_return;
     producer_ready_ = true;
-    log_->note([] { return std::string("producer: ready"); });
+    log_.note([] { return std::string("producer: ready"); });
     pump();
     co_await rpc_calls();
 }
@@ -338,7 +338,7 @@ asio::awaitable<void> workload::run_consumer()
         !co_await consume(consumer_, serve_channel_, requests, false, on_request))
         co_return;
     consumer_ready_ = true;
-    log_->note([] { return std::string("consumer: ready"); });
+    log_.note([] { return std::string("consumer: ready"); });
 }
 
 // The publisher: at most publish_window messages unsettled; a failed attempt is sent
@@ -374,13 +374,13 @@ void workload::published(std::size_t index, unsigned attempt, std::uint64_t op, 
         record_.confirmed.insert(id);
         if (!record_.consumed.contains(id))
             awaiting_consumption_.insert(id);
-        log_->note([&] { return "publish " + id + ": confirmed"; });
+        log_.note([&] { return "publish " + id + ": confirmed"; });
         settled(index);
         return;
     }
     if (ec == client::errc::message_nacked)
         record_.nacked.insert(id);
-    log_->note([&] { return "publish " + id + " (attempt " + std::to_string(attempt) + "): " + ec.message(); });
+    log_.note([&] { return "publish " + id + " (attempt " + std::to_string(attempt) + "): " + ec.message(); });
     const bool again = ec == client::errc::message_nacked ? !stopping_ : retry(ec, &publish_channel_);
     if (again && attempt < options_.max_attempts) {
         record_.republished.insert(id);
@@ -422,7 +422,7 @@ std::uint64_t workload::generation(const client::robust_channel& ch)
         const std::string line =
             "channel " + std::to_string(number) + " (generation " + std::to_string(id) + ") closed: " + describe(why);
         self->record_.client_closes.push_back(line);
-        self->log_->note([&] { return line; });
+        self->log_.note([&] { return line; });
     });
     return g.id;
 }
@@ -434,7 +434,7 @@ void workload::on_work(client::incoming_message m)
     const std::string id = m.message_id.value_or("");
     ++record_.consumed[id];
     awaiting_consumption_.erase(id);
-    log_->note([&] {
+    log_.note([&] {
         return "deliver " + id + " tag " + std::to_string(m.delivery_tag) + " generation " + std::to_string(gen) +
                (m.redelivered ? " (redelivered)" : "");
     });
@@ -455,7 +455,7 @@ void workload::ack(const client::robust_channel& ch, const client::incoming_mess
     const std::uint64_t gen = generation(ch);
     const std::error_code ec = m.ack();
     record_.acks.push_back(ack_record{delivered_generation, gen, m.delivery_tag, m.message_id.value_or(""), ec});
-    log_->note([&] {
+    log_.note([&] {
         return "ack " + m.message_id.value_or("") + " tag " + std::to_string(m.delivery_tag) + " (generation " +
                std::to_string(delivered_generation) + ", now " + std::to_string(gen) +
                "): " + (ec ? ec.message() : "sent");
@@ -466,7 +466,7 @@ void workload::on_request(client::incoming_message m)
 {
     const std::uint64_t gen = generation(serve_channel_);
     record_.delivered[gen].insert(m.delivery_tag);
-    log_->note([&] {
+    log_.note([&] {
         return "rpc server: request " + m.correlation_id.value_or("?") + " tag " + std::to_string(m.delivery_tag) +
                " generation " + std::to_string(gen);
     });
@@ -521,7 +521,7 @@ asio::awaitable<void> workload::rpc_call(std::size_t index)
         end(sent);
         if (ec) {
             calls_.erase(correlation);
-            log_->note([&] { return "rpc call " + correlation + ": publish failed: " + ec.message(); });
+            log_.note([&] { return "rpc call " + correlation + ": publish failed: " + ec.message(); });
             co_await pause(options_.retry_delay);
             continue;
         }
@@ -531,7 +531,7 @@ asio::awaitable<void> workload::rpc_call(std::size_t index)
         }
         answered = calls_[correlation].replied;
         calls_.erase(correlation);
-        log_->note([&] { return "rpc call " + correlation + (answered ? ": answered" : ": timed out"); });
+        log_.note([&] { return "rpc call " + correlation + (answered ? ": answered" : ": timed out"); });
     }
     ++(answered ? record_.rpc_answered : record_.rpc_gave_up);
     end(op);
@@ -541,7 +541,7 @@ asio::awaitable<void> workload::rpc_call(std::size_t index)
 
 void workload::consumer_cancelled(const std::string& connection, const std::string& tag, const std::string& queue)
 {
-    log_->note([&] { return connection + ": consumer " + tag + " on " + queue + " cancelled by the broker"; });
+    log_.note([&] { return connection + ": consumer " + tag + " on " + queue + " cancelled by the broker"; });
     if (stopping_)
         return;
     const auto it = consumer_channels_.find({connection, tag});

@@ -1,10 +1,10 @@
 #pragma once
 
-#include "event_log.hpp"
 #include "workload_options.hpp"
 #include "workload_record.hpp"
 
 #include <amqp/client.hpp>
+#include <amqp/harness/event_log.hpp>
 #include <amqp/runtime/clock.hpp>
 
 #include <asio/any_io_executor.hpp>
@@ -39,9 +39,10 @@ public:
     static constexpr const char* requests_queue = "explore.rpc.requests";
     static constexpr const char* replies_queue = "explore.rpc.replies";
 
+    // `clock` and `log` must outlive it.
     workload(asio::any_io_executor executor, runtime::clock& clock, client::environment env,
              const workload_options& options, run_shape shape, std::uint64_t seed,
-             std::shared_ptr<event_log> log);
+             harness::event_log& log);
 
     void start();
     // Everything published and settled, every confirmed message consumed, every RPC
@@ -121,7 +122,7 @@ private:
     workload_options options_;
     run_shape shape_;
     std::uint64_t seed_;
-    std::shared_ptr<event_log> log_;
+    harness::event_log& log_;
     std::mt19937_64 random_;
 
     side producer_;

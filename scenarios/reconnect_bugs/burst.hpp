@@ -1,6 +1,6 @@
 #pragma once
 
-#include "world.hpp"
+#include "reproductions.hpp"
 
 #include <asio/awaitable.hpp>
 

@@ -11,6 +11,8 @@
 
 #include <algorithm>
 #include <iostream>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 int main(int argc, char** argv)
@@ -55,7 +57,10 @@ int main(int argc, char** argv)
     for (const auto* r : chosen) {
         for (const auto m : modes) {
             std::cout << "== " << r->title << " [" << to_string(m) << "]\n";
-            world w(m, std::cout);
+            amqp::harness::world_options options;
+            options.mode = m;
+            options.on_line = [](std::string_view line) { std::cout << line << '\n'; };
+            world w(std::move(options));
             const bool ok = w.run(r->run, std::chrono::seconds(60));
             std::cout << (ok ? "   ok\n" : "   FAILED\n");
             failed += !ok;

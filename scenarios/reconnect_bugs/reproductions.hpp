@@ -1,13 +1,36 @@
 #pragma once
 
-#include "world.hpp"
+#include <amqp/harness/world.hpp>
 
 #include <asio/awaitable.hpp>
 
+#include <stdexcept>
+#include <string>
 #include <string_view>
 #include <vector>
 
 namespace amqp::scenarios {
+
+using harness::world;
+using harness::world_mode;
+
+// A reproduction checks the correct outcome and throws this when it does not happen.
+struct reproduction_failed : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+inline void expect(bool condition, const std::string& what)
+{
+    if (!condition)
+        throw reproduction_failed(what);
+}
+// For `expect(co_await ..., "text")`: GCC 12 cannot keep a std::string temporary made
+// from a literal alive across the suspension ("array used as initializer").
+inline void expect(bool condition, const char* what)
+{
+    if (!condition)
+        throw reproduction_failed(what);
+}
 
 // A failure sequence reported against widely used clients, replayed with fault rules
 // against the robust client, which must show the correct outcome.

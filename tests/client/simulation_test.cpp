@@ -1,21 +1,19 @@
-// The client in a simulation: one io_context on one thread, a virtual clock, and
-// in-memory pipes instead of sockets (client::environment). Minutes of heartbeats and
-// connect timeouts pass in milliseconds, and a run repeats event for event.
+// The client in a simulation (harness::world): one io_context on one thread, a virtual
+// clock, and in-memory pipes instead of sockets (client::environment), served by a
+// scripted broker or the embedded one. Minutes of heartbeats and connect timeouts pass
+// in milliseconds, and a run repeats event for event.
 #include "co_assert.hpp"
 
 #include <amqp/client.hpp>
-#include <amqp/fakebroker/broker.hpp>
+#include <amqp/harness/world.hpp>
 #include <amqp/protocol/content.hpp>
 #include <amqp/protocol/frame.hpp>
 #include <amqp/protocol/methods.hpp>
 #include <amqp/runtime/memory_pipe.hpp>
 #include <amqp/runtime/simulation.hpp>
-#include <amqp/runtime/virtual_clock.hpp>
 
-#include <asio/co_spawn.hpp>
 #include <asio/error.hpp>
 #include <asio/experimental/as_tuple.hpp>
-#include <asio/io_context.hpp>
 #include <asio/use_awaitable.hpp>
 
 #include <gmock/gmock.h>
@@ -25,7 +23,6 @@
 #include <array>
 #include <cctype>
 #include <chrono>
-#include <cstdio>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -42,57 +39,16 @@ using namespace std::chrono_literals;
 using runtime::simulation_end;
 constexpr auto as_tuple = asio::experimental::as_tuple(asio::use_awaitable);
 
-// One simulated world: the io_context, the virtual clock, and a trace of what happened
-// when, in virtual time since the world began.
-class world {
-public:
-    world() : start_(clock.now()) {}
+using harness::world;
 
-    runtime::duration elapsed() const { return clock.now() - start_; }
-
-    void log(std::string_view what)
-    {
-        const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(elapsed()).count();
-        char stamp[32];
-        std::snprintf(stamp, sizeof stamp, "%lld.%03llds ", static_cast<long long>(ms / 1000),
-                      static_cast<long long>(ms % 1000));
-        trace.push_back(stamp + std::string(what));
-    }
-
-    simulation_end run(const std::function<bool()>& until, runtime::duration limit)
-    {
-        return runtime::run_simulation(io, clock, until, limit);
-    }
-
-    // An environment whose transport is a fresh memory pipe per connection attempt: the
-    // client gets one end, `serve` the other (nothing serves it when `serve` is empty).
-    client::environment pipes(std::function<void(std::shared_ptr<runtime::pipe_end>)> serve,
-                              runtime::read_limit limit = {})
-    {
-        client::environment env;
-        env.clock = &clock;
-        env.open_transport = [this, serve = std::move(serve), limit = std::move(limit)](
-                                 const client::endpoint& where, const asio::any_io_executor& executor,
-                                 client::environment::transport_handler done) {
-            log("client: opens a pipe to " + where.host);
-            auto [client_end, broker_end] = runtime::make_memory_pipe(executor, limit);
-            if (serve)
-                serve(broker_end);
-            else
-                unserved_.push_back(broker_end);
-            done({}, client::make_memory_transport(client_end, where.host));
-        };
-        return env;
-    }
-
-    asio::io_context io;
-    runtime::virtual_clock clock;
-    std::vector<std::string> trace;
-
-private:
-    runtime::time_point start_;
-    std::vector<std::shared_ptr<runtime::pipe_end>> unserved_;
-};
+// A simulated world without the fake broker: its pipes go to what a test serves them
+// with (world::pipes).
+harness::world_options without_broker()
+{
+    harness::world_options options;
+    options.broker.reset();
+    return options;
+}
 
 std::string method_name(const protocol::method& m)
 {
@@ -123,7 +79,7 @@ public:
 
 private:
     scripted_broker(world& w, std::shared_ptr<runtime::pipe_end> end, behaviour b)
-        : world_(w), end_(std::move(end)), behaviour_(b), timer_(w.clock.make_timer(w.io.get_executor()))
+        : world_(w), end_(std::move(end)), behaviour_(b), timer_(w.clock().make_timer(w.io().get_executor()))
     {
     }
 
@@ -137,7 +93,7 @@ private:
     void on_read(std::error_code ec, std::size_t n)
     {
         if (ec) {
-            world_.log("broker: read ends (" + std::string(ec == asio::error::eof ? "eof" : ec.message()) + ")");
+            world_.say("broker: read ends (" + std::string(ec == asio::error::eof ? "eof" : ec.message()) + ")");
             end_->close();
             timer_->cancel();
             closed_ = true;
@@ -149,7 +105,7 @@ private:
             header_missing_ -= take;
             in = in.subspan(take);
             if (header_missing_ == 0) {
-                world_.log("broker: got the protocol header");
+                world_.say("broker: got the protocol header");
                 protocol::connection_start start;
                 start.mechanisms = "PLAIN";
                 start.locales = "en_US";
@@ -160,7 +116,7 @@ private:
         for (;;) {
             auto decoded = reader_.next();
             if (decoded.error) {
-                world_.log("broker: bad frame");
+                world_.say("broker: bad frame");
                 end_->close();
                 return;
             }
@@ -177,15 +133,15 @@ private:
     {
         if (frame.type == protocol::frame_type::heartbeat) {
             ++heartbeats_received_;
-            world_.log("broker: got a heartbeat");
+            world_.say("broker: got a heartbeat");
             return;
         }
         auto m = protocol::decode_method(frame.payload);
         if (!m) {
-            world_.log("broker: bad method");
+            world_.say("broker: bad method");
             return;
         }
-        world_.log("broker: got " + method_name(*m));
+        world_.say("broker: got " + method_name(*m));
         if (std::holds_alternative<protocol::connection_start_ok>(*m)) {
             protocol::connection_tune tune;
             tune.channel_max = 2047;
@@ -195,7 +151,7 @@ private:
         } else if (std::holds_alternative<protocol::connection_open>(*m)) {
             send(protocol::connection_open_ok{});
             if (behaviour_.silent_after_open) {
-                world_.log("broker: falls silent");
+                world_.say("broker: falls silent");
                 silent_ = true;
                 return;
             }
@@ -227,7 +183,7 @@ private:
     {
         if (behaviour_.heartbeat == 0)
             return;
-        timer_->wait_until(world_.clock.now() + std::chrono::seconds(behaviour_.heartbeat),
+        timer_->wait_until(world_.clock().now() + std::chrono::seconds(behaviour_.heartbeat),
                            [weak = weak_from_this()](std::error_code ec) {
                                auto self = weak.lock();
                                if (ec || !self || self->closed_)
@@ -236,7 +192,7 @@ private:
                                protocol::encode_heartbeat(out);
                                self->write(std::move(out));
                                ++self->heartbeats_sent_;
-                               self->world_.log("broker: sends a heartbeat");
+                               self->world_.say("broker: sends a heartbeat");
                                self->schedule_heartbeat();
                            });
     }
@@ -272,9 +228,9 @@ struct connect_result {
 
 void start_connect(world& w, client::connection_options options, client::environment env, connect_result& out)
 {
-    client::connection::connect(w.io.get_executor(), std::move(options), std::move(env),
+    client::connection::connect(w.io().get_executor(), std::move(options), std::move(env),
                                 [&w, &out](std::error_code ec, client::connection c) {
-                                    w.log(ec ? "client: connect failed: " + ec.message() : "client: connected");
+                                    w.say(ec ? "client: connect failed: " + ec.message() : "client: connected");
                                     out.done = true;
                                     out.ec = ec;
                                     out.connection = std::move(c);
@@ -283,12 +239,12 @@ void start_connect(world& w, client::connection_options options, client::environ
 
 TEST(client_simulation, a_connection_with_heartbeats_stays_up_for_ten_virtual_minutes_in_no_real_time)
 {
-    world w;
+    world w(without_broker());
     std::shared_ptr<scripted_broker> broker;
     auto env = w.pipes([&](std::shared_ptr<runtime::pipe_end> end) { broker = scripted_broker::serve(w, end, {}); });
     connect_result connected;
     start_connect(w, sim_options(), env, connected);
-    ASSERT_EQ(w.run([&] { return connected.done; }, 1s), simulation_end::done);
+    ASSERT_EQ(w.run_until([&] { return connected.done; }, 1s), simulation_end::done);
     ASSERT_FALSE(connected.ec) << connected.ec.message();
     EXPECT_EQ(connected.connection.tuning().heartbeat, 10);
     EXPECT_EQ(w.elapsed(), runtime::duration::zero()) << "the handshake takes no virtual time";
@@ -298,7 +254,7 @@ TEST(client_simulation, a_connection_with_heartbeats_stays_up_for_ten_virtual_mi
     const auto real_start = std::chrono::steady_clock::now();
     // Nothing ever makes the condition true: the run ends when the next timer lies past
     // ten minutes (heartbeats keep both sides' timers going forever).
-    EXPECT_EQ(w.run([] { return false; }, 10min), simulation_end::time_limit);
+    EXPECT_EQ(w.run_until([] { return false; }, 10min), simulation_end::time_limit);
     const auto real_time = std::chrono::steady_clock::now() - real_start;
 
     EXPECT_FALSE(closed_early);
@@ -316,13 +272,13 @@ TEST(client_simulation, a_connection_with_heartbeats_stays_up_for_ten_virtual_mi
         closed = true;
         close_error = ec;
     });
-    ASSERT_EQ(w.run([&] { return closed && broker->closed(); }, 1s), simulation_end::done);
+    ASSERT_EQ(w.run_until([&] { return closed && broker->closed(); }, 1s), simulation_end::done);
     EXPECT_FALSE(close_error) << close_error.message();
 }
 
 TEST(client_simulation, with_a_one_second_heartbeat_the_client_sends_one_after_each_half_second_of_its_own_silence)
 {
-    world w;
+    world w(without_broker());
     scripted_broker::behaviour one_second;
     one_second.heartbeat = 1;
     std::shared_ptr<scripted_broker> broker;
@@ -332,13 +288,13 @@ TEST(client_simulation, with_a_one_second_heartbeat_the_client_sends_one_after_e
     options.heartbeat.reset();  // the broker's 1 s
     connect_result connected;
     start_connect(w, options, env, connected);
-    ASSERT_EQ(w.run([&] { return connected.done; }, 1s), simulation_end::done);
+    ASSERT_EQ(w.run_until([&] { return connected.done; }, 1s), simulation_end::done);
     ASSERT_FALSE(connected.ec) << connected.ec.message();
     ASSERT_EQ(connected.connection.tuning().heartbeat, 1);
 
     // Quiet for ten seconds: a heartbeat every half second, 500 ms and not zero. (The
     // phase ends between two ticks, when the last heartbeat has arrived.)
-    ASSERT_EQ(w.run([&] { return w.elapsed() >= 10250ms; }, 1min), simulation_end::done);
+    ASSERT_EQ(w.run_until([&] { return w.elapsed() >= 10250ms; }, 1min), simulation_end::done);
     const std::size_t while_quiet = broker->heartbeats_received();
     EXPECT_GE(while_quiet, 19u);
     EXPECT_LE(while_quiet, 21u);
@@ -346,16 +302,16 @@ TEST(client_simulation, with_a_one_second_heartbeat_the_client_sends_one_after_e
     // Busy for ten seconds: a channel.open every 300 ms leaves no half second of
     // silence, so no heartbeat is due (a client that sent one on every tick would
     // send twenty more).
-    auto timer = w.clock.make_timer(w.io.get_executor());
+    auto timer = w.clock().make_timer(w.io().get_executor());
     std::function<void()> open_next = [&] {
         connected.connection.channel({}, [](std::error_code, client::channel) {});
-        timer->wait_until(w.clock.now() + 300ms, [&](std::error_code ec) {
+        timer->wait_until(w.clock().now() + 300ms, [&](std::error_code ec) {
             if (!ec && w.elapsed() < 20s)
                 open_next();
         });
     };
     open_next();
-    ASSERT_EQ(w.run([&] { return w.elapsed() >= 20250ms; }, 1min), simulation_end::done);
+    ASSERT_EQ(w.run_until([&] { return w.elapsed() >= 20250ms; }, 1min), simulation_end::done);
     EXPECT_EQ(broker->heartbeats_received(), while_quiet);
     EXPECT_TRUE(connected.connection.is_open());
     timer->cancel();
@@ -363,7 +319,7 @@ TEST(client_simulation, with_a_one_second_heartbeat_the_client_sends_one_after_e
 
 TEST(client_simulation, a_silent_broker_is_detected_after_two_heartbeat_intervals_of_virtual_time)
 {
-    world w;
+    world w(without_broker());
     scripted_broker::behaviour silent;
     silent.silent_after_open = true;
     std::shared_ptr<scripted_broker> broker;
@@ -371,7 +327,7 @@ TEST(client_simulation, a_silent_broker_is_detected_after_two_heartbeat_interval
         w.pipes([&](std::shared_ptr<runtime::pipe_end> end) { broker = scripted_broker::serve(w, end, silent); });
     connect_result connected;
     start_connect(w, sim_options(), env, connected);
-    ASSERT_EQ(w.run([&] { return connected.done; }, 1s), simulation_end::done);
+    ASSERT_EQ(w.run_until([&] { return connected.done; }, 1s), simulation_end::done);
     ASSERT_FALSE(connected.ec) << connected.ec.message();
 
     std::optional<client::close_info> closed;
@@ -379,7 +335,7 @@ TEST(client_simulation, a_silent_broker_is_detected_after_two_heartbeat_interval
     connected.connection.on_close([&](const client::close_info& info) {
         closed = info;
         closed_at = w.elapsed();
-        w.log("client: closed: " + info.reply_text);
+        w.say("client: closed: " + info.reply_text);
     });
     // channel.open gets no answer: the heartbeat timeout must fail it.
     bool channel_done = false;
@@ -388,7 +344,7 @@ TEST(client_simulation, a_silent_broker_is_detected_after_two_heartbeat_interval
         channel_done = true;
         channel_error = ec;
     });
-    ASSERT_EQ(w.run([&] { return channel_done; }, 1min), simulation_end::done);
+    ASSERT_EQ(w.run_until([&] { return channel_done; }, 1min), simulation_end::done);
     EXPECT_EQ(channel_error, client::errc::heartbeat_timeout);
     ASSERT_TRUE(closed.has_value());
     EXPECT_THAT(closed->reply_text, ::testing::HasSubstr("no heartbeat"));
@@ -400,16 +356,16 @@ TEST(client_simulation, a_silent_broker_is_detected_after_two_heartbeat_interval
 
 TEST(client_simulation, a_transport_that_never_opens_times_out_after_connection_timeout_on_every_endpoint_and_round)
 {
-    world w;
+    world w(without_broker());
     std::vector<runtime::duration> opened_at;
     client::environment env;
-    env.clock = &w.clock;
+    env.clock = &w.clock();
     // Never completes: only the connect timeout ends each attempt.
     std::vector<client::environment::transport_handler> never;
     env.open_transport = [&](const client::endpoint& where, const asio::any_io_executor&,
                              client::environment::transport_handler done) {
         opened_at.push_back(w.elapsed());
-        w.log("client: tries " + where.host);
+        w.say("client: tries " + where.host);
         never.push_back(std::move(done));
     };
     auto options = sim_options();
@@ -420,7 +376,7 @@ TEST(client_simulation, a_transport_that_never_opens_times_out_after_connection_
 
     connect_result result;
     start_connect(w, options, env, result);
-    ASSERT_EQ(w.run([&] { return result.done; }, 1h), simulation_end::done);
+    ASSERT_EQ(w.run_until([&] { return result.done; }, 1h), simulation_end::done);
     EXPECT_EQ(result.ec, client::errc::connection_timeout);
     // Two endpoints per round, 3 s each; 2 s between rounds.
     const std::vector<runtime::duration> expected{0s, 3s, 8s, 11s, 16s, 19s};
@@ -430,39 +386,39 @@ TEST(client_simulation, a_transport_that_never_opens_times_out_after_connection_
 
 TEST(client_simulation, a_broker_that_never_answers_the_header_times_out_the_handshake_in_virtual_time)
 {
-    world w;
+    world w(without_broker());
     auto env = w.pipes({});  // nobody serves the broker's end
     auto options = sim_options();
     options.connection_timeout = 7s;
     connect_result result;
-    client::connection::connect(w.io.get_executor(), options, env,
+    client::connection::connect(w.io().get_executor(), options, env,
                                 [&](std::error_code ec, client::connection c) {
                                     result.done = true;
                                     result.ec = ec;
                                     result.connection = std::move(c);
                                 });
-    ASSERT_EQ(w.run([&] { return result.done; }, 1h), simulation_end::done);
+    ASSERT_EQ(w.run_until([&] { return result.done; }, 1h), simulation_end::done);
     EXPECT_EQ(result.ec, client::errc::connection_timeout);
     EXPECT_EQ(w.elapsed(), 7s);
 }
 
 TEST(client_simulation, a_transport_that_opens_after_the_timeout_is_closed_and_the_next_round_connects)
 {
-    world w;
+    world w(without_broker());
     std::shared_ptr<scripted_broker> broker;
     std::shared_ptr<runtime::pipe_end> late_broker_end;
     std::vector<std::unique_ptr<runtime::timer>> timers;
     int attempts = 0;
     client::environment env;
-    env.clock = &w.clock;
+    env.clock = &w.clock();
     env.open_transport = [&](const client::endpoint&, const asio::any_io_executor& executor,
                              client::environment::transport_handler done) {
         auto pipe = runtime::make_memory_pipe(executor);
         if (++attempts == 1) {
             // The first pipe only comes after 5 s, past the 3 s timeout.
             late_broker_end = pipe.second;
-            auto& timer = timers.emplace_back(w.clock.make_timer(executor));
-            timer->wait_until(w.clock.now() + 5s,
+            auto& timer = timers.emplace_back(w.clock().make_timer(executor));
+            timer->wait_until(w.clock().now() + 5s,
                               [done = std::move(done), client_end = pipe.first](std::error_code) mutable {
                                   done({}, client::make_memory_transport(client_end, "late"));
                               });
@@ -478,7 +434,7 @@ TEST(client_simulation, a_transport_that_opens_after_the_timeout_is_closed_and_t
 
     connect_result result;
     start_connect(w, options, env, result);
-    ASSERT_EQ(w.run([&] { return result.done; }, 1h), simulation_end::done);
+    ASSERT_EQ(w.run_until([&] { return result.done; }, 1h), simulation_end::done);
     ASSERT_FALSE(result.ec) << result.ec.message();
     EXPECT_EQ(attempts, 2);
     EXPECT_EQ(w.elapsed(), 13s);
@@ -488,19 +444,19 @@ TEST(client_simulation, a_transport_that_opens_after_the_timeout_is_closed_and_t
     std::optional<std::error_code> read_error;
     late_broker_end->async_read_some(asio::buffer(buffer),
                                      [&](std::error_code ec, std::size_t) { read_error = ec; });
-    ASSERT_EQ(w.run([&] { return read_error.has_value(); }, 1s), simulation_end::done);
+    ASSERT_EQ(w.run_until([&] { return read_error.has_value(); }, 1s), simulation_end::done);
     EXPECT_EQ(*read_error, asio::error::eof);
 
     bool closed = false;
     result.connection.close([&](std::error_code) { closed = true; });
-    ASSERT_EQ(w.run([&] { return closed; }, 1s), simulation_end::done);
+    ASSERT_EQ(w.run_until([&] { return closed; }, 1s), simulation_end::done);
 }
 
 // One scripted run: connect over a pipe that splits reads at seeded boundaries, idle
 // for a virtual minute with heartbeats, close. The trace is what happened when.
 std::vector<std::string> heartbeat_run(unsigned seed)
 {
-    world w;
+    world w(without_broker());
     std::mt19937 random(seed);
     runtime::read_limit split = [&random](std::size_t waiting) {
         return std::uniform_int_distribution<std::size_t>(1, waiting)(random);
@@ -510,17 +466,17 @@ std::vector<std::string> heartbeat_run(unsigned seed)
                        split);
     connect_result connected;
     start_connect(w, sim_options(), env, connected);
-    EXPECT_EQ(w.run([&] { return connected.done; }, 1s), simulation_end::done);
+    EXPECT_EQ(w.run_until([&] { return connected.done; }, 1s), simulation_end::done);
     if (connected.ec)
-        return w.trace;
-    EXPECT_EQ(w.run([] { return false; }, 1min), simulation_end::time_limit);
+        return w.log().lines();
+    EXPECT_EQ(w.run_until([] { return false; }, 1min), simulation_end::time_limit);
     bool closed = false;
     connected.connection.close([&](std::error_code ec) {
         closed = true;
-        w.log("client: closed " + std::string(ec ? ec.message() : "cleanly"));
+        w.say("client: closed " + std::string(ec ? ec.message() : "cleanly"));
     });
-    EXPECT_EQ(w.run([&] { return closed && broker->closed(); }, 1s), simulation_end::done);
-    return w.trace;
+    EXPECT_EQ(w.run_until([&] { return closed && broker->closed(); }, 1s), simulation_end::done);
+    return w.log().lines();
 }
 
 TEST(client_simulation, the_same_run_twice_gives_the_same_trace)
@@ -528,14 +484,13 @@ TEST(client_simulation, the_same_run_twice_gives_the_same_trace)
     const auto first = heartbeat_run(7);
     const auto second = heartbeat_run(7);
     EXPECT_EQ(first, second);
-    EXPECT_THAT(first, ::testing::Contains("0.000s client: connected"));
-    EXPECT_THAT(first, ::testing::Contains("10.000s broker: sends a heartbeat"));
-    EXPECT_THAT(first, ::testing::Contains("5.000s broker: got a heartbeat"));
+    EXPECT_THAT(first, ::testing::Contains(" 0.000s  client: connected"));
+    EXPECT_THAT(first, ::testing::Contains("10.000s  broker: sends a heartbeat"));
+    EXPECT_THAT(first, ::testing::Contains(" 5.000s  broker: got a heartbeat"));
     EXPECT_THAT(first, ::testing::Contains(::testing::HasSubstr("broker: got connection.close")));
     EXPECT_GT(first.size(), 20u);
 }
 
-// The embedded broker on the world's clock, serving connections only through attach().
 // `line` with the random part of amq.ctag-... and amq.gen-... names replaced by '*'.
 // (Written out: std::regex trips a false -Wmaybe-uninitialized in GCC 12 under ASan.)
 std::string without_generated_names(std::string_view line)
@@ -564,61 +519,38 @@ std::string without_generated_names(std::string_view line)
     return out;
 }
 
-std::unique_ptr<fakebroker::broker> sim_broker(world& w, bool trace = false)
+// A simulated world with the embedded broker; with `trace`, the broker's frames in the
+// log.
+harness::world_options with_broker(bool trace = false)
 {
-    fakebroker::broker_options options;
-    options.clock = &w.clock;
-    options.listen = false;
+    harness::world_options options;
     if (trace) {
-        options.trace = [&w](std::string_view line) {
+        options.trace = [](world& w, std::string_view line) {
             // Server-generated names (amq.ctag-..., amq.gen-...) are random: the broker
             // seeds them from std::random_device, with no option to fix the seed.
-            w.log("broker: " + without_generated_names(line));
+            w.say("broker: " + without_generated_names(line));
         };
     }
-    auto broker = std::make_unique<fakebroker::broker>(w.io, std::move(options));
-    broker->start();
-    return broker;
-}
-
-// An environment whose every connection attempt is attached to `broker`.
-client::environment attached_to(world& w, fakebroker::broker& broker)
-{
-    return w.pipes([&broker](std::shared_ptr<runtime::pipe_end> end) { broker.attach(std::move(end), "sim-client"); });
-}
-
-// Runs `body` in the world until it finished (at most `limit` of virtual time);
-// rethrows what it threw.
-void run_body(world& w, std::function<asio::awaitable<void>()> body, runtime::duration limit)
-{
-    bool finished = false;
-    std::exception_ptr error;
-    asio::co_spawn(w.io, body(), [&](std::exception_ptr e) {
-        finished = true;
-        error = e;
-    });
-    const auto end = w.run([&] { return finished; }, limit);
-    ASSERT_EQ(end, simulation_end::done) << "the body did not finish within the virtual time limit";
-    if (error)
-        std::rethrow_exception(error);
+    return options;
 }
 
 // Declare, publish with confirms, consume; then wait on virtual time for what never
 // comes (queue_iterator::next, an rpc call); close. Logs each step.
-asio::awaitable<void> messaging_scenario(world& w, fakebroker::broker& broker, client::environment env)
+asio::awaitable<void> messaging_scenario(world& w)
 {
-    auto conn = co_await client::connect(w.io.get_executor(), sim_options(), env);
-    w.log("client: connected");
+    auto& broker = w.broker();
+    auto conn = co_await client::connect(w.io().get_executor(), sim_options(), w.environment());
+    w.say("client: connected");
     EXPECT_EQ(conn.tuning().heartbeat, 10);
     client::channel_options confirms;
     confirms.publisher_confirms = true;
     auto ch = co_await conn.channel(confirms);
     auto queue = co_await ch.declare_queue("sim.work");
-    w.log("client: declared " + queue.name());
+    w.say("client: declared " + queue.name());
     for (int i = 0; i < 3; ++i) {
         const client::message m("job " + std::to_string(i));
         co_await ch.basic_publish("", queue.name(), m);
-        w.log("client: job " + std::to_string(i) + " confirmed");
+        w.say("client: job " + std::to_string(i) + " confirmed");
     }
     const auto declared = broker.queue("sim.work");
     CO_ASSERT_TRUE(declared.has_value());
@@ -631,7 +563,7 @@ asio::awaitable<void> messaging_scenario(world& w, fakebroker::broker& broker, c
         CO_ASSERT_TRUE(m.has_value());
         bodies.push_back(m->body);
         EXPECT_FALSE(m->ack());
-        w.log("client: consumed " + m->body);
+        w.say("client: consumed " + m->body);
     }
     EXPECT_EQ(bodies, (std::vector<std::string>{"job 0", "job 1", "job 2"}));
 
@@ -642,7 +574,7 @@ asio::awaitable<void> messaging_scenario(world& w, fakebroker::broker& broker, c
     EXPECT_EQ(next_error, client::errc::timeout);
     EXPECT_FALSE(none.has_value());
     EXPECT_EQ(w.elapsed() - waited_from, 30s);
-    w.log("client: next() timed out");
+    w.say("client: next() timed out");
 
     client::rpc_options rpc_options;
     rpc_options.timeout = 45s;
@@ -653,21 +585,19 @@ asio::awaitable<void> messaging_scenario(world& w, fakebroker::broker& broker, c
     (void)reply;
     EXPECT_EQ(call_error, client::errc::timeout);
     EXPECT_EQ(w.elapsed() - waited_from, 45s);
-    w.log("client: rpc call timed out");
+    w.say("client: rpc call timed out");
 
     co_await jobs.close();
     EXPECT_TRUE(conn.is_open());
     co_await conn.close();
-    w.log("client: closed");
+    w.say("client: closed");
 }
 
 TEST(client_simulation, declares_publishes_with_confirms_and_consumes_against_the_embedded_broker)
 {
-    world w;
-    auto broker = sim_broker(w);
-    const auto env = attached_to(w, *broker);
-    run_body(w, [&]() -> asio::awaitable<void> { co_await messaging_scenario(w, *broker, env); }, 10min);
-    const auto queue = broker->queue("sim.work");
+    world w(with_broker());
+    ASSERT_TRUE(w.run(messaging_scenario, 10min)) << w.log().text();
+    const auto queue = w.broker().queue("sim.work");
     ASSERT_TRUE(queue.has_value());
     EXPECT_EQ(queue->ready, 0u);
     EXPECT_EQ(queue->unacked, 0u);
@@ -676,33 +606,30 @@ TEST(client_simulation, declares_publishes_with_confirms_and_consumes_against_th
 
 TEST(client_simulation, an_idle_connection_to_the_embedded_broker_stays_up_on_both_sides_heartbeats)
 {
-    world w;
-    auto broker = sim_broker(w);
+    world w(with_broker());
     connect_result connected;
-    start_connect(w, sim_options(), attached_to(w, *broker), connected);
-    ASSERT_EQ(w.run([&] { return connected.done; }, 1s), simulation_end::done);
+    start_connect(w, sim_options(), w.environment(), connected);
+    ASSERT_EQ(w.run_until([&] { return connected.done; }, 1s), simulation_end::done);
     ASSERT_FALSE(connected.ec) << connected.ec.message();
     bool closed_early = false;
     connected.connection.on_close([&](const client::close_info&) { closed_early = true; });
-    EXPECT_EQ(w.run([] { return false; }, 10min), simulation_end::time_limit);
+    EXPECT_EQ(w.run_until([] { return false; }, 10min), simulation_end::time_limit);
     // Each side gives up after two silent intervals: both are still there, so both sent.
     EXPECT_FALSE(closed_early);
     EXPECT_TRUE(connected.connection.is_open());
-    EXPECT_EQ(broker->connections().size(), 1u);
+    EXPECT_EQ(w.broker().connections().size(), 1u);
     bool closed = false;
     connected.connection.close([&](std::error_code) { closed = true; });
-    ASSERT_EQ(w.run([&] { return closed; }, 1s), simulation_end::done);
+    ASSERT_EQ(w.run_until([&] { return closed; }, 1s), simulation_end::done);
 }
 
 // The messaging scenario with the broker's frame trace interleaved with the client's
 // steps, every line stamped with virtual time.
 std::vector<std::string> traced_messaging_run()
 {
-    world w;
-    auto broker = sim_broker(w, true);
-    const auto env = attached_to(w, *broker);
-    run_body(w, [&]() -> asio::awaitable<void> { co_await messaging_scenario(w, *broker, env); }, 10min);
-    return w.trace;
+    world w(with_broker(true));
+    EXPECT_TRUE(w.run(messaging_scenario, 10min)) << w.log().text();
+    return w.log().lines();
 }
 
 TEST(client_simulation, the_same_run_against_the_embedded_broker_twice_gives_the_same_trace)
@@ -710,8 +637,8 @@ TEST(client_simulation, the_same_run_against_the_embedded_broker_twice_gives_the
     const auto first = traced_messaging_run();
     const auto second = traced_messaging_run();
     EXPECT_EQ(first, second);
-    EXPECT_THAT(first, ::testing::Contains("30.000s client: next() timed out"));
-    EXPECT_THAT(first, ::testing::Contains("75.000s client: rpc call timed out"));
+    EXPECT_THAT(first, ::testing::Contains("30.000s  client: next() timed out"));
+    EXPECT_THAT(first, ::testing::Contains("75.000s  client: rpc call timed out"));
     EXPECT_GT(first.size(), 40u);
 }
 

@@ -1,22 +1,23 @@
 #include "recovery_fixture.hpp"
 
 namespace amqp::test {
+namespace {
 
-std::ostream& operator<<(std::ostream& os, transport_mode mode)
+harness::world_options options_for(world_mode mode)
 {
-    return os << (mode == transport_mode::tcp ? "tcp" : "simulation");
+    harness::world_options options;
+    options.mode = mode;
+    return options;
 }
 
-recovery_test::recovery_test()
-    : world_(GetParam() == transport_mode::tcp ? scenarios::world_mode::tcp : scenarios::world_mode::simulation,
-             log_)
-{
-}
+}  // namespace
+
+recovery_test::recovery_test() : world_(options_for(GetParam())) {}
 
 void recovery_test::run(std::function<asio::awaitable<void>()> body, std::chrono::seconds limit)
 {
-    const bool ok = world_.run([&](scenarios::world&) { return body(); }, limit);
-    ASSERT_TRUE(ok) << log_.str();
+    const bool ok = world_.run([&](harness::world&) { return body(); }, limit);
+    ASSERT_TRUE(ok) << world_.log().text();
 }
 
 }  // namespace amqp::test

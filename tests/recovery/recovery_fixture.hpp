@@ -1,10 +1,10 @@
 #pragma once
 
 #include "co_assert.hpp"
-#include "world.hpp"
 
 #include <amqp/client.hpp>
 #include <amqp/fakebroker/broker.hpp>
+#include <amqp/harness/world.hpp>
 
 #include <asio/awaitable.hpp>
 
@@ -12,25 +12,21 @@
 
 #include <chrono>
 #include <functional>
-#include <ostream>
-#include <sstream>
 #include <string>
 
 namespace amqp::test {
 
-// Every recovery test runs twice: over TCP against a broker on its own thread, in real
-// time; and in a simulation, the broker and the client on one thread, joined by memory
-// pipes, on a virtual clock (no sockets, and reconnect pauses pass instantly). The
-// world is the reconnect-bug reproductions' (scenarios/reconnect_bugs/world.hpp).
-enum class transport_mode { tcp, simulation };
+// Every recovery test runs twice, in a harness::world of each mode: over TCP against a
+// broker on its own thread, in real time; and in a simulation, the broker and the
+// client on one thread, joined by memory pipes, on a virtual clock (no sockets, and
+// reconnect pauses pass instantly).
+using harness::world_mode;
 
-std::ostream& operator<<(std::ostream& os, transport_mode mode);
-
-class recovery_test : public ::testing::TestWithParam<transport_mode> {
+class recovery_test : public ::testing::TestWithParam<world_mode> {
 protected:
     recovery_test();
 
-    bool simulated() const noexcept { return GetParam() == transport_mode::simulation; }
+    bool simulated() const noexcept { return GetParam() == world_mode::simulation; }
     fakebroker::broker& broker() noexcept { return world_.broker(); }
     runtime::clock& clock() noexcept { return world_.clock(); }
     const client::environment& environment() const noexcept { return world_.environment(); }
@@ -54,8 +50,7 @@ protected:
     }
 
 private:
-    std::ostringstream log_;
-    scenarios::world world_;
+    harness::world world_;
 };
 
 }  // namespace amqp::test

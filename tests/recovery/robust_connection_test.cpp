@@ -568,8 +568,8 @@ TEST_P(recovery_test, reconnect_pauses_grow_with_backoff)
     });
 }
 
-INSTANTIATE_TEST_SUITE_P(, recovery_test, testing::Values(transport_mode::tcp, transport_mode::simulation),
-                         [](const auto& info) { return info.param == transport_mode::tcp ? "tcp" : "simulation"; });
+INSTANTIATE_TEST_SUITE_P(, recovery_test, testing::Values(world_mode::tcp, world_mode::simulation),
+                         [](const auto& info) { return std::string(to_string(info.param)); });
 
 }  // namespace
 }  // namespace amqp::test

@@ -1,10 +1,10 @@
-#include "event_log.hpp"
+#include <amqp/harness/event_log.hpp>
 
 #include <chrono>
 #include <cstdio>
 #include <utility>
 
-namespace amqp::scenarios::explorer {
+namespace amqp::harness {
 
 event_log::event_log(const runtime::clock& clock, bool enabled, std::function<void(std::string_view)> sink)
     : clock_(clock), start_(clock.now()), enabled_(enabled), sink_(std::move(sink))
@@ -17,10 +17,20 @@ void event_log::add(std::string_view line)
         return;
     const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(clock_.now() - start_).count();
     char stamp[32];
-    std::snprintf(stamp, sizeof stamp, "%8.3fs  ", static_cast<double>(ms) / 1000.0);
+    std::snprintf(stamp, sizeof stamp, "%6.3fs  ", static_cast<double>(ms) / 1000.0);
     lines_.push_back(stamp + std::string(line));
     if (sink_)
         sink_(lines_.back());
 }
 
-}  // namespace amqp::scenarios::explorer
+std::string event_log::text() const
+{
+    std::string out;
+    for (const auto& line : lines_) {
+        out += line;
+        out += '\n';
+    }
+    return out;
+}
+
+}  // namespace amqp::harness

@@ -7,15 +7,15 @@
 #include <string_view>
 #include <vector>
 
-namespace amqp::scenarios::explorer {
+namespace amqp::harness {
 
-// What happened in a run, one line per event, stamped with the simulation's time since
-// the run began. Disabled, it records nothing and costs nothing: callers build their
-// line only when enabled() (see note()).
+// What happened, one line per event, stamped with a clock's time since the log began.
+// Disabled, it records nothing and costs nothing: callers build their line only when
+// enabled() (see note()).
 class event_log {
 public:
-    // `sink`, when set, gets each line as it is added (a run that never ends still
-    // shows what it did).
+    // `sink`, when set, gets each stamped line as it is added (a run that never ends
+    // still shows what it did).
     event_log(const runtime::clock& clock, bool enabled, std::function<void(std::string_view)> sink = {});
 
     bool enabled() const noexcept { return enabled_; }
@@ -28,6 +28,8 @@ public:
             add(make());
     }
     const std::vector<std::string>& lines() const noexcept { return lines_; }
+    // The lines, each ended by a newline.
+    std::string text() const;
 
 private:
     const runtime::clock& clock_;
@@ -37,4 +39,4 @@ private:
     std::function<void(std::string_view)> sink_;
 };
 
-}  // namespace amqp::scenarios::explorer
+}  // namespace amqp::harness
