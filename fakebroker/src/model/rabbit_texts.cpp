@@ -50,4 +50,11 @@ std::string cannot_decode_text(std::span<const std::byte> method_payload)
     return "cannot decode " + erlang_binary(as_chars(arguments));
 }
 
+std::string consumer_timeout_text(std::uint16_t channel, std::chrono::milliseconds timeout)
+{
+    return "delivery acknowledgement on channel " + std::to_string(channel) +
+           " timed out. Timeout value used: " + std::to_string(timeout.count()) +
+           " ms. This timeout value can be configured, see consumers doc guide to learn more";
+}
+
 }  // namespace amqp::fakebroker

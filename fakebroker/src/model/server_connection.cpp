@@ -5,7 +5,6 @@
 #include "vhost.hpp"
 
 #include <amqp/protocol/content.hpp>
-#include <amqp/protocol/heartbeat_schedule.hpp>
 #include <amqp/protocol/print.hpp>
 
 #include <sstream>
@@ -48,8 +47,7 @@ server_connection::server_connection(broker_state& broker, std::string peer)
       faults_active_(broker.faults().active_flag()),
       faults_(std::make_unique<connection_faults>(*this, broker.faults(), id_)),
       handshake_(broker),
-      last_received_(broker.now()),
-      last_sent_(broker.now()),
+      liveness_(broker.now()),
       commands_(broker.options().max_message_size)
 {
 }
@@ -141,7 +139,7 @@ connection_actions server_connection::receive(std::span<const std::byte> bytes, 
 void server_connection::feed(std::span<const std::byte> bytes)
 {
     if (state_ == state::finished) return;
-    last_received_ = broker_.now();
+    liveness_.heard(broker_.now());
     if (faults_active_) [[unlikely]] {
         if (faults_->input_paused()) {
             // In order, once the delay or stall is over.
@@ -312,7 +310,11 @@ void server_connection::handshake_step(const proto::method& m)
         finish();
         return;
     }
-    if (handshake_.current() == server_handshake::stage::open) reader_.set_frame_max(handshake_.frame_max());
+    if (handshake_.current() == server_handshake::stage::open) {
+        // Tuned: frames as large as agreed, heartbeats as often.
+        reader_.set_frame_max(handshake_.frame_max());
+        liveness_.set_heartbeat(handshake_.heartbeat());
+    }
     if (!step.open_ok) return;
     state_ = state::running;
     send(0, proto::connection_open_ok{});
@@ -417,10 +419,7 @@ void server_connection::enter_closing()
     // until the client closes the socket, sends close-ok, or the heartbeat interval
     // (30 s at most) passes.
     state_ = state::closing;
-    const std::uint16_t heartbeat = handshake_.heartbeat();
-    const auto timeout = heartbeat > 0 && heartbeat < closing_timeout.count() ? std::chrono::seconds(heartbeat)
-                                                                                 : closing_timeout;
-    closing_deadline_ = broker_.now() + timeout;
+    liveness_.start_closing(broker_.now());
 }
 
 void server_connection::close(proto::reply_code code, std::string text)
@@ -455,72 +454,51 @@ std::optional<clock::time_point> server_connection::protocol_tick(clock::time_po
 {
     if (state_ == state::finished) return std::nullopt;
     if (state_ == state::closing) {
-        if (now >= closing_deadline_) {
+        const std::optional<clock::time_point> deadline = liveness_.closing_tick(now);
+        if (!deadline) {
             finish();
             return std::nullopt;
         }
-        const auto heartbeat_due = heartbeat_tick(now);
-        return std::min(heartbeat_due.value_or(closing_deadline_), closing_deadline_);
+        return std::min(heartbeat_tick(now).value_or(*deadline), *deadline);
     }
     const std::optional<clock::time_point> heartbeat_due = heartbeat_tick(now);
     if (state_ == state::finished) return std::nullopt;
     const auto timeout = broker_.options().consumer_timeout;
     if (!timeout || state_ != state::running) return heartbeat_due;
-    // Without heartbeats the host looks every second. Looking again within one
-    // timeout means a delivery made from now on is seen before it is due, and the
-    // tick after that lands on its deadline.
-    clock::time_point due = std::min(heartbeat_due.value_or(now + std::chrono::seconds(1)), now + *timeout);
-    if (const auto oldest_due = enforce_consumer_timeout(now)) due = std::min(due, *oldest_due);
-    return due;
-}
-
-std::optional<clock::time_point> server_connection::enforce_consumer_timeout(clock::time_point now)
-{
-    const auto timeout = broker_.options().consumer_timeout;
-    if (!timeout || state_ != state::running) return std::nullopt;
-    std::optional<clock::time_point> due;
-    std::vector<std::uint16_t> expired;
+    std::vector<unacked_since> oldest;
     for (const auto& [number, channel] : channels_) {
-        const auto oldest = channel->oldest_unacked();
-        if (!oldest) continue;
-        if (now - *oldest >= *timeout) expired.push_back(number);
-        else due = std::min(due.value_or(clock::time_point::max()), *oldest + *timeout);
+        if (const auto since = channel->oldest_unacked()) oldest.push_back({number, *since});
     }
-    for (const std::uint16_t number : expired) {
-        // RabbitMQ's text; the channel's deliveries go back to their queues.
-        channel_error(number, {reply_code::precondition_failed,
-                               "delivery acknowledgement on channel " + std::to_string(number) +
-                                   " timed out. Timeout value used: " + std::to_string(timeout->count()) +
-                                   " ms. This timeout value can be configured, see consumers doc guide to learn more"});
+    const auto step = connection_liveness::consumer_timeout_tick(now, *timeout, heartbeat_due, oldest);
+    // Closing a channel gives its deliveries back to their queues.
+    for (const std::uint16_t number : step.expired) {
+        channel_error(number, {reply_code::precondition_failed, consumer_timeout_text(number, *timeout)});
     }
-    return due;
+    return step.next;
 }
 
 std::optional<clock::time_point> server_connection::heartbeat_tick(clock::time_point now)
 {
-    if (handshake_.heartbeat() == 0 || state_ == state::finished) return std::nullopt;
+    if (!liveness_.heartbeats() || state_ == state::finished) return std::nullopt;
     if (faults_active_) [[unlikely]] {
         faults_->heartbeat_tick();
         if (state_ == state::finished) return std::nullopt;
     }
     // We do not read a held publisher, so its silence means nothing (RabbitMQ pauses
     // the heartbeat monitor of a blocked connection the same way).
-    if (publisher_held_) last_received_ = now;
-    // Like RabbitMQ's receiver, give up after two whole intervals without a byte,
-    // checked once per interval: between two and three intervals of silence.
-    const auto schedule = proto::heartbeat_schedule::from_seconds(handshake_.heartbeat(),
-                                                                  proto::heartbeat_timeout::more_than_three_intervals);
-    if (schedule.send_due(last_sent_, now) && output_.empty()) {
+    if (publisher_held_) liveness_.heard(now);
+    const connection_liveness::heartbeat_step step = liveness_.heartbeat_tick(now);
+    if (step.send_heartbeat && output_.empty()) {
         proto::encode_heartbeat(output_);
         mark_ready();
     }
-    if (schedule.peer_dead(last_received_, now)) {
+    if (step.peer_dead) {
         // RabbitMQ closes the socket without a close method ("missed heartbeats").
         release();
         finish();
         return std::nullopt;
     }
-    return now + schedule.tick();
+    return step.next;
 }
 
 void server_connection::set_blocked(bool blocked, const std::string& reason)

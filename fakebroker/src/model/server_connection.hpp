@@ -1,6 +1,7 @@
 #pragma once
 
 #include "connection_actions.hpp"
+#include "connection_liveness.hpp"
 #include "faults/connection_faults.hpp"
 #include "message.hpp"
 #include "permissions.hpp"
@@ -71,7 +72,7 @@ public:
     bool nothing_to_write() const noexcept { return faults_->nothing_to_write(output_.size()); }
     // Moves the first n (<= writable()) bytes of the output into `into`, replacing its content.
     void take_output(protocol::byte_buffer& into, std::size_t n);
-    void note_written(clock::time_point now) noexcept { last_sent_ = now; }
+    void note_written(clock::time_point now) noexcept { liveness_.wrote(now); }
 
     // Closes from the broker side with the given code (320 from management).
     void close(protocol::reply_code code, std::string text);
@@ -189,9 +190,6 @@ private:
     void ignore_on_closing_channel(const protocol::frame_view& frame);
 
     std::optional<clock::time_point> heartbeat_tick(clock::time_point now);
-    // Closes the channels whose oldest delivery waited longer than consumer_timeout
-    // for its ack; when the next one is due.
-    std::optional<clock::time_point> enforce_consumer_timeout(clock::time_point now);
     std::optional<clock::time_point> next_tick(clock::time_point now);
     // Heartbeats, the closing timeout and consumer timeouts: when they are due next.
     std::optional<clock::time_point> protocol_tick(clock::time_point now);
@@ -219,11 +217,7 @@ private:
     std::unique_ptr<connection_faults> faults_;
 
     server_handshake handshake_;
-    clock::time_point last_received_;
-    clock::time_point last_sent_;
-    // RabbitMQ's ?CLOSING_TIMEOUT: how long a closed connection waits for the client.
-    static constexpr std::chrono::seconds closing_timeout{30};
-    clock::time_point closing_deadline_;
+    connection_liveness liveness_;
 
     protocol::command_reader commands_;
     std::map<std::uint16_t, std::unique_ptr<server_channel>> channels_;
