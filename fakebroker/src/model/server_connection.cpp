@@ -16,18 +16,6 @@ using proto::reply_code;
 
 namespace {
 
-// Whether m names its queue "" for the channel's most recently declared queue.
-bool uses_last_queue_shortcut(const proto::method& m)
-{
-    if (const auto* get = std::get_if<proto::basic_get>(&m)) return get->queue.empty();
-    if (const auto* consume = std::get_if<proto::basic_consume>(&m)) return consume->queue.empty();
-    if (const auto* purge = std::get_if<proto::queue_purge>(&m)) return purge->queue.empty();
-    if (const auto* del = std::get_if<proto::queue_delete>(&m)) return del->queue.empty();
-    if (const auto* bind = std::get_if<proto::queue_bind>(&m)) return bind->queue.empty();
-    if (const auto* unbind = std::get_if<proto::queue_unbind>(&m)) return unbind->queue.empty();
-    return false;
-}
-
 // RabbitMQ reports method arguments it cannot decode as a frame error.
 error rabbit_decode_error(const error& e, std::span<const std::byte> payload)
 {
@@ -48,7 +36,8 @@ server_connection::server_connection(broker_state& broker, std::string peer)
       faults_(std::make_unique<connection_faults>(*this, broker.faults(), id_)),
       handshake_(broker),
       liveness_(broker.now()),
-      commands_(broker.options().max_message_size)
+      commands_(broker.options().max_message_size),
+      channels_(*this)
 {
 }
 
@@ -189,7 +178,7 @@ void server_connection::process_frames()
         }
         handle_frame(*f.frame);
     }
-    for (auto& [number, channel] : channels_) channel->flush_confirms();
+    for (const auto& [number, channel] : channels_) channel->flush_confirms();
 }
 
 void server_connection::handle_frame(const proto::frame_view& frame)
@@ -219,7 +208,7 @@ void server_connection::handle_frame(const proto::frame_view& frame)
     }
     if (state_ == state::closing) return;
     // RabbitMQ ignores what arrives on a channel it is closing, content frames included.
-    if (!closing_channels_.empty() && closing_channels_.count(frame.channel)) {
+    if (channels_.closing(frame.channel)) {
         ignore_on_closing_channel(frame);
         return;
     }
@@ -230,10 +219,8 @@ void server_connection::handle_frame(const proto::frame_view& frame)
     }
     proto::command_read read = commands_.add(frame);
     if (read.error) {
-        error e = *read.error;
-        if (frame.type == proto::frame_type::method) e = rabbit_decode_error(e, frame.payload);
-        if (proto::is_hard_error(e.code)) connection_error(e);
-        else channel_error(frame.channel, e);
+        fail(frame.channel,
+             frame.type == proto::frame_type::method ? rabbit_decode_error(*read.error, frame.payload) : *read.error);
         return;
     }
     if (!read.command) return;
@@ -323,63 +310,26 @@ void server_connection::handshake_step(const proto::method& m)
 
 void server_connection::handle_channel_command(std::uint16_t number, proto::command& c)
 {
-    if (closing_channels_.count(number)) {
-        // After we sent channel.close, only close and close-ok matter.
-        // A client's close crossing ours is answered, and the channel still waits for the
-        // close-ok to ours, as RabbitMQ's does.
-        if (std::holds_alternative<proto::channel_close_ok>(c.method)) {
-            closing_channels_.erase(number);
-        } else if (std::holds_alternative<proto::channel_close>(c.method)) {
-            send(number, proto::channel_close_ok{});
-        }
-        return;
-    }
-    auto it = channels_.find(number);
-    if (it == channels_.end()) {
-        if (std::holds_alternative<proto::channel_open>(c.method)) {
-            // RabbitMQ reads channel_max as how many channels may be open at once.
-            if (channels_.size() >= handshake_.channel_max()) {
-                connection_error({reply_code::not_allowed, "number of channels opened (" +
-                                                               std::to_string(channels_.size()) +
-                                                               ") has reached the negotiated channel_max (" +
-                                                               std::to_string(handshake_.channel_max()) + ")"});
-                return;
-            }
-            channels_.emplace(number, std::make_unique<server_channel>(*this, number));
-            send(number, proto::channel_open_ok{});
-            return;
-        }
-        const proto::method_key key = proto::key_of(c.method);
-        if (uses_last_queue_shortcut(c.method)) {
-            // RabbitMQ's new channel expands the shortcut before it checks that it was
-            // opened, and a channel that never declared a queue has none to expand to.
-            channel_error(number, {reply_code::not_found, "no previously declared queue", key.class_id, key.method_id});
-            return;
-        }
-        connection_error({reply_code::channel_error, "expected 'channel.open'", key.class_id, key.method_id});
-        return;
-    }
-    if (std::holds_alternative<proto::channel_open>(c.method)) {
-        connection_error({reply_code::channel_error, "second 'channel.open' seen", 20, 10});
-        return;
-    }
-    if (std::holds_alternative<proto::channel_close>(c.method)) {
-        it->second->shutdown();
-        channels_.erase(it);
-        commands_.reset(number);
-        send(number, proto::channel_close_ok{});
-        return;
-    }
-    if (std::holds_alternative<proto::channel_close_ok>(c.method)) return;
-    if (auto e = it->second->handle(c)) {
+    const channel_table::step step = channels_.on_command(number, c.method, handshake_.channel_max());
+    if (step.closed) commands_.reset(number);
+    if (step.open_ok) send(number, proto::channel_open_ok{});
+    if (step.close_ok) send(number, proto::channel_close_ok{});
+    if (step.failure) fail(number, *step.failure);
+    if (!step.handler) return;
+    if (auto e = step.handler->handle(c)) {
         const proto::method_key key = proto::key_of(c.method);
         if (e->class_id == 0) {
             e->class_id = key.class_id;
             e->method_id = key.method_id;
         }
-        if (proto::is_hard_error(e->code)) connection_error(*e);
-        else channel_error(number, *e);
+        fail(number, *e);
     }
+}
+
+void server_connection::fail(std::uint16_t channel, const error& e)
+{
+    if (proto::is_hard_error(e.code)) connection_error(e);
+    else channel_error(channel, e);
 }
 
 void server_connection::channel_error(std::uint16_t number, const error& e)
@@ -390,12 +340,8 @@ void server_connection::channel_error(std::uint16_t number, const error& e)
 void server_connection::close_channel_with(std::uint16_t number, std::uint16_t code, const std::string& text,
                                            proto::method_key key)
 {
-    if (auto it = channels_.find(number); it != channels_.end()) {
-        it->second->shutdown();
-        channels_.erase(it);
-    }
+    channels_.close_by_broker(number);
     commands_.reset(number);
-    closing_channels_.insert(number);
     send(number, proto::channel_close{code, text, key.class_id, key.method_id});
 }
 
@@ -465,11 +411,8 @@ std::optional<clock::time_point> server_connection::protocol_tick(clock::time_po
     if (state_ == state::finished) return std::nullopt;
     const auto timeout = broker_.options().consumer_timeout;
     if (!timeout || state_ != state::running) return heartbeat_due;
-    std::vector<unacked_since> oldest;
-    for (const auto& [number, channel] : channels_) {
-        if (const auto since = channel->oldest_unacked()) oldest.push_back({number, *since});
-    }
-    const auto step = connection_liveness::consumer_timeout_tick(now, *timeout, heartbeat_due, oldest);
+    const auto step =
+        connection_liveness::consumer_timeout_tick(now, *timeout, heartbeat_due, channels_.oldest_unacked());
     // Closing a channel gives its deliveries back to their queues.
     for (const std::uint16_t number : step.expired) {
         channel_error(number, {reply_code::precondition_failed, consumer_timeout_text(number, *timeout)});
@@ -517,13 +460,7 @@ void server_connection::set_blocked(bool blocked, const std::string& reason)
 
 void server_connection::cancel_consumer(std::uint16_t channel, const std::string& tag)
 {
-    if (channel != 0) {
-        if (auto it = channels_.find(channel); it != channels_.end()) it->second->cancel_consumer_by_broker(tag);
-        return;
-    }
-    for (auto& [number, ch] : channels_) {
-        if (ch->cancel_consumer_by_broker(tag)) return;
-    }
+    channels_.cancel_consumer(channel, tag);
 }
 
 void server_connection::continue_input()
@@ -540,12 +477,8 @@ void server_connection::transport_closed()
 void server_connection::release()
 {
     // Channels first: they requeue their deliveries into queues that may be exclusive
-    // to this connection and about to go. All their consumers go before any requeue, so
-    // a message one channel gives back is not delivered to another one closing with it
-    // (RabbitMQ closes the channels of a connection together).
-    for (auto& [number, channel] : channels_) channel->remove_consumers();
-    for (auto& [number, channel] : channels_) channel->shutdown();
-    channels_.clear();
+    // to this connection and about to go.
+    channels_.close_all();
     commands_.clear();
     fakebroker::vhost* vhost = handshake_.vhost();
     if (!vhost) return;
@@ -575,12 +508,7 @@ connection_info server_connection::info() const
 
 std::vector<channel_info> server_connection::channel_infos() const
 {
-    std::vector<channel_info> out;
-    for (const auto& [number, channel] : channels_) {
-        out.push_back(channel->info());
-        out.back().connection = name_;
-    }
-    return out;
+    return channels_.infos(name_);
 }
 
 }  // namespace amqp::fakebroker

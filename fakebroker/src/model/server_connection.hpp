@@ -1,11 +1,11 @@
 #pragma once
 
+#include "channel_table.hpp"
 #include "connection_actions.hpp"
 #include "connection_liveness.hpp"
 #include "faults/connection_faults.hpp"
 #include "message.hpp"
 #include "permissions.hpp"
-#include "server_channel.hpp"
 #include "server_handshake.hpp"
 
 #include <amqp/fakebroker/faults.hpp>
@@ -15,10 +15,8 @@
 #include <amqp/protocol/content.hpp>
 #include <amqp/protocol/frame.hpp>
 
-#include <map>
 #include <memory>
 #include <optional>
-#include <set>
 #include <span>
 #include <string>
 #include <string_view>
@@ -187,6 +185,8 @@ private:
     void process_frames();
     void handle_connection_method(protocol::method& m);
     void handle_channel_command(std::uint16_t channel, protocol::command& c);
+    // A channel error, or a connection error when e's code is a hard one.
+    void fail(std::uint16_t channel, const error& e);
     void ignore_on_closing_channel(const protocol::frame_view& frame);
 
     std::optional<clock::time_point> heartbeat_tick(clock::time_point now);
@@ -220,9 +220,7 @@ private:
     connection_liveness liveness_;
 
     protocol::command_reader commands_;
-    std::map<std::uint16_t, std::unique_ptr<server_channel>> channels_;
-    // Channels we sent channel.close on, waiting for close-ok.
-    std::set<std::uint16_t> closing_channels_;
+    channel_table channels_;
 };
 
 }  // namespace amqp::fakebroker
