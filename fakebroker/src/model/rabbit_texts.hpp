@@ -1,5 +1,7 @@
 #pragma once
 
+#include <amqp/protocol/protocol_error.hpp>
+
 #include <chrono>
 #include <cstdint>
 #include <span>
@@ -17,6 +19,11 @@ std::string frame_error_text(std::span<const std::byte> pending, std::uint32_t f
 
 // For method arguments that do not decode: cannot decode <<0,0,10,...>>
 std::string cannot_decode_text(std::span<const std::byte> method_payload);
+
+// RabbitMQ reports method arguments it cannot decode (a syntax error) as a frame error
+// with cannot_decode_text; any other error is e.
+protocol::protocol_error rabbit_decode_error(const protocol::protocol_error& e,
+                                             std::span<const std::byte> method_payload);
 
 // Why consumer_timeout closed a channel: delivery acknowledgement on channel 1 timed
 // out. Timeout value used: 5000 ms. ...

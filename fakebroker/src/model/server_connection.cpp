@@ -14,17 +14,6 @@ namespace amqp::fakebroker {
 namespace proto = amqp::protocol;
 using proto::reply_code;
 
-namespace {
-
-// RabbitMQ reports method arguments it cannot decode as a frame error.
-error rabbit_decode_error(const error& e, std::span<const std::byte> payload)
-{
-    if (e.code != reply_code::syntax_error) return e;
-    return {reply_code::frame_error, cannot_decode_text(payload), e.class_id, e.method_id};
-}
-
-}  // namespace
-
 server_connection::server_connection(broker_state& broker, std::string peer)
     : broker_(broker),
       id_(broker.register_connection(this)),
@@ -102,19 +91,11 @@ void server_connection::send_delivery(std::uint16_t channel, std::string_view co
                  content);
 }
 
-void server_connection::trace_sent(std::uint16_t channel, const proto::method& m)
+void server_connection::trace(std::string_view direction, std::uint16_t channel, const proto::method& m)
 {
     if (!broker_.options().trace) return;
     std::ostringstream os;
-    os << name_ << " <- ch" << channel << ' ' << m;
-    broker_.options().trace(os.str());
-}
-
-void server_connection::trace_received(std::uint16_t channel, const proto::method& m)
-{
-    if (!broker_.options().trace) return;
-    std::ostringstream os;
-    os << name_ << " -> ch" << channel << ' ' << m;
+    os << name_ << direction << channel << ' ' << m;
     broker_.options().trace(os.str());
 }
 
@@ -197,7 +178,7 @@ void server_connection::handle_frame(const proto::frame_view& frame)
             connection_error(rabbit_decode_error(m.error(), frame.payload));
             return;
         }
-        trace_received(0, *m);
+        trace(" -> ch", 0, *m);
         if (faults_active_) [[unlikely]] {
             proto::command c{std::move(*m), std::nullopt, {}};
             if (faults_->on_command(0, c) == verdict::proceed) dispatch(0, c);
@@ -225,7 +206,7 @@ void server_connection::handle_frame(const proto::frame_view& frame)
     }
     if (!read.command) return;
     proto::command& c = *read.command;
-    trace_received(frame.channel, c.method);
+    trace(" -> ch", frame.channel, c.method);
     // Under connection.blocked RabbitMQ takes this publish, then reads no more.
     if (blocked_ && std::holds_alternative<proto::basic_publish>(c.method)) publisher_held_ = true;
     if (faults_active_) [[unlikely]] {
@@ -458,16 +439,6 @@ void server_connection::set_blocked(bool blocked, const std::string& reason)
     else send(0, proto::connection_unblocked{});
 }
 
-void server_connection::cancel_consumer(std::uint16_t channel, const std::string& tag)
-{
-    channels_.cancel_consumer(channel, tag);
-}
-
-void server_connection::continue_input()
-{
-    process_frames();  // which stops at once if the connection is still held or paused
-}
-
 void server_connection::transport_closed()
 {
     release();
@@ -480,18 +451,7 @@ void server_connection::release()
     // to this connection and about to go.
     channels_.close_all();
     commands_.clear();
-    fakebroker::vhost* vhost = handshake_.vhost();
-    if (!vhost) return;
-    std::vector<std::string> exclusive;
-    for (const auto& [name, q] : vhost->queues()) {
-        if (q->exclusive() && q->exclusive_owner() == id_) exclusive.push_back(name);
-    }
-    for (const auto& name : exclusive) vhost->delete_queue(name);
-}
-
-void server_connection::finish()
-{
-    state_ = state::finished;
+    if (fakebroker::vhost* vhost = handshake_.vhost()) vhost->delete_exclusive_queues(id_);
 }
 
 connection_info server_connection::info() const
@@ -504,11 +464,6 @@ connection_info server_connection::info() const
     i.client_properties = handshake_.client_properties();
     i.channels = channels_.size();
     return i;
-}
-
-std::vector<channel_info> server_connection::channel_infos() const
-{
-    return channels_.infos(name_);
 }
 
 }  // namespace amqp::fakebroker

@@ -84,7 +84,7 @@ public:
     std::uint64_t id() const noexcept { return id_; }
     const std::string& name() const noexcept { return name_; }
     connection_info info() const;
-    std::vector<channel_info> channel_infos() const;
+    std::vector<channel_info> channel_infos() const { return channels_.infos(name_); }
     broker_state& broker() noexcept { return broker_; }
     fakebroker::vhost& vhost() noexcept { return *handshake_.vhost(); }
     // The authenticated user's name, and what it may do in the open vhost.
@@ -136,15 +136,16 @@ public:
                             protocol::method_key key);
     void close_connection_with(std::uint16_t code, const std::string& text, protocol::method_key key);
     // basic.cancel from the broker for the consumer `tag` on `channel` (0: any channel).
-    void cancel_consumer(std::uint16_t channel, const std::string& tag);
+    void cancel_consumer(std::uint16_t channel, const std::string& tag) { channels_.cancel_consumer(channel, tag); }
     // Handles a frame or command the layer held back, or input it kept while paused.
     void handle_frame(const protocol::frame_view& frame);
     void dispatch(std::uint16_t channel, protocol::command& c);
     void feed(std::span<const std::byte> bytes);
-    // Goes on reading the frames left in the reader (a pause or a hold ended).
-    void continue_input();
+    // Goes on reading the frames left in the reader (a pause or a hold ended); stops at
+    // once if the connection is still held or paused.
+    void continue_input() { process_frames(); }
     // Reads no more input; the stream closes once the output is written.
-    void finish();
+    void finish() noexcept { state_ = state::finished; }
     // The output changed where the host must look again (a hold was lifted).
     void mark_ready();
 
@@ -173,7 +174,7 @@ private:
         }
         const bool was_empty = output_.empty();
         encode();
-        if (tracing_) trace_sent(channel, describe());
+        if (tracing_) trace(" <- ch", channel, describe());
         if (hooked) [[unlikely]] {
             faults_->after_send(channel, key, delivery);
             mark_ready();
@@ -197,8 +198,9 @@ private:
     void release();
     void enter_closing();
     void append_content(std::uint16_t channel, const message_content& content);
-    void trace_sent(std::uint16_t channel, const protocol::method& m);
-    void trace_received(std::uint16_t channel, const protocol::method& m);
+    // One line to the trace: the name, " -> ch" (received) or " <- ch" (sent), the
+    // channel and the method.
+    void trace(std::string_view direction, std::uint16_t channel, const protocol::method& m);
 
     broker_state& broker_;
     std::uint64_t id_;
