@@ -15,7 +15,7 @@ using nlohmann::json;
 namespace {
 
 // The RabbitMQ release the broker claims to be in connection.start
-// (server_connection.cpp); the management API claims the same.
+// (server_handshake.cpp); the management API claims the same.
 const std::string product_version = "3.10.8";
 const std::string default_close_reason = "Closed via management plugin";
 

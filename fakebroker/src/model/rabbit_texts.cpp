@@ -50,4 +50,18 @@ std::string cannot_decode_text(std::span<const std::byte> method_payload)
     return "cannot decode " + erlang_binary(as_chars(arguments));
 }
 
+protocol::protocol_error rabbit_decode_error(const protocol::protocol_error& e,
+                                             std::span<const std::byte> method_payload)
+{
+    if (e.code != protocol::reply_code::syntax_error) return e;
+    return {protocol::reply_code::frame_error, cannot_decode_text(method_payload), e.class_id, e.method_id};
+}
+
+std::string consumer_timeout_text(std::uint16_t channel, std::chrono::milliseconds timeout)
+{
+    return "delivery acknowledgement on channel " + std::to_string(channel) +
+           " timed out. Timeout value used: " + std::to_string(timeout.count()) +
+           " ms. This timeout value can be configured, see consumers doc guide to learn more";
+}
+
 }  // namespace amqp::fakebroker

@@ -5,7 +5,6 @@
 #include "vhost.hpp"
 
 #include <amqp/protocol/content.hpp>
-#include <amqp/protocol/heartbeat_schedule.hpp>
 #include <amqp/protocol/print.hpp>
 
 #include <sstream>
@@ -14,29 +13,6 @@ namespace amqp::fakebroker {
 
 namespace proto = amqp::protocol;
 using proto::reply_code;
-
-namespace {
-
-// Whether m names its queue "" for the channel's most recently declared queue.
-bool uses_last_queue_shortcut(const proto::method& m)
-{
-    if (const auto* get = std::get_if<proto::basic_get>(&m)) return get->queue.empty();
-    if (const auto* consume = std::get_if<proto::basic_consume>(&m)) return consume->queue.empty();
-    if (const auto* purge = std::get_if<proto::queue_purge>(&m)) return purge->queue.empty();
-    if (const auto* del = std::get_if<proto::queue_delete>(&m)) return del->queue.empty();
-    if (const auto* bind = std::get_if<proto::queue_bind>(&m)) return bind->queue.empty();
-    if (const auto* unbind = std::get_if<proto::queue_unbind>(&m)) return unbind->queue.empty();
-    return false;
-}
-
-// RabbitMQ reports method arguments it cannot decode as a frame error.
-error rabbit_decode_error(const error& e, std::span<const std::byte> payload)
-{
-    if (e.code != reply_code::syntax_error) return e;
-    return {reply_code::frame_error, cannot_decode_text(payload), e.class_id, e.method_id};
-}
-
-}  // namespace
 
 server_connection::server_connection(broker_state& broker, std::string peer)
     : broker_(broker),
@@ -48,9 +24,9 @@ server_connection::server_connection(broker_state& broker, std::string peer)
       faults_active_(broker.faults().active_flag()),
       faults_(std::make_unique<connection_faults>(*this, broker.faults(), id_)),
       handshake_(broker),
-      last_received_(broker.now()),
-      last_sent_(broker.now()),
-      commands_(broker.options().max_message_size)
+      liveness_(broker.now()),
+      commands_(broker.options().max_message_size),
+      channels_(*this)
 {
 }
 
@@ -115,19 +91,11 @@ void server_connection::send_delivery(std::uint16_t channel, std::string_view co
                  content);
 }
 
-void server_connection::trace_sent(std::uint16_t channel, const proto::method& m)
+void server_connection::trace(std::string_view direction, std::uint16_t channel, const proto::method& m)
 {
     if (!broker_.options().trace) return;
     std::ostringstream os;
-    os << name_ << " <- ch" << channel << ' ' << m;
-    broker_.options().trace(os.str());
-}
-
-void server_connection::trace_received(std::uint16_t channel, const proto::method& m)
-{
-    if (!broker_.options().trace) return;
-    std::ostringstream os;
-    os << name_ << " -> ch" << channel << ' ' << m;
+    os << name_ << direction << channel << ' ' << m;
     broker_.options().trace(os.str());
 }
 
@@ -141,7 +109,7 @@ connection_actions server_connection::receive(std::span<const std::byte> bytes, 
 void server_connection::feed(std::span<const std::byte> bytes)
 {
     if (state_ == state::finished) return;
-    last_received_ = broker_.now();
+    liveness_.heard(broker_.now());
     if (faults_active_) [[unlikely]] {
         if (faults_->input_paused()) {
             // In order, once the delay or stall is over.
@@ -191,7 +159,7 @@ void server_connection::process_frames()
         }
         handle_frame(*f.frame);
     }
-    for (auto& [number, channel] : channels_) channel->flush_confirms();
+    for (const auto& [number, channel] : channels_) channel->flush_confirms();
 }
 
 void server_connection::handle_frame(const proto::frame_view& frame)
@@ -210,7 +178,7 @@ void server_connection::handle_frame(const proto::frame_view& frame)
             connection_error(rabbit_decode_error(m.error(), frame.payload));
             return;
         }
-        trace_received(0, *m);
+        trace(" -> ch", 0, *m);
         if (faults_active_) [[unlikely]] {
             proto::command c{std::move(*m), std::nullopt, {}};
             if (faults_->on_command(0, c) == verdict::proceed) dispatch(0, c);
@@ -221,7 +189,7 @@ void server_connection::handle_frame(const proto::frame_view& frame)
     }
     if (state_ == state::closing) return;
     // RabbitMQ ignores what arrives on a channel it is closing, content frames included.
-    if (!closing_channels_.empty() && closing_channels_.count(frame.channel)) {
+    if (channels_.closing(frame.channel)) {
         ignore_on_closing_channel(frame);
         return;
     }
@@ -232,15 +200,13 @@ void server_connection::handle_frame(const proto::frame_view& frame)
     }
     proto::command_read read = commands_.add(frame);
     if (read.error) {
-        error e = *read.error;
-        if (frame.type == proto::frame_type::method) e = rabbit_decode_error(e, frame.payload);
-        if (proto::is_hard_error(e.code)) connection_error(e);
-        else channel_error(frame.channel, e);
+        fail(frame.channel,
+             frame.type == proto::frame_type::method ? rabbit_decode_error(*read.error, frame.payload) : *read.error);
         return;
     }
     if (!read.command) return;
     proto::command& c = *read.command;
-    trace_received(frame.channel, c.method);
+    trace(" -> ch", frame.channel, c.method);
     // Under connection.blocked RabbitMQ takes this publish, then reads no more.
     if (blocked_ && std::holds_alternative<proto::basic_publish>(c.method)) publisher_held_ = true;
     if (faults_active_) [[unlikely]] {
@@ -312,7 +278,11 @@ void server_connection::handshake_step(const proto::method& m)
         finish();
         return;
     }
-    if (handshake_.current() == server_handshake::stage::open) reader_.set_frame_max(handshake_.frame_max());
+    if (handshake_.current() == server_handshake::stage::open) {
+        // Tuned: frames as large as agreed, heartbeats as often.
+        reader_.set_frame_max(handshake_.frame_max());
+        liveness_.set_heartbeat(handshake_.heartbeat());
+    }
     if (!step.open_ok) return;
     state_ = state::running;
     send(0, proto::connection_open_ok{});
@@ -321,63 +291,26 @@ void server_connection::handshake_step(const proto::method& m)
 
 void server_connection::handle_channel_command(std::uint16_t number, proto::command& c)
 {
-    if (closing_channels_.count(number)) {
-        // After we sent channel.close, only close and close-ok matter.
-        // A client's close crossing ours is answered, and the channel still waits for the
-        // close-ok to ours, as RabbitMQ's does.
-        if (std::holds_alternative<proto::channel_close_ok>(c.method)) {
-            closing_channels_.erase(number);
-        } else if (std::holds_alternative<proto::channel_close>(c.method)) {
-            send(number, proto::channel_close_ok{});
-        }
-        return;
-    }
-    auto it = channels_.find(number);
-    if (it == channels_.end()) {
-        if (std::holds_alternative<proto::channel_open>(c.method)) {
-            // RabbitMQ reads channel_max as how many channels may be open at once.
-            if (channels_.size() >= handshake_.channel_max()) {
-                connection_error({reply_code::not_allowed, "number of channels opened (" +
-                                                               std::to_string(channels_.size()) +
-                                                               ") has reached the negotiated channel_max (" +
-                                                               std::to_string(handshake_.channel_max()) + ")"});
-                return;
-            }
-            channels_.emplace(number, std::make_unique<server_channel>(*this, number));
-            send(number, proto::channel_open_ok{});
-            return;
-        }
-        const proto::method_key key = proto::key_of(c.method);
-        if (uses_last_queue_shortcut(c.method)) {
-            // RabbitMQ's new channel expands the shortcut before it checks that it was
-            // opened, and a channel that never declared a queue has none to expand to.
-            channel_error(number, {reply_code::not_found, "no previously declared queue", key.class_id, key.method_id});
-            return;
-        }
-        connection_error({reply_code::channel_error, "expected 'channel.open'", key.class_id, key.method_id});
-        return;
-    }
-    if (std::holds_alternative<proto::channel_open>(c.method)) {
-        connection_error({reply_code::channel_error, "second 'channel.open' seen", 20, 10});
-        return;
-    }
-    if (std::holds_alternative<proto::channel_close>(c.method)) {
-        it->second->shutdown();
-        channels_.erase(it);
-        commands_.reset(number);
-        send(number, proto::channel_close_ok{});
-        return;
-    }
-    if (std::holds_alternative<proto::channel_close_ok>(c.method)) return;
-    if (auto e = it->second->handle(c)) {
+    const channel_table::step step = channels_.on_command(number, c.method, handshake_.channel_max());
+    if (step.closed) commands_.reset(number);
+    if (step.open_ok) send(number, proto::channel_open_ok{});
+    if (step.close_ok) send(number, proto::channel_close_ok{});
+    if (step.failure) fail(number, *step.failure);
+    if (!step.handler) return;
+    if (auto e = step.handler->handle(c)) {
         const proto::method_key key = proto::key_of(c.method);
         if (e->class_id == 0) {
             e->class_id = key.class_id;
             e->method_id = key.method_id;
         }
-        if (proto::is_hard_error(e->code)) connection_error(*e);
-        else channel_error(number, *e);
+        fail(number, *e);
     }
+}
+
+void server_connection::fail(std::uint16_t channel, const error& e)
+{
+    if (proto::is_hard_error(e.code)) connection_error(e);
+    else channel_error(channel, e);
 }
 
 void server_connection::channel_error(std::uint16_t number, const error& e)
@@ -388,12 +321,8 @@ void server_connection::channel_error(std::uint16_t number, const error& e)
 void server_connection::close_channel_with(std::uint16_t number, std::uint16_t code, const std::string& text,
                                            proto::method_key key)
 {
-    if (auto it = channels_.find(number); it != channels_.end()) {
-        it->second->shutdown();
-        channels_.erase(it);
-    }
+    channels_.close_by_broker(number);
     commands_.reset(number);
-    closing_channels_.insert(number);
     send(number, proto::channel_close{code, text, key.class_id, key.method_id});
 }
 
@@ -417,10 +346,7 @@ void server_connection::enter_closing()
     // until the client closes the socket, sends close-ok, or the heartbeat interval
     // (30 s at most) passes.
     state_ = state::closing;
-    const std::uint16_t heartbeat = handshake_.heartbeat();
-    const auto timeout = heartbeat > 0 && heartbeat < closing_timeout.count() ? std::chrono::seconds(heartbeat)
-                                                                                 : closing_timeout;
-    closing_deadline_ = broker_.now() + timeout;
+    liveness_.start_closing(broker_.now());
 }
 
 void server_connection::close(proto::reply_code code, std::string text)
@@ -455,72 +381,48 @@ std::optional<clock::time_point> server_connection::protocol_tick(clock::time_po
 {
     if (state_ == state::finished) return std::nullopt;
     if (state_ == state::closing) {
-        if (now >= closing_deadline_) {
+        const std::optional<clock::time_point> deadline = liveness_.closing_tick(now);
+        if (!deadline) {
             finish();
             return std::nullopt;
         }
-        const auto heartbeat_due = heartbeat_tick(now);
-        return std::min(heartbeat_due.value_or(closing_deadline_), closing_deadline_);
+        return std::min(heartbeat_tick(now).value_or(*deadline), *deadline);
     }
     const std::optional<clock::time_point> heartbeat_due = heartbeat_tick(now);
     if (state_ == state::finished) return std::nullopt;
     const auto timeout = broker_.options().consumer_timeout;
     if (!timeout || state_ != state::running) return heartbeat_due;
-    // Without heartbeats the host looks every second. Looking again within one
-    // timeout means a delivery made from now on is seen before it is due, and the
-    // tick after that lands on its deadline.
-    clock::time_point due = std::min(heartbeat_due.value_or(now + std::chrono::seconds(1)), now + *timeout);
-    if (const auto oldest_due = enforce_consumer_timeout(now)) due = std::min(due, *oldest_due);
-    return due;
-}
-
-std::optional<clock::time_point> server_connection::enforce_consumer_timeout(clock::time_point now)
-{
-    const auto timeout = broker_.options().consumer_timeout;
-    if (!timeout || state_ != state::running) return std::nullopt;
-    std::optional<clock::time_point> due;
-    std::vector<std::uint16_t> expired;
-    for (const auto& [number, channel] : channels_) {
-        const auto oldest = channel->oldest_unacked();
-        if (!oldest) continue;
-        if (now - *oldest >= *timeout) expired.push_back(number);
-        else due = std::min(due.value_or(clock::time_point::max()), *oldest + *timeout);
+    const auto step =
+        connection_liveness::consumer_timeout_tick(now, *timeout, heartbeat_due, channels_.oldest_unacked());
+    // Closing a channel gives its deliveries back to their queues.
+    for (const std::uint16_t number : step.expired) {
+        channel_error(number, {reply_code::precondition_failed, consumer_timeout_text(number, *timeout)});
     }
-    for (const std::uint16_t number : expired) {
-        // RabbitMQ's text; the channel's deliveries go back to their queues.
-        channel_error(number, {reply_code::precondition_failed,
-                               "delivery acknowledgement on channel " + std::to_string(number) +
-                                   " timed out. Timeout value used: " + std::to_string(timeout->count()) +
-                                   " ms. This timeout value can be configured, see consumers doc guide to learn more"});
-    }
-    return due;
+    return step.next;
 }
 
 std::optional<clock::time_point> server_connection::heartbeat_tick(clock::time_point now)
 {
-    if (handshake_.heartbeat() == 0 || state_ == state::finished) return std::nullopt;
+    if (!liveness_.heartbeats() || state_ == state::finished) return std::nullopt;
     if (faults_active_) [[unlikely]] {
         faults_->heartbeat_tick();
         if (state_ == state::finished) return std::nullopt;
     }
     // We do not read a held publisher, so its silence means nothing (RabbitMQ pauses
     // the heartbeat monitor of a blocked connection the same way).
-    if (publisher_held_) last_received_ = now;
-    // Like RabbitMQ's receiver, give up after two whole intervals without a byte,
-    // checked once per interval: between two and three intervals of silence.
-    const auto schedule = proto::heartbeat_schedule::from_seconds(handshake_.heartbeat(),
-                                                                  proto::heartbeat_timeout::more_than_three_intervals);
-    if (schedule.send_due(last_sent_, now) && output_.empty()) {
+    if (publisher_held_) liveness_.heard(now);
+    const connection_liveness::heartbeat_step step = liveness_.heartbeat_tick(now);
+    if (step.send_heartbeat && output_.empty()) {
         proto::encode_heartbeat(output_);
         mark_ready();
     }
-    if (schedule.peer_dead(last_received_, now)) {
+    if (step.peer_dead) {
         // RabbitMQ closes the socket without a close method ("missed heartbeats").
         release();
         finish();
         return std::nullopt;
     }
-    return now + schedule.tick();
+    return step.next;
 }
 
 void server_connection::set_blocked(bool blocked, const std::string& reason)
@@ -537,22 +439,6 @@ void server_connection::set_blocked(bool blocked, const std::string& reason)
     else send(0, proto::connection_unblocked{});
 }
 
-void server_connection::cancel_consumer(std::uint16_t channel, const std::string& tag)
-{
-    if (channel != 0) {
-        if (auto it = channels_.find(channel); it != channels_.end()) it->second->cancel_consumer_by_broker(tag);
-        return;
-    }
-    for (auto& [number, ch] : channels_) {
-        if (ch->cancel_consumer_by_broker(tag)) return;
-    }
-}
-
-void server_connection::continue_input()
-{
-    process_frames();  // which stops at once if the connection is still held or paused
-}
-
 void server_connection::transport_closed()
 {
     release();
@@ -562,25 +448,10 @@ void server_connection::transport_closed()
 void server_connection::release()
 {
     // Channels first: they requeue their deliveries into queues that may be exclusive
-    // to this connection and about to go. All their consumers go before any requeue, so
-    // a message one channel gives back is not delivered to another one closing with it
-    // (RabbitMQ closes the channels of a connection together).
-    for (auto& [number, channel] : channels_) channel->remove_consumers();
-    for (auto& [number, channel] : channels_) channel->shutdown();
-    channels_.clear();
+    // to this connection and about to go.
+    channels_.close_all();
     commands_.clear();
-    fakebroker::vhost* vhost = handshake_.vhost();
-    if (!vhost) return;
-    std::vector<std::string> exclusive;
-    for (const auto& [name, q] : vhost->queues()) {
-        if (q->exclusive() && q->exclusive_owner() == id_) exclusive.push_back(name);
-    }
-    for (const auto& name : exclusive) vhost->delete_queue(name);
-}
-
-void server_connection::finish()
-{
-    state_ = state::finished;
+    if (fakebroker::vhost* vhost = handshake_.vhost()) vhost->delete_exclusive_queues(id_);
 }
 
 connection_info server_connection::info() const
@@ -593,16 +464,6 @@ connection_info server_connection::info() const
     i.client_properties = handshake_.client_properties();
     i.channels = channels_.size();
     return i;
-}
-
-std::vector<channel_info> server_connection::channel_infos() const
-{
-    std::vector<channel_info> out;
-    for (const auto& [number, channel] : channels_) {
-        out.push_back(channel->info());
-        out.back().connection = name_;
-    }
-    return out;
 }
 
 }  // namespace amqp::fakebroker

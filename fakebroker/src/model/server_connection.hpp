@@ -1,10 +1,11 @@
 #pragma once
 
+#include "channel_table.hpp"
 #include "connection_actions.hpp"
+#include "connection_liveness.hpp"
 #include "faults/connection_faults.hpp"
 #include "message.hpp"
 #include "permissions.hpp"
-#include "server_channel.hpp"
 #include "server_handshake.hpp"
 
 #include <amqp/fakebroker/faults.hpp>
@@ -14,10 +15,8 @@
 #include <amqp/protocol/content.hpp>
 #include <amqp/protocol/frame.hpp>
 
-#include <map>
 #include <memory>
 #include <optional>
-#include <set>
 #include <span>
 #include <string>
 #include <string_view>
@@ -71,7 +70,7 @@ public:
     bool nothing_to_write() const noexcept { return faults_->nothing_to_write(output_.size()); }
     // Moves the first n (<= writable()) bytes of the output into `into`, replacing its content.
     void take_output(protocol::byte_buffer& into, std::size_t n);
-    void note_written(clock::time_point now) noexcept { last_sent_ = now; }
+    void note_written(clock::time_point now) noexcept { liveness_.wrote(now); }
 
     // Closes from the broker side with the given code (320 from management).
     void close(protocol::reply_code code, std::string text);
@@ -85,7 +84,7 @@ public:
     std::uint64_t id() const noexcept { return id_; }
     const std::string& name() const noexcept { return name_; }
     connection_info info() const;
-    std::vector<channel_info> channel_infos() const;
+    std::vector<channel_info> channel_infos() const { return channels_.infos(name_); }
     broker_state& broker() noexcept { return broker_; }
     fakebroker::vhost& vhost() noexcept { return *handshake_.vhost(); }
     // The authenticated user's name, and what it may do in the open vhost.
@@ -137,15 +136,16 @@ public:
                             protocol::method_key key);
     void close_connection_with(std::uint16_t code, const std::string& text, protocol::method_key key);
     // basic.cancel from the broker for the consumer `tag` on `channel` (0: any channel).
-    void cancel_consumer(std::uint16_t channel, const std::string& tag);
+    void cancel_consumer(std::uint16_t channel, const std::string& tag) { channels_.cancel_consumer(channel, tag); }
     // Handles a frame or command the layer held back, or input it kept while paused.
     void handle_frame(const protocol::frame_view& frame);
     void dispatch(std::uint16_t channel, protocol::command& c);
     void feed(std::span<const std::byte> bytes);
-    // Goes on reading the frames left in the reader (a pause or a hold ended).
-    void continue_input();
+    // Goes on reading the frames left in the reader (a pause or a hold ended); stops at
+    // once if the connection is still held or paused.
+    void continue_input() { process_frames(); }
     // Reads no more input; the stream closes once the output is written.
-    void finish();
+    void finish() noexcept { state_ = state::finished; }
     // The output changed where the host must look again (a hold was lifted).
     void mark_ready();
 
@@ -174,7 +174,7 @@ private:
         }
         const bool was_empty = output_.empty();
         encode();
-        if (tracing_) trace_sent(channel, describe());
+        if (tracing_) trace(" <- ch", channel, describe());
         if (hooked) [[unlikely]] {
             faults_->after_send(channel, key, delivery);
             mark_ready();
@@ -186,12 +186,11 @@ private:
     void process_frames();
     void handle_connection_method(protocol::method& m);
     void handle_channel_command(std::uint16_t channel, protocol::command& c);
+    // A channel error, or a connection error when e's code is a hard one.
+    void fail(std::uint16_t channel, const error& e);
     void ignore_on_closing_channel(const protocol::frame_view& frame);
 
     std::optional<clock::time_point> heartbeat_tick(clock::time_point now);
-    // Closes the channels whose oldest delivery waited longer than consumer_timeout
-    // for its ack; when the next one is due.
-    std::optional<clock::time_point> enforce_consumer_timeout(clock::time_point now);
     std::optional<clock::time_point> next_tick(clock::time_point now);
     // Heartbeats, the closing timeout and consumer timeouts: when they are due next.
     std::optional<clock::time_point> protocol_tick(clock::time_point now);
@@ -199,8 +198,9 @@ private:
     void release();
     void enter_closing();
     void append_content(std::uint16_t channel, const message_content& content);
-    void trace_sent(std::uint16_t channel, const protocol::method& m);
-    void trace_received(std::uint16_t channel, const protocol::method& m);
+    // One line to the trace: the name, " -> ch" (received) or " <- ch" (sent), the
+    // channel and the method.
+    void trace(std::string_view direction, std::uint16_t channel, const protocol::method& m);
 
     broker_state& broker_;
     std::uint64_t id_;
@@ -219,16 +219,10 @@ private:
     std::unique_ptr<connection_faults> faults_;
 
     server_handshake handshake_;
-    clock::time_point last_received_;
-    clock::time_point last_sent_;
-    // RabbitMQ's ?CLOSING_TIMEOUT: how long a closed connection waits for the client.
-    static constexpr std::chrono::seconds closing_timeout{30};
-    clock::time_point closing_deadline_;
+    connection_liveness liveness_;
 
     protocol::command_reader commands_;
-    std::map<std::uint16_t, std::unique_ptr<server_channel>> channels_;
-    // Channels we sent channel.close on, waiting for close-ok.
-    std::set<std::uint16_t> closing_channels_;
+    channel_table channels_;
 };
 
 }  // namespace amqp::fakebroker

@@ -73,6 +73,15 @@ std::size_t vhost::delete_queue(std::string_view name)
     return ready;
 }
 
+void vhost::delete_exclusive_queues(std::uint64_t owner)
+{
+    std::vector<std::string> exclusive;
+    for (const auto& [name, q] : queues_) {
+        if (q->exclusive() && q->exclusive_owner() == owner) exclusive.push_back(name);
+    }
+    for (const auto& name : exclusive) delete_queue(name);
+}
+
 void vhost::remove_bindings_to(std::string_view destination, bool to_queue)
 {
     std::vector<std::string> emptied;

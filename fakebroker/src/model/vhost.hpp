@@ -43,6 +43,8 @@ public:
     // Deletes the queue, its bindings and messages; consumers get basic.cancel.
     // Returns the number of ready messages it held.
     std::size_t delete_queue(std::string_view name);
+    // Deletes the queues exclusive to the connection `owner` (which went).
+    void delete_exclusive_queues(std::uint64_t owner);
 
     // Routes through the exchange, exchange-to-exchange bindings and alternate
     // exchanges; appends each queue reached once to `out`. The pointers are valid
