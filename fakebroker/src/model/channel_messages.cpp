@@ -25,10 +25,10 @@ std::optional<error> server_channel::publish(proto::basic_publish& m, proto::com
     if (m.immediate) return error{reply_code::not_implemented, "immediate=true"};
     proto::basic_properties& properties = command.header->properties;
     // RabbitMQ checks user_id before the expiration.
-    if (const auto& user_id = properties.user_id; user_id && *user_id != connection_.info().user) {
+    if (const auto& user_id = properties.user_id; user_id && *user_id != connection_.user_name()) {
         return error{reply_code::precondition_failed, "user_id property set to '" + *user_id +
                                                           "' but authenticated user was '" +
-                                                          connection_.info().user + "'"};
+                                                          connection_.user_name() + "'"};
     }
     if (const auto& expiration = properties.expiration) {
         // RabbitMQ refuses an expiration that is not a non-negative integer.
