@@ -2,9 +2,10 @@
 # Starts or stops a local RabbitMQ (Debian's rabbitmq-server) for the conformance and
 # client suites: AMQP on 127.0.0.1:5672, and AMQP over TLS on 5671 with the test
 # certificates of tests/tls (client certificates verified when sent, not required).
-# Besides guest it has the user the permissions tests act as (tests/conformance,
-# limited_user): limited/limited, with configure and read on "limited.*" and write on
-# those and the default exchange.
+# Besides guest it has the users the permission rows act as (tests/support,
+# permission_rows.hpp): limited/limited, with configure and read on "limited.*" and
+# write on those and the default exchange, and unprivileged/unprivileged, allowed
+# nothing.
 #   scripts/rabbitmq.sh start | stop
 set -euo pipefail
 export RABBITMQ_NODENAME=rabbit@localhost
@@ -16,22 +17,26 @@ tls=${TMPDIR:-/tmp}/amqp-fake-tls
 config=${TMPDIR:-/tmp}/amqp-fake-rabbitmq.conf
 
 # Idempotent: a node started earlier may have the user already.
-add_limited_user() {
+#   add_user NAME CONFIGURE WRITE READ (the password is the name)
+add_user() {
     local out
-    if ! out=$(rabbitmqctl -n "$RABBITMQ_NODENAME" add_user limited limited 2>&1); then
+    if ! out=$(rabbitmqctl -n "$RABBITMQ_NODENAME" add_user "$1" "$1" 2>&1); then
         case $out in
         *already*exist*) ;;
         *) echo "$out" >&2; return 1 ;;
         esac
     fi
-    rabbitmqctl -n "$RABBITMQ_NODENAME" set_permissions -p / limited \
-        '^limited\.' '^limited\.|^amq\.default$' '^limited\.' >/dev/null
+    rabbitmqctl -n "$RABBITMQ_NODENAME" set_permissions -p / "$1" "$2" "$3" "$4" >/dev/null
+}
+add_permission_users() {
+    add_user limited '^limited\.' '^limited\.|^amq\.default$' '^limited\.'
+    add_user unprivileged '' '' ''
 }
 
 case "${1:-}" in
 start)
     if rabbitmqctl -n "$RABBITMQ_NODENAME" status >/dev/null 2>&1; then
-        add_limited_user
+        add_permission_users
         echo "RabbitMQ already running"
         exit 0
     fi
@@ -59,7 +64,7 @@ CONF
         fi
         sleep 1
     done
-    add_limited_user
+    add_permission_users
     echo "RabbitMQ $(rabbitmqctl -n "$RABBITMQ_NODENAME" version 2>/dev/null) running"
     ;;
 stop)

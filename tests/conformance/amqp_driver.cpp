@@ -116,8 +116,25 @@ amqp_url amqp_url::parse(std::string_view url)
     return result;
 }
 
+// The codec's transport: what the peer sends goes to the socket at once, and a wait
+// reads the socket.
+class amqp_driver::socket_transport final : public peer_transport {
+public:
+    explicit socket_transport(amqp_driver* driver) : driver_(driver) {}
+    void follow(amqp_driver* driver) noexcept { driver_ = driver; }
+
+private:
+    void write(std::span<const std::byte> bytes) override { driver_->send_bytes(bytes); }
+    bool wait(clock::time_point deadline) override { return !driver_->closed_ && driver_->read_some(deadline); }
+
+    amqp_driver* driver_;
+};
+
 amqp_driver::amqp_driver(std::string_view url, std::chrono::milliseconds timeout)
-    : url_(amqp_url::parse(url)), timeout_(timeout)
+    : url_(amqp_url::parse(url)),
+      timeout_(timeout),
+      transport_(std::make_unique<socket_transport>(this)),
+      codec_(std::make_unique<peer>(handshake_options{}, transport_.get()))
 {
     codec_->set_frame_max(proto::frame_min_size);  // until tune-ok agrees on more
 }
@@ -129,11 +146,13 @@ amqp_driver::amqp_driver(amqp_driver&& other) noexcept
       timeout_(other.timeout_),
       fd_(std::exchange(other.fd_, -1)),
       closed_(other.closed_),
+      transport_(std::move(other.transport_)),
       codec_(std::move(other.codec_)),
       server_start_(std::move(other.server_start_)),
       server_tune_(other.server_tune_),
       frame_max_(other.frame_max_)
 {
+    if (transport_) transport_->follow(this);
 }
 
 amqp_driver& amqp_driver::operator=(amqp_driver&& other) noexcept
@@ -144,6 +163,8 @@ amqp_driver& amqp_driver::operator=(amqp_driver&& other) noexcept
         timeout_ = other.timeout_;
         fd_ = std::exchange(other.fd_, -1);
         closed_ = other.closed_;
+        transport_ = std::move(other.transport_);
+        if (transport_) transport_->follow(this);
         codec_ = std::move(other.codec_);
         server_start_ = std::move(other.server_start_);
         server_tune_ = other.server_tune_;
@@ -276,13 +297,6 @@ void amqp_driver::send_message(std::uint16_t channel, const proto::basic_publish
                                const proto::basic_properties& properties, std::string_view body)
 {
     codec_->send_message(channel, publish, properties, body);
-    flush();
-}
-
-void amqp_driver::flush()
-{
-    proto::byte_buffer out = std::exchange(codec_->output(), {});
-    send_bytes(out.data());
 }
 
 void amqp_driver::send_bytes(std::span<const std::byte> bytes)

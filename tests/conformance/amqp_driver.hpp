@@ -24,11 +24,10 @@
 #include <variant>
 
 // A synchronous, frame-explicit AMQP 0-9-1 client for the conformance tests over a
-// blocking socket. It says the test peer's handshake and reads with the test peer's
-// decoding and reassembly (amqp::test::peer, without a transport: the driver feeds it
-// what the socket gives). It does exactly what a
-// test tells it to and nothing behind its back: no heartbeats sent, no automatic
-// close-ok, no retries.
+// blocking socket. It says the test peer's handshake and sends and reads through the
+// test peer (amqp::test::peer, whose transport is the driver's socket), which codec()
+// hands to code written for any test peer. It does exactly what a test tells it to and
+// nothing behind its back: no heartbeats sent, no automatic close-ok, no retries.
 //
 // Every wait is bounded by the driver's timeout (5 s unless told otherwise). A
 // timeout, an unexpected command or the server closing the socket throws
@@ -126,7 +125,6 @@ public:
     void send(std::uint16_t channel, const Method& m)
     {
         codec_->send(channel, m);
-        flush();
     }
     void send_message(std::uint16_t channel, const protocol::basic_publish& publish,
                       const protocol::basic_properties& properties, std::string_view body);
@@ -208,13 +206,17 @@ public:
     std::size_t heartbeats() const noexcept { return codec_->heartbeats(); }
     void expect_heartbeat();
 
+    // The test peer under the driver: what it sends is written to the socket before
+    // send() returns, and its next() reads the socket. Commands taken through it are
+    // gone for the driver's next(), and the other way round.
+    peer& codec() noexcept { return *codec_; }
+
 private:
     using clock = std::chrono::steady_clock;
+    class socket_transport;
 
     // Reads what is available, waiting until the deadline; false on timeout.
     bool read_some(clock::time_point deadline);
-    // Writes what the peer encoded.
-    void flush();
     handshake_options handshake(const connect_options& options) const;
     void close_socket() noexcept;
     std::string pending_summary() const;
@@ -227,8 +229,10 @@ private:
     int fd_ = -1;
     bool closed_ = false;
     bool reset_ = false;
-    // Behind a pointer: the peer is not movable, the driver is.
-    std::unique_ptr<peer> codec_ = std::make_unique<peer>();
+    // Behind pointers: the peer is not movable, the driver is; the transport follows
+    // the driver it writes for.
+    std::unique_ptr<socket_transport> transport_;
+    std::unique_ptr<peer> codec_;
     protocol::connection_start server_start_;
     protocol::connection_tune server_tune_;
     std::uint32_t frame_max_ = protocol::frame_min_size;

@@ -20,21 +20,22 @@ namespace proto = amqp::protocol;
 #if AMQP_CONFORMANCE_EMBEDDED
 namespace {
 
-fakebroker::broker_options with_limited_user()
+fakebroker::broker_options with_permission_users()
 {
     fakebroker::broker_options options;
-    fakebroker::user limited{std::string(limited_user::name), std::string(limited_user::password), {}};
-    limited.vhost_permissions["/"] = {std::string(limited_user::configure), std::string(limited_user::write),
-                                      std::string(limited_user::read)};
-    options.users.push_back(std::move(limited));
+    for (const permission_user& u : permission_users) {
+        fakebroker::user user{std::string(u.name), std::string(u.password), {}};
+        user.vhost_permissions["/"] = {std::string(u.configure), std::string(u.write), std::string(u.read)};
+        options.users.push_back(std::move(user));
+    }
     return options;
 }
 
 }  // namespace
 
 struct conformance::embedded {
-    // guest (full permissions, the URL's user) and limited_user.
-    fakebroker::broker broker{with_limited_user()};
+    // guest (full permissions, the URL's user) and the permission users.
+    fakebroker::broker broker{with_permission_users()};
 };
 #else
 struct conformance::embedded {};
@@ -115,11 +116,11 @@ amqp_driver conformance::connect_channel(const connect_options& options) const
     return d;
 }
 
-amqp_driver conformance::connect_limited_channel() const
+amqp_driver conformance::connect_channel_as(const permission_user& user) const
 {
     connect_options options;
-    options.user = std::string(limited_user::name);
-    options.password = std::string(limited_user::password);
+    options.user = std::string(user.name);
+    options.password = std::string(user.password);
     return connect_channel(options);
 }
 
@@ -165,108 +166,6 @@ std::string conformance::delete_exchange_after_test(std::string name)
 {
     exchanges_.push_back(std::move(name));
     return exchanges_.back();
-}
-
-proto::queue_declare declare_queue(std::string queue, proto::field_table arguments)
-{
-    proto::queue_declare m;
-    m.queue = std::move(queue);
-    m.arguments = std::move(arguments);
-    return m;
-}
-
-proto::exchange_declare declare_exchange(std::string exchange, std::string type)
-{
-    proto::exchange_declare m;
-    m.exchange = std::move(exchange);
-    m.type = std::move(type);
-    return m;
-}
-
-proto::queue_bind bind_queue(std::string queue, std::string exchange, std::string routing_key,
-                             proto::field_table arguments)
-{
-    proto::queue_bind m;
-    m.queue = std::move(queue);
-    m.exchange = std::move(exchange);
-    m.routing_key = std::move(routing_key);
-    m.arguments = std::move(arguments);
-    return m;
-}
-
-proto::basic_publish publish_to(std::string exchange, std::string routing_key, bool mandatory)
-{
-    proto::basic_publish m;
-    m.exchange = std::move(exchange);
-    m.routing_key = std::move(routing_key);
-    m.mandatory = mandatory;
-    return m;
-}
-
-proto::basic_consume consume_from(std::string queue, std::string consumer_tag, bool no_ack)
-{
-    proto::basic_consume m;
-    m.queue = std::move(queue);
-    m.consumer_tag = std::move(consumer_tag);
-    m.no_ack = no_ack;
-    return m;
-}
-
-proto::basic_get get_from(std::string queue, bool no_ack)
-{
-    proto::basic_get m;
-    m.queue = std::move(queue);
-    m.no_ack = no_ack;
-    return m;
-}
-
-proto::queue_unbind unbind_queue(std::string queue, std::string exchange, std::string routing_key)
-{
-    proto::queue_unbind m;
-    m.queue = std::move(queue);
-    m.exchange = std::move(exchange);
-    m.routing_key = std::move(routing_key);
-    return m;
-}
-
-proto::exchange_bind bind_exchange(std::string destination, std::string source)
-{
-    proto::exchange_bind m;
-    m.destination = std::move(destination);
-    m.source = std::move(source);
-    return m;
-}
-
-proto::exchange_unbind unbind_exchange(std::string destination, std::string source)
-{
-    proto::exchange_unbind m;
-    m.destination = std::move(destination);
-    m.source = std::move(source);
-    return m;
-}
-
-proto::queue_purge purge(std::string queue)
-{
-    proto::queue_purge m;
-    m.queue = std::move(queue);
-    return m;
-}
-
-proto::queue_delete delete_queue(std::string queue, bool if_unused, bool if_empty)
-{
-    proto::queue_delete m;
-    m.queue = std::move(queue);
-    m.if_unused = if_unused;
-    m.if_empty = if_empty;
-    return m;
-}
-
-proto::exchange_delete delete_exchange(std::string exchange, bool if_unused)
-{
-    proto::exchange_delete m;
-    m.exchange = std::move(exchange);
-    m.if_unused = if_unused;
-    return m;
 }
 
 proto::queue_declare_ok queue_state(amqp_driver& d, std::uint16_t channel, const std::string& queue)

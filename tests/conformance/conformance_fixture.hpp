@@ -1,6 +1,8 @@
 #pragma once
 
 #include "amqp_driver.hpp"
+#include "permission_rows.hpp"
+#include "requests.hpp"
 
 #include <gtest/gtest.h>
 
@@ -13,17 +15,6 @@
 #include <vector>
 
 namespace amqp::test {
-
-// A user with limited permissions on the vhost "/", for the permissions tests. The
-// embedded broker is started with it; on RabbitMQ, scripts/rabbitmq.sh creates it
-// (rabbitmqctl add_user, set_permissions) with the same patterns.
-struct limited_user {
-    static constexpr std::string_view name = "limited";
-    static constexpr std::string_view password = "limited";
-    static constexpr std::string_view configure = R"(^limited\.)";
-    static constexpr std::string_view write = R"(^limited\.|^amq\.default$)";
-    static constexpr std::string_view read = R"(^limited\.)";
-};
 
 // Gives each test an AMQP URL: AMQP_URL from the environment when set (a real
 // RabbitMQ), otherwise a fresh embedded broker started for the test. Without either
@@ -49,8 +40,10 @@ protected:
     amqp_driver connect(const connect_options& options = {}) const;
     // A driver connected with channel 1 open: what most tests start from.
     amqp_driver connect_channel(const connect_options& options = {}) const;
-    // The same, as limited_user: the URL with limited_user's name and password.
-    amqp_driver connect_limited_channel() const;
+    // The same, as a permission user (limited_user, unprivileged_user): the URL with
+    // its name and password. The embedded broker has them; scripts/rabbitmq.sh gives
+    // them to RabbitMQ.
+    amqp_driver connect_channel_as(const permission_user& user) const;
 
     // Unique names, "<suite>.<test>.<what>.<random>". Queues and exchanges named by
     // the first two are deleted after the test; unique_name() is for names that need
@@ -63,6 +56,8 @@ protected:
     std::string delete_exchange_after_test(std::string name);
     // "<what>.<random>", for tests that need a whole reply text to fit in 255 bytes.
     std::string short_unique_name(std::string_view what) const { return std::string(what) + "." + suffix_; }
+    // The random part of the names above, one per test.
+    const std::string& unique_suffix() const noexcept { return suffix_; }
     // Polls `condition` until it holds or the timeout passes, pausing briefly
     // between checks; false on timeout. For what no protocol reply signals (a TTL
     // expiring, an exclusive queue going with its connection).
@@ -81,24 +76,6 @@ private:
     std::vector<std::string> queues_;
     std::vector<std::string> exchanges_;
 };
-
-// Method builders: the methods tests send most, with the usual defaults, so a test
-// reads as what it changes (designated initializers would have to name every field).
-protocol::queue_declare declare_queue(std::string queue, protocol::field_table arguments = {});
-protocol::exchange_declare declare_exchange(std::string exchange, std::string type);
-protocol::queue_bind bind_queue(std::string queue, std::string exchange, std::string routing_key,
-                                protocol::field_table arguments = {});
-protocol::basic_publish publish_to(std::string exchange, std::string routing_key,
-                                   bool mandatory = false);
-protocol::basic_consume consume_from(std::string queue, std::string consumer_tag = {},
-                                     bool no_ack = false);
-protocol::basic_get get_from(std::string queue, bool no_ack = false);
-protocol::queue_unbind unbind_queue(std::string queue, std::string exchange, std::string routing_key);
-protocol::exchange_bind bind_exchange(std::string destination, std::string source);
-protocol::exchange_unbind unbind_exchange(std::string destination, std::string source);
-protocol::queue_purge purge(std::string queue);
-protocol::queue_delete delete_queue(std::string queue, bool if_unused = false, bool if_empty = false);
-protocol::exchange_delete delete_exchange(std::string exchange, bool if_unused = false);
 
 // Exchanges many tests have.
 //   queue_state: passive queue.declare, for the ready message and consumer counts.

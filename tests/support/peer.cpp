@@ -2,6 +2,7 @@
 
 #include <amqp/protocol/content.hpp>
 
+#include <algorithm>
 #include <sstream>
 #include <utility>
 
@@ -143,6 +144,19 @@ std::optional<peer::command> peer::take(std::uint16_t channel)
         return c;
     }
     return std::nullopt;
+}
+
+std::optional<peer::command> peer::next(std::uint16_t channel, std::chrono::milliseconds timeout)
+{
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+        if (auto c = take(channel)) return c;
+        const auto closing = [](const command& c) {
+            return c.channel == 0 && std::holds_alternative<proto::connection_close>(c.value.method);
+        };
+        if (std::ranges::any_of(unread_, closing)) return std::nullopt;
+        if (!transport_ || !transport_->wait(deadline)) return std::nullopt;
+    }
 }
 
 void peer::discard(std::uint16_t channel)

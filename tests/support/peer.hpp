@@ -144,6 +144,10 @@ public:
     // Takes the oldest unread command (of one channel); nullopt when there is none.
     std::optional<command> take();
     std::optional<command> take(std::uint16_t channel);
+    // take(channel), waiting on the transport up to `timeout` while nothing has come for
+    // the channel; nullopt on timeout, or as soon as a connection.close arrives (nothing
+    // more comes on any channel then).
+    std::optional<command> next(std::uint16_t channel, std::chrono::milliseconds timeout);
     // Takes the oldest unread command; fails the test when it is not an M and then
     // returns M{}. last() is the command it took, with its content.
     template <class M>
