@@ -42,7 +42,10 @@ world::world(world_options options)
     if (mode_ == world_mode::simulation) {
         broker_options.clock = virtual_clock_.get();
         broker_options.listen = false;
-        broker_options.fault_log = [this](std::string_view line) { say(line); };
+        broker_options.fault_log = [this, theirs = std::move(broker_options.fault_log)](std::string_view line) {
+            say(line);
+            if (theirs) theirs(line);
+        };
         if (options.trace) {
             broker_options.trace = [this, trace = std::move(options.trace)](std::string_view line) {
                 trace(*this, line);
@@ -56,8 +59,9 @@ world::world(world_options options)
             std::move(options.read_limit));
     } else {
         // The broker runs on its own thread: what it logs is posted to the world's.
-        broker_options.fault_log = [this](std::string_view line) {
+        broker_options.fault_log = [this, theirs = std::move(broker_options.fault_log)](std::string_view line) {
             asio::post(io_, [this, text = std::string(line)] { say(text); });
+            if (theirs) theirs(line);
         };
         if (options.trace) {
             auto trace = std::make_shared<std::function<void(world&, std::string_view)>>(std::move(options.trace));
@@ -162,14 +166,24 @@ runtime::simulation_end world::run_until(const std::function<bool()>& until, run
 {
     if (virtual_clock_)
         return runtime::run_simulation(io_, *virtual_clock_, until, limit);
-    const auto deadline = std::chrono::steady_clock::now() + limit;
+    const runtime::time_point deadline = clock_->now() + limit;
     while (!until()) {
-        if (std::chrono::steady_clock::now() >= deadline)
+        if (clock_->now() >= deadline)
             return runtime::simulation_end::time_limit;
         io_.restart();
         io_.run_one_until(deadline);
     }
     return runtime::simulation_end::done;
+}
+
+void world::run_for(runtime::duration d)
+{
+    const runtime::time_point end = clock_->now() + d;
+    run_until([] { return false; }, d);
+    if (!virtual_clock_) return;
+    // Nothing was due in what is left of `d`: move there, and run what that readies.
+    virtual_clock_->advance_to(end);
+    runtime::run_simulation(io_, *virtual_clock_, [] { return false; }, runtime::duration::zero());
 }
 
 asio::awaitable<bool> world::until(std::function<bool()> condition, std::chrono::milliseconds timeout)

@@ -19,7 +19,7 @@ runtime::time_point open(sim_broker& sim, stream_peer& peer, std::uint16_t heart
     peer.send_protocol_header();
     EXPECT_TRUE(sim.run_until([&] { return peer.count<proto::connection_start>() == 1; }, 1s));
     peer.send_handshake("sim", heartbeat);
-    const auto sent = sim.clock.now();
+    const auto sent = sim.clock().now();
     EXPECT_TRUE(sim.run_until([&] { return peer.count<proto::connection_open_ok>() == 1; }, 1s))
         << peer.transcript();
     return sent;

@@ -81,7 +81,7 @@ outcome run_workload(std::uint64_t seed)
     options.chaos = lots_of_chaos(seed);
     options.fault_log = [&out](std::string_view line) { out.log.emplace_back(line); };
     sim_broker sim(options);
-    const auto start = sim.clock.now();
+    const auto start = sim.clock().now();
 
     std::vector<std::unique_ptr<stream_peer>> peers(3);
     std::vector<std::unique_ptr<stream_peer>> finished;

@@ -115,7 +115,7 @@ TEST(fault_stall, a_timed_stall_resumes_in_order)
     sim_broker sim;
     auto p = ready_peer(sim);
     sim.broker().add_fault(fault_rule::on(hook::method_received).method("queue.declare").then(fault::stall(3s)));
-    const auto sent = sim.clock.now();
+    const auto sent = sim.clock().now();
     const auto from = p->commands().size();
     p->send(1, queue_declare("a"));
     proto::basic_qos qos;
@@ -136,7 +136,7 @@ TEST(fault_stall, from_a_frame_to_send_holds_it_until_the_stall_ends)
     ASSERT_TRUE(open(sim, *p, "app", 10));
     ASSERT_TRUE(open_channel(sim, *p, 1));
     sim.broker().add_fault(fault_rule::on(hook::before_method_sent).method("queue.declare-ok").then(fault::stall(20s)));
-    const auto sent = sim.clock.now();
+    const auto sent = sim.clock().now();
     const auto from = p->commands().size();
     p->send(1, queue_declare("a"));
     sim.run_for(19s);
@@ -259,7 +259,7 @@ TEST(fault_delay, a_reply_to_send_waits_and_what_follows_waits_behind_it)
     sim_broker sim;
     auto p = ready_peer(sim);
     sim.broker().add_fault(fault_rule::on(hook::before_method_sent).method("queue.declare-ok").then(fault::delay(2s)));
-    const auto sent = sim.clock.now();
+    const auto sent = sim.clock().now();
     const auto from = p->commands().size();
     p->send(1, queue_declare("a"));
     p->send(1, proto::basic_qos{0, 1, false});
@@ -277,7 +277,7 @@ TEST(fault_delay, a_received_method_waits_before_it_is_handled)
     sim_broker sim;
     auto p = ready_peer(sim);
     sim.broker().add_fault(fault_rule::on(hook::method_received).method("queue.declare").then(fault::delay(500ms)));
-    const auto sent = sim.clock.now();
+    const auto sent = sim.clock().now();
     const auto from = p->commands().size();
     p->send(1, queue_declare("a"));
     p->send(1, proto::basic_qos{0, 1, false});

@@ -1,20 +1,18 @@
 #pragma once
 
-// A broker in a simulation: the caller's io_context, a virtual clock, no listener;
-// connections are in-memory pipes driven by stream_peer. Hours of heartbeats pass in
-// microseconds, the same way every run.
+// A broker in a simulation (harness::world: one io_context, a virtual clock, no
+// listener) whose connections are in-memory pipes driven by stream_peer. Hours of
+// heartbeats pass in microseconds, the same way every run.
 
 #include "stream_peer.hpp"
 
 #include <amqp/fakebroker/broker.hpp>
+#include <amqp/harness/world.hpp>
 #include <amqp/runtime/memory_pipe.hpp>
-#include <amqp/runtime/simulation.hpp>
-#include <amqp/runtime/virtual_clock.hpp>
-
-#include <asio/io_context.hpp>
 
 #include <functional>
 #include <memory>
+#include <string>
 
 namespace amqp::fakebroker::test {
 
@@ -22,48 +20,36 @@ using amqp::test::stream_peer;
 
 class sim_broker {
 public:
-    explicit sim_broker(broker_options options = {}) : broker_(io, with_clock(std::move(options), clock))
-    {
-        broker_.start();
-    }
+    explicit sim_broker(broker_options options = {}) : world_(in_simulation(std::move(options))) {}
 
-    fakebroker::broker& broker() noexcept { return broker_; }
+    fakebroker::broker& broker() noexcept { return world_.broker(); }
+    runtime::clock& clock() noexcept { return world_.clock(); }
 
     // A new connection: the broker serves one end, the returned peer holds the other.
     std::unique_ptr<stream_peer> connect(std::string peer_name = "")
     {
-        auto [ours, theirs] = runtime::make_memory_pipe(io.get_executor());
-        broker_.attach(theirs, std::move(peer_name));
-        return std::make_unique<stream_peer>(ours, clock);
+        auto [ours, theirs] = runtime::make_memory_pipe(world_.io().get_executor());
+        world_.broker().attach(theirs, std::move(peer_name));
+        return std::make_unique<stream_peer>(ours, world_.clock());
     }
 
     // Runs until `until()` holds; false when it did not within `limit` of virtual time.
     bool run_until(const std::function<bool()>& until, runtime::duration limit)
     {
-        return runtime::run_simulation(io, clock, until, limit) == runtime::simulation_end::done;
+        return world_.run_until(until, limit) == runtime::simulation_end::done;
     }
     // Lets `d` of virtual time pass.
-    void run_for(runtime::duration d)
-    {
-        const auto end = clock.now() + d;
-        runtime::run_simulation(io, clock, [] { return false; }, d);
-        clock.advance_to(end);
-        runtime::run_simulation(io, clock, [] { return false; }, runtime::duration::zero());
-    }
-
-    // Declared in this order: the broker uses both while it stops.
-    asio::io_context io;
-    runtime::virtual_clock clock;
+    void run_for(runtime::duration d) { world_.run_for(d); }
 
 private:
-    static broker_options with_clock(broker_options options, runtime::clock& clock)
+    static harness::world_options in_simulation(broker_options options)
     {
-        options.clock = &clock;
-        options.listen = false;
-        return options;
+        harness::world_options o;
+        o.broker = std::move(options);
+        return o;
     }
 
-    fakebroker::broker broker_;
+    harness::world world_;
 };
 
 }  // namespace amqp::fakebroker::test

@@ -36,7 +36,8 @@ class world;
 struct world_options {
     world_mode mode = world_mode::simulation;
     // The fake broker's options. The world sets its clock and listen = false in a
-    // simulation, its fault_log (fired faults go to the log) and its trace (see trace).
+    // simulation, its fault_log (fired faults go to the log, and to the fault_log given
+    // here, if any) and its trace (see trace).
     // nullopt: no fake broker; connections reach only what pipes() serves, in a
     // simulation.
     std::optional<fakebroker::broker_options> broker = fakebroker::broker_options{};
@@ -98,6 +99,9 @@ public:
     // Runs the world's handlers until `until()` holds (checked after each), at most
     // `limit` of its time. Over TCP the end is done or time_limit.
     runtime::simulation_end run_until(const std::function<bool()>& until, runtime::duration limit);
+    // Runs the world's handlers while `d` of its time passes; in a simulation its clock
+    // is then exactly `d` later, whatever was due.
+    void run_for(runtime::duration d);
     // Inside a body: waits until `condition` holds, looking every millisecond of the
     // world's time; false after `timeout`.
     asio::awaitable<bool> until(std::function<bool()> condition,
