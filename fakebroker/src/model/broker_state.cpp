@@ -12,8 +12,10 @@ broker_state::broker_state(broker_options options)
     for (const auto& name : options_.vhosts) {
         vhosts_.emplace(name, std::make_unique<vhost>(*this, name));
     }
-    if (options_.fault_log) faults_.set_log(options_.fault_log);
-    else if (options_.trace) faults_.set_log(options_.trace);
+    if (options_.fault_log || options_.trace) {
+        const auto to = options_.fault_log ? log_line::sink::fault_log : log_line::sink::trace;
+        faults_.set_log([this, to](std::string_view line) { lines_.push_back({to, std::string(line)}); });
+    }
     if (options_.chaos) {
         faults_.set_chaos(options_.chaos);
         seed_names(options_.chaos->seed);

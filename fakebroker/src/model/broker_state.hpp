@@ -23,6 +23,13 @@ namespace amqp::fakebroker {
 class server_channel;
 class server_connection;
 
+// A line for broker_options' trace or fault_log, kept until the host hands it over.
+struct log_line {
+    enum class sink { trace, fault_log };
+    sink to;
+    std::string text;
+};
+
 // Direct reply-to: the pseudo-queue clients consume for RPC replies.
 inline constexpr std::string_view reply_to_queue = "amq.rabbitmq.reply-to";
 
@@ -100,6 +107,13 @@ public:
     // Reseeds server-generated names, so that a seeded run repeats name for name.
     void seed_names(std::uint64_t seed) { names_.seed(seed); }
 
+    // The trace (a frame sent or received) and the fault log (a fault fired; to the
+    // trace when there is no fault log), in the order they happened. The model calls
+    // neither function: the host takes the lines after each entry and hands them over.
+    bool tracing() const noexcept { return static_cast<bool>(options_.trace); }
+    void trace(std::string line) { lines_.push_back({log_line::sink::trace, std::move(line)}); }
+    std::vector<log_line> take_lines() { return std::exchange(lines_, {}); }
+
 private:
     broker_options options_;
     permission_table permissions_;
@@ -113,6 +127,7 @@ private:
     std::mt19937_64 names_;
     fault_engine faults_;
     std::vector<std::uint64_t> ready_;
+    std::vector<log_line> lines_;
     std::optional<std::string> alarm_;
 };
 

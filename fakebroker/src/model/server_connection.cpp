@@ -20,7 +20,7 @@ server_connection::server_connection(broker_state& broker, std::string peer)
       peer_(std::move(peer)),
       name_(peer_),
       reader_(proto::frame_min_size),
-      tracing_(static_cast<bool>(broker.options().trace)),
+      tracing_(broker.tracing()),
       faults_active_(broker.faults().active_flag()),
       faults_(std::make_unique<connection_faults>(*this, broker.faults(), id_)),
       handshake_(broker),
@@ -93,10 +93,10 @@ void server_connection::send_delivery(std::uint16_t channel, std::string_view co
 
 void server_connection::trace(std::string_view direction, std::uint16_t channel, const proto::method& m)
 {
-    if (!broker_.options().trace) return;
+    if (!tracing_) return;
     std::ostringstream os;
     os << name_ << direction << channel << ' ' << m;
-    broker_.options().trace(os.str());
+    broker_.trace(os.str());
 }
 
 connection_actions server_connection::receive(std::span<const std::byte> bytes, clock::time_point now)

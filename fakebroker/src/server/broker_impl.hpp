@@ -51,6 +51,17 @@ struct broker::impl {
                 if (auto it = sessions.find(id); it != sessions.end()) it->second->serve();
             }
         }
+        hand_over_lines();
+    }
+
+    // The trace and fault log lines the model wrote, to the functions of the options.
+    void hand_over_lines()
+    {
+        const broker_options& o = state->options();
+        for (const log_line& line : state->take_lines()) {
+            const auto& to = line.to == log_line::sink::fault_log ? o.fault_log : o.trace;
+            if (to) to(line.text);
+        }
     }
 
     // A fault asked for a restart: after the current work, from the io_context, which
@@ -132,6 +143,7 @@ struct broker::impl {
         };
         events.restart = [this] { post_restart(); };
         events.closed = [this](session* closed) {
+            hand_over_lines();
             // Deferred: the session may be inside its own handler. The io_context may
             // run it after the broker is gone.
             asio::post(io, [this, alive = std::weak_ptr<void>(alive), id = closed->connection().id()] {

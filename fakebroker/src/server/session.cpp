@@ -48,11 +48,12 @@ void session::handle_read(std::error_code ec, std::size_t n)
     if (ec) {
         connection_.transport_closed();
         close_stream();
-        return;
+    } else {
+        perform(connection_.receive(std::span<const std::byte>(read_buffer_.data(), n), clock_.now()));
     }
-    perform(connection_.receive(std::span<const std::byte>(read_buffer_.data(), n), clock_.now()));
-    if (closed_) return;
+    // Also when this one closed: its work may have given others something to do.
     if (events_.after_work) events_.after_work();
+    if (closed_) return;
     read_if_wanted();
     close_if_done();
 }
@@ -108,6 +109,7 @@ void session::write()
                              if (ec) {
                                  connection_.transport_closed();
                                  close_stream();
+                                 if (events_.after_work) events_.after_work();
                                  return;
                              }
                              connection_.note_written(clock_.now());
@@ -129,9 +131,9 @@ void session::on_tick()
 {
     const auto now = clock_.now();
     perform(connection_.tick(now));
-    if (closed_) return;
     // Before tuning there is no heartbeat yet: look again in a second.
-    if (tick_at_ == clock::time_point::max() && !connection_.finished()) arm_tick(now + std::chrono::seconds(1));
+    if (!closed_ && tick_at_ == clock::time_point::max() && !connection_.finished())
+        arm_tick(now + std::chrono::seconds(1));
     if (events_.after_work) events_.after_work();
     close_if_done();
 }
