@@ -40,10 +40,7 @@ std::string percent_decode(std::string_view s)
     return out;
 }
 
-std::string errno_text(std::string_view what)
-{
-    return std::string(what) + ": " + std::strerror(errno);
-}
+std::string errno_text(std::string_view what) { return std::string(what) + ": " + std::strerror(errno); }
 
 int remaining_ms(steady::time_point deadline)
 {
@@ -73,7 +70,8 @@ amqp_url amqp_url::parse(std::string_view url)
         out.user = percent_decode(userinfo.substr(0, colon));
         if (colon != std::string_view::npos) out.password = percent_decode(userinfo.substr(colon + 1));
     }
-    if (const auto colon = authority.rfind(':'); colon != std::string_view::npos && authority.find(']') == std::string_view::npos) {
+    if (const auto colon = authority.rfind(':');
+        colon != std::string_view::npos && authority.find(']') == std::string_view::npos) {
         const std::string_view port = authority.substr(colon + 1);
         const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), out.port);
         if (ec != std::errc{} || end != port.data() + port.size()) throw bench_error("bad port in AMQP URL");

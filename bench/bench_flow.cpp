@@ -56,8 +56,8 @@ std::size_t message_flow::completed() const noexcept
 
 bool message_flow::done(std::size_t messages) const noexcept
 {
-    return published_ == messages && publisher_.out().empty() && (!consumer_ || delivered_ == messages * options_.fanout) &&
-           (!options_.confirms || confirmed_ == messages);
+    return published_ == messages && publisher_.out().empty() &&
+           (!consumer_ || delivered_ == messages * options_.fanout) && (!options_.confirms || confirmed_ == messages);
 }
 
 void message_flow::refill(std::size_t messages)
@@ -208,12 +208,12 @@ void message_flow::run(std::size_t messages)
         if (moved) {
             last_progress = now;
         } else if (now - last_progress > options_.stall_timeout) {
-            throw bench_error("no progress for " + std::to_string(options_.stall_timeout.count()) + " ms: " +
-                              status(messages));
+            throw bench_error("no progress for " + std::to_string(options_.stall_timeout.count()) +
+                              " ms: " + status(messages));
         }
         if (now - started > options_.run_timeout) {
-            throw bench_error("run took over " + std::to_string(options_.run_timeout.count()) + " ms: " +
-                              status(messages));
+            throw bench_error("run took over " + std::to_string(options_.run_timeout.count()) +
+                              " ms: " + status(messages));
         }
     }
     // Settle what the consumer still holds, so the queue ends with nothing unacked.

@@ -21,8 +21,8 @@ struct flow_options {
     // Deliveries the consumer gets per published message (queues it is routed to);
     // ignored without a consumer.
     std::size_t fanout = 1;
-    bool confirms = false;   // the publisher's channel is in confirm mode
-    bool persistent = false; // delivery_mode 2
+    bool confirms = false;  // the publisher's channel is in confirm mode
+    bool persistent = false;  // delivery_mode 2
     // Manual acks: basic.ack with multiple after this many deliveries; 0: the consumer
     // is no-ack.
     std::size_t ack_every = 0;

@@ -9,9 +9,9 @@
 //
 // items_per_second counts messages published and complete (delivered, and confirmed
 // when confirming); fanout benchmarks also report deliveries per second.
-#include "report_format.hpp"
 #include "bench_connection.hpp"
 #include "bench_flow.hpp"
+#include "report_format.hpp"
 
 #include <amqp/fakebroker/broker.hpp>
 
@@ -259,10 +259,7 @@ void measure(benchmark::State& state, const target& t, std::string_view workload
 // An untimed run first, so the broker's heap has grown to the working set (glibc grows
 // a thread's arena page by page, which would otherwise be charged to whichever
 // benchmark runs first) and the sockets' buffers have opened up.
-std::size_t warmup_messages(std::size_t n)
-{
-    return std::clamp<std::size_t>(n / 4, 100, 50'000);
-}
+std::size_t warmup_messages(std::size_t n) { return std::clamp<std::size_t>(n / 4, 100, 50'000); }
 
 // Setup failures skip the benchmark with the message (the timed loop then runs no
 // iteration, as Google Benchmark requires).
@@ -274,8 +271,7 @@ void guarded(benchmark::State& state, const std::function<void()>& body)
     } catch (const std::exception& e) {
         if (!state.error_occurred()) state.SkipWithError(e.what());
         if (!g_loop_entered) {
-            for (auto _ : state) {
-            }
+            for (auto _ : state) {}
         }
     }
 }
@@ -295,9 +291,9 @@ void bm_one_to_one(benchmark::State& state, target t, bool manual_ack)
                                                deadline);
         }
         consume(consumer, queue, !manual_ack);
-        message_flow flow(publisher, &consumer,
-                          {.exchange = "", .routing_key = queue, .body_size = body_size,
-                           .ack_every = manual_ack ? 100u : 0u});
+        message_flow flow(
+            publisher, &consumer,
+            {.exchange = "", .routing_key = queue, .body_size = body_size, .ack_every = manual_ack ? 100u : 0u});
         const std::size_t n = t.messages();
         flow.run(warmup_messages(n));
         measure(state, t, manual_ack ? "one_to_one/manual_ack" : "one_to_one/no_ack", n, [&] { flow.run(n); });
@@ -323,11 +319,15 @@ void bm_fanout(benchmark::State& state, target t, std::size_t queues)
             consume(consumer, queue, true);
         }
         message_flow flow(publisher, &consumer,
-                          {.exchange = exchange, .routing_key = "", .body_size = body_size, .fanout = queues,
+                          {.exchange = exchange,
+                           .routing_key = "",
+                           .body_size = body_size,
+                           .fanout = queues,
                            .window = std::max<std::size_t>(256, 50'000 / queues)});
         const std::size_t n = t.messages();
         flow.run(warmup_messages(n));
-        measure(state, t, "fanout/" + std::to_string(queues), n, [&] { flow.run(n); }, {}, queues);
+        measure(
+            state, t, "fanout/" + std::to_string(queues), n, [&] { flow.run(n); }, {}, queues);
         publisher.close(deadline + setup_timeout);
         consumer.close(deadline + setup_timeout);
     });
@@ -389,17 +389,22 @@ void bm_confirms(benchmark::State& state, target t, bool persistent, bool with_c
             consume(*consumer, queue, true);
         }
         message_flow flow(publisher, consumer ? &*consumer : nullptr,
-                          {.exchange = "", .routing_key = queue, .body_size = body_size, .confirms = true,
-                           .persistent = persistent, .window = with_consumer ? 20'000u : 0u});
+                          {.exchange = "",
+                           .routing_key = queue,
+                           .body_size = body_size,
+                           .confirms = true,
+                           .persistent = persistent,
+                           .window = with_consumer ? 20'000u : 0u});
         const std::size_t n = t.messages();
         flow.run(warmup_messages(n));
         if (!with_consumer) purge(publisher, queue);
         std::string name = persistent ? "confirms/persistent_durable" : "confirms/transient";
         if (with_consumer) name += "+consumer";
-        measure(state, t, name, n, [&] { flow.run(n); },
-                [&] {
-                    if (!with_consumer) purge(publisher, queue);
-                });
+        measure(
+            state, t, name, n, [&] { flow.run(n); },
+            [&] {
+                if (!with_consumer) purge(publisher, queue);
+            });
         publisher.close(deadline + setup_timeout);
         if (consumer) consumer->close(deadline + setup_timeout);
     });
@@ -435,7 +440,7 @@ void bm_bindings(benchmark::State& state, target t, std::size_t count)
 }
 
 struct memory_sample {
-    std::size_t rss = 0;   // resident bytes (/proc/self/statm)
+    std::size_t rss = 0;  // resident bytes (/proc/self/statm)
     std::size_t heap = 0;  // bytes malloc has handed out, all arenas
 };
 
@@ -474,8 +479,10 @@ void bm_memory(benchmark::State& state, std::size_t queues, std::size_t messages
             if (queues > 1) topo.bind(publisher, names.back(), exchange, {""});
         }
         message_flow flow(publisher, nullptr,
-                          {.exchange = exchange, .routing_key = queues > 1 ? "" : names.front(),
-                           .body_size = body_size, .window = 0});
+                          {.exchange = exchange,
+                           .routing_key = queues > 1 ? "" : names.front(),
+                           .body_size = body_size,
+                           .window = 0});
         // Warm the client's buffers so their growth is not counted.
         flow.run(1000);
         for (const auto& q : names) {
@@ -517,8 +524,9 @@ void print_summary()
         rates[row.workload][row.target].push_back(row.messages_per_second);
         if (row.target == std::string("fake")) broker_cpu[row.workload].push_back(row.broker_cpu_ns_per_message);
     }
-    std::printf("\nSummary: messages/s end to end (median of runs); ratio = fake / RabbitMQ;\n"
-                "broker CPU = the embedded broker thread's CPU time per message\n");
+    std::printf(
+        "\nSummary: messages/s end to end (median of runs); ratio = fake / RabbitMQ;\n"
+        "broker CPU = the embedded broker thread's CPU time per message\n");
     std::printf("%-32s %12s %12s %8s %16s\n", "workload", "fake", "rabbitmq", "ratio", "broker CPU ns");
     for (const auto& w : order) {
         const auto& by_target = rates[w];

@@ -28,11 +28,11 @@
 // timed part only (manual time). client_cpu_ns_per_msg is the benchmark thread's CPU
 // time per message (the client, and for fake_io and fake_pipe the broker too); broker_cpu_ns_per_msg
 // is the rest of the process's CPU time, the broker's thread, for fake_thread.
-#include "report_format.hpp"
 #include <amqp/client.hpp>
 #include <amqp/client/memory_transport.hpp>
 #include <amqp/fakebroker/broker.hpp>
 #include <amqp/runtime/memory_pipe.hpp>
+#include "report_format.hpp"
 
 #include <asio/co_spawn.hpp>
 #include <asio/executor_work_guard.hpp>
@@ -140,9 +140,7 @@ public:
             };
             break;
         }
-        case broker_kind::rabbitmq:
-            url_ = *g_options.rabbitmq_url;
-            break;
+        case broker_kind::rabbitmq: url_ = *g_options.rabbitmq_url; break;
         }
     }
     ~environment()
@@ -172,8 +170,7 @@ public:
     // benchmark's own loop stays out of the figures.
     void drive(const std::function<bool()>& done, steady::duration timeout, std::string_view what)
     {
-        if (done())
-            return;
+        if (done()) return;
         auto expired = std::make_shared<bool>(false);
         asio::steady_timer timer(io_, timeout);
         timer.async_wait([expired, this](std::error_code ec) {
@@ -187,8 +184,7 @@ public:
             io_.restart();
             io_.run();
         }
-        if (!done())
-            throw bench_error(std::string(what) + ": timed out");
+        if (!done()) throw bench_error(std::string(what) + ": timed out");
     }
 
     // Runs a coroutine to completion, rethrowing its exception.
@@ -205,8 +201,7 @@ public:
             io_.stop();
         });
         drive([&] { return r->done; }, timeout, what);
-        if (r->error)
-            std::rethrow_exception(r->error);
+        if (r->error) std::rethrow_exception(r->error);
     }
 
 private:
@@ -226,20 +221,24 @@ std::string unique_name(std::string_view what)
 client::connection connect(environment& env)
 {
     client::connection out;
-    env.run([](environment& env, client::connection& out) -> asio::awaitable<void> {
-        out = co_await client::connect(env.executor(), env.url(), env.client_env());
-    }(env, out), "connect");
+    env.run(
+        [](environment& env, client::connection& out) -> asio::awaitable<void> {
+            out = co_await client::connect(env.executor(), env.url(), env.client_env());
+        }(env, out),
+        "connect");
     return out;
 }
 
 client::channel open_channel(environment& env, client::connection& c, bool confirms = false)
 {
     client::channel out;
-    env.run([](client::connection& c, client::channel& out, bool confirms) -> asio::awaitable<void> {
-        client::channel_options options;
-        options.publisher_confirms = confirms;
-        out = co_await c.channel(options);
-    }(c, out, confirms), "open a channel");
+    env.run(
+        [](client::connection& c, client::channel& out, bool confirms) -> asio::awaitable<void> {
+            client::channel_options options;
+            options.publisher_confirms = confirms;
+            out = co_await c.channel(options);
+        }(c, out, confirms),
+        "open a channel");
     return out;
 }
 
@@ -248,52 +247,55 @@ client::channel open_channel(environment& env, client::connection& c, bool confi
 std::string declare_queue(environment& env, client::channel& ch)
 {
     std::string name = unique_name("q");
-    env.run([](client::channel ch, std::string name) -> asio::awaitable<void> {
-        client::queue_options options;
-        options.exclusive = true;
-        co_await ch.declare_queue(name, options);
-    }(ch, name), "declare a queue");
+    env.run(
+        [](client::channel ch, std::string name) -> asio::awaitable<void> {
+            client::queue_options options;
+            options.exclusive = true;
+            co_await ch.declare_queue(name, options);
+        }(ch, name),
+        "declare a queue");
     return name;
 }
 
 void set_qos(environment& env, client::channel& ch, std::uint16_t prefetch)
 {
-    env.run([](client::channel ch, std::uint16_t prefetch) -> asio::awaitable<void> {
-        co_await ch.set_qos(prefetch);
-    }(ch, prefetch), "basic.qos");
+    env.run([](client::channel ch, std::uint16_t prefetch) -> asio::awaitable<void> { co_await ch.set_qos(prefetch); }(
+                                                               ch, prefetch),
+            "basic.qos");
 }
 
 void purge(environment& env, client::channel& ch, const std::string& queue)
 {
-    env.run([](client::channel ch, std::string queue) -> asio::awaitable<void> {
-        co_await ch.queue_purge(queue);
-    }(ch, queue), "queue.purge");
+    env.run([](client::channel ch, std::string queue) -> asio::awaitable<void> { co_await ch.queue_purge(queue); }(
+                                                          ch, queue),
+            "queue.purge");
 }
 
 std::string consume(environment& env, client::channel& ch, const std::string& queue, bool no_ack,
                     std::function<void(client::incoming_message)> on_message)
 {
     std::string tag;
-    env.run([](client::channel ch, std::string queue, bool no_ack, std::function<void(client::incoming_message)> f,
-               std::string& tag) -> asio::awaitable<void> {
-        client::consume_options options;
-        options.no_ack = no_ack;
-        tag = co_await ch.basic_consume(queue, std::move(f), options);
-    }(ch, queue, no_ack, std::move(on_message), tag), "basic.consume");
+    env.run(
+        [](client::channel ch, std::string queue, bool no_ack, std::function<void(client::incoming_message)> f,
+           std::string& tag) -> asio::awaitable<void> {
+            client::consume_options options;
+            options.no_ack = no_ack;
+            tag = co_await ch.basic_consume(queue, std::move(f), options);
+        }(ch, queue, no_ack, std::move(on_message), tag),
+        "basic.consume");
     return tag;
 }
 
 void cancel(environment& env, client::channel& ch, const std::string& tag)
 {
-    env.run([](client::channel ch, std::string tag) -> asio::awaitable<void> {
-        co_await ch.basic_cancel(tag);
-    }(ch, tag), "basic.cancel");
+    env.run(
+        [](client::channel ch, std::string tag) -> asio::awaitable<void> { co_await ch.basic_cancel(tag); }(ch, tag),
+        "basic.cancel");
 }
 
 void close(environment& env, client::connection& c)
 {
-    if (!c.is_open())
-        return;
+    if (!c.is_open()) return;
     env.run([](client::connection& c) -> asio::awaitable<void> { co_await c.close(); }(c), "connection.close");
 }
 
@@ -311,8 +313,7 @@ public:
           body_(body_size, 'x'),
           window_(window == 0 ? SIZE_MAX : window),
           refill_(std::max<std::size_t>(1, std::min<std::size_t>(256, window_ / 4)))
-    {
-    }
+    {}
 
     // Publishes `n` and drives the io_context until all completed.
     void run(std::size_t n)
@@ -322,8 +323,7 @@ public:
         error_.clear();
         pump();
         env_.drive([this] { return completed_ == n_ || !error_.empty(); }, run_timeout, "publish");
-        if (!error_.empty())
-            throw bench_error(error_);
+        if (!error_.empty()) throw bench_error(error_);
     }
 
     void complete()
@@ -401,8 +401,7 @@ void measure(benchmark::State& state, const environment& env, const target& t, c
     g_loop_entered = true;
     for (auto _ : state) {
         try {
-            if (before)
-                before();
+            if (before) before();
             const auto start = steady::now();
             const double process_start = cpu_seconds(CLOCK_PROCESS_CPUTIME_ID);
             const double thread_start = cpu_seconds(CLOCK_THREAD_CPUTIME_ID);
@@ -418,8 +417,7 @@ void measure(benchmark::State& state, const environment& env, const target& t, c
             break;
         }
     }
-    if (iterations == 0)
-        return;
+    if (iterations == 0) return;
     const double total = static_cast<double>(items * iterations);
     state.SetItemsProcessed(static_cast<std::int64_t>(total));
     state.counters["messages"] = static_cast<double>(items);
@@ -429,10 +427,7 @@ void measure(benchmark::State& state, const environment& env, const target& t, c
     g_summary.push_back({workload, t.name(), total / wall, 0, 0});
 }
 
-std::size_t warmup_messages(std::size_t n)
-{
-    return std::clamp<std::size_t>(n / 4, 100, 50'000);
-}
+std::size_t warmup_messages(std::size_t n) { return std::clamp<std::size_t>(n / 4, 100, 50'000); }
 
 // Setup failures skip the benchmark with the message.
 void guarded(benchmark::State& state, const std::function<void()>& body)
@@ -441,11 +436,9 @@ void guarded(benchmark::State& state, const std::function<void()>& body)
     try {
         body();
     } catch (const std::exception& e) {
-        if (!state.error_occurred())
-            state.SkipWithError(e.what());
+        if (!state.error_occurred()) state.SkipWithError(e.what());
         if (!g_loop_entered) {
-            for (auto _ : state) {
-            }
+            for (auto _ : state) {}
         }
     }
 }
@@ -484,7 +477,8 @@ void bm_confirms(benchmark::State& state, target t, std::size_t window)
         const std::size_t n = t.messages();
         pub.run(warmup_messages(n));
         const std::string name = "publish/confirms/" + (window == 0 ? std::string("all") : std::to_string(window));
-        measure(state, env, t, name, n, [&] { pub.run(n); }, [&] { purge(env, ch, queue); });
+        measure(
+            state, env, t, name, n, [&] { pub.run(n); }, [&] { purge(env, ch, queue); });
         purge(env, ch, queue);
         close(env, producer);
     });
@@ -506,18 +500,15 @@ void bm_manual_ack(benchmark::State& state, target t)
         const auto queue = declare_queue(env, sub_channel);
         publisher fill(env, pub_channel, queue, 0);
         auto on_message = [&](client::incoming_message m) {
-            if (auto ec = m.ack(); ec && error.empty())
-                error = "ack failed: " + ec.message();
-            if (++received == expected || !error.empty())
-                env.wake();
+            if (auto ec = m.ack(); ec && error.empty()) error = "ack failed: " + ec.message();
+            if (++received == expected || !error.empty()) env.wake();
         };
         auto drain = [&](std::size_t n) {
             received = 0;
             expected = n;
             const auto tag = consume(env, sub_channel, queue, false, on_message);
             env.drive([&] { return received == expected || !error.empty(); }, run_timeout, "consume");
-            if (!error.empty())
-                throw bench_error(error);
+            if (!error.empty()) throw bench_error(error);
             cancel(env, sub_channel, tag);
         };
         const std::size_t n = t.messages();
@@ -532,12 +523,10 @@ void bm_manual_ack(benchmark::State& state, target t)
                 expected = n;
                 tag = consume(env, sub_channel, queue, false, on_message);
                 env.drive([&] { return received == expected || !error.empty(); }, run_timeout, "consume");
-                if (!error.empty())
-                    throw bench_error(error);
+                if (!error.empty()) throw bench_error(error);
             },
             [&] {
-                if (tag)
-                    cancel(env, sub_channel, *std::exchange(tag, std::nullopt));
+                if (tag) cancel(env, sub_channel, *std::exchange(tag, std::nullopt));
                 fill.run(n);
             });
         close(env, producer);
@@ -547,8 +536,7 @@ void bm_manual_ack(benchmark::State& state, target t)
 
 double percentile(const std::vector<double>& sorted, double p)
 {
-    if (sorted.empty())
-        return 0;
+    if (sorted.empty()) return 0;
     const auto rank = static_cast<std::size_t>(p * static_cast<double>(sorted.size() - 1) + 0.5);
     return sorted[std::min(rank, sorted.size() - 1)];
 }
@@ -575,25 +563,28 @@ void bm_rpc(benchmark::State& state, target t)
             (void)request.ack();
         });
         client::rpc_client rpc;
-        env.run([](client::channel ch, client::rpc_client& rpc) -> asio::awaitable<void> {
-            rpc = co_await client::rpc_client::create(ch);
-        }(caller_channel, rpc), "rpc_client::create");
+        env.run(
+            [](client::channel ch, client::rpc_client& rpc) -> asio::awaitable<void> {
+                rpc = co_await client::rpc_client::create(ch);
+            }(caller_channel, rpc),
+            "rpc_client::create");
 
         std::vector<double> latencies_us;
         auto calls = [&](std::size_t n) {
             latencies_us.clear();
             latencies_us.reserve(n);
-            env.run([](client::rpc_client& rpc, std::string queue, std::size_t n,
-                       std::vector<double>& latencies) -> asio::awaitable<void> {
-                const std::string body(body_size, 'q');
-                for (std::size_t i = 0; i < n; ++i) {
-                    const auto start = steady::now();
-                    auto reply = co_await rpc.call(queue, client::message(body));
-                    latencies.push_back(std::chrono::duration<double, std::micro>(steady::now() - start).count());
-                    if (reply.body.size() != body_size)
-                        throw bench_error("wrong reply");
-                }
-            }(rpc, queue, n, latencies_us), "rpc calls", run_timeout);
+            env.run(
+                [](client::rpc_client& rpc, std::string queue, std::size_t n,
+                   std::vector<double>& latencies) -> asio::awaitable<void> {
+                    const std::string body(body_size, 'q');
+                    for (std::size_t i = 0; i < n; ++i) {
+                        const auto start = steady::now();
+                        auto reply = co_await rpc.call(queue, client::message(body));
+                        latencies.push_back(std::chrono::duration<double, std::micro>(steady::now() - start).count());
+                        if (reply.body.size() != body_size) throw bench_error("wrong reply");
+                    }
+                }(rpc, queue, n, latencies_us),
+                "rpc calls", run_timeout);
         };
         const std::size_t n = t.messages();
         calls(warmup_messages(n));
@@ -617,26 +608,23 @@ void bm_rpc(benchmark::State& state, target t)
 
 void print_summary()
 {
-    if (g_summary.empty())
-        return;
+    if (g_summary.empty()) return;
     std::vector<std::string> order;
     std::map<std::string, std::map<std::string, std::vector<const summary_row*>>> rows;
     for (const auto& row : g_summary) {
-        if (!rows.contains(row.workload))
-            order.push_back(row.workload);
+        if (!rows.contains(row.workload)) order.push_back(row.workload);
         rows[row.workload][row.target].push_back(&row);
     }
     auto cell = [&](const std::string& workload, const char* target, double summary_row::*field) -> double {
         const auto& by_target = rows[workload];
-        if (!by_target.contains(target))
-            return 0;
+        if (!by_target.contains(target)) return 0;
         std::vector<double> values;
-        for (const auto* r : by_target.at(target))
-            values.push_back(r->*field);
+        for (const auto* r : by_target.at(target)) values.push_back(r->*field);
         return median(values);
     };
-    std::printf("\nSummary (median of runs): messages/s end to end, calls/s for rpc;\n"
-                "ratio = fake / RabbitMQ\n");
+    std::printf(
+        "\nSummary (median of runs): messages/s end to end, calls/s for rpc;\n"
+        "ratio = fake / RabbitMQ\n");
     std::printf("%-24s %12s %12s %12s %12s %9s %9s\n", "workload", "fake_thread", "fake_io", "fake_pipe", "rabbitmq",
                 "thr/rmq", "io/rmq");
     for (const auto& w : order) {
@@ -647,8 +635,7 @@ void print_summary()
         auto fmt = [](double v) { return v > 0 ? with_commas(v) : std::string("-"); };
         auto ratio = [&](double v) {
             char buf[32] = "-";
-            if (v > 0 && rabbit > 0)
-                std::snprintf(buf, sizeof buf, "%.1fx", v / rabbit);
+            if (v > 0 && rabbit > 0) std::snprintf(buf, sizeof buf, "%.1fx", v / rabbit);
             return std::string(buf);
         };
         std::printf("%-24s %12s %12s %12s %12s %9s %9s\n", w.c_str(), fmt(thread).c_str(), fmt(io).c_str(),
@@ -676,8 +663,7 @@ void add(const target& t, const std::string& workload, const std::function<void(
 void register_benchmarks()
 {
     std::vector<broker_kind> kinds{broker_kind::fake_thread, broker_kind::fake_io, broker_kind::fake_pipe};
-    if (g_options.rabbitmq_url)
-        kinds.push_back(broker_kind::rabbitmq);
+    if (g_options.rabbitmq_url) kinds.push_back(broker_kind::rabbitmq);
     for (const auto kind : kinds) {
         auto t = [kind](std::size_t fake_messages, std::size_t rabbitmq_messages) {
             return target{kind, fake_messages, rabbitmq_messages};
@@ -695,8 +681,7 @@ void register_benchmarks()
 // Takes this program's own flags out of argv before Google Benchmark sees them.
 void parse_options(int& argc, char** argv)
 {
-    if (const char* env = std::getenv("AMQP_URL"); env && *env)
-        g_options.rabbitmq_url = env;
+    if (const char* env = std::getenv("AMQP_URL"); env && *env) g_options.rabbitmq_url = env;
     int kept = 1;
     for (int i = 1; i < argc; ++i) {
         const std::string_view arg = argv[i];
@@ -704,15 +689,13 @@ void parse_options(int& argc, char** argv)
             g_options.rabbitmq_url = std::string(arg.substr(11));
         } else if (arg.starts_with("--scale=")) {
             g_options.scale = std::strtod(std::string(arg.substr(8)).c_str(), nullptr);
-            if (!(g_options.scale > 0))
-                throw bench_error("--scale must be positive");
+            if (!(g_options.scale > 0)) throw bench_error("--scale must be positive");
         } else {
             argv[kept++] = argv[i];
         }
     }
     argc = kept;
-    if (g_options.rabbitmq_url && g_options.rabbitmq_url->empty())
-        g_options.rabbitmq_url.reset();
+    if (g_options.rabbitmq_url && g_options.rabbitmq_url->empty()) g_options.rabbitmq_url.reset();
 }
 
 }  // namespace
@@ -726,8 +709,7 @@ int main(int argc, char** argv)
         return 2;
     }
     benchmark::Initialize(&argc, argv);
-    if (benchmark::ReportUnrecognizedArguments(argc, argv))
-        return 2;
+    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 2;
     register_benchmarks();
     benchmark::RunSpecifiedBenchmarks();
     benchmark::Shutdown();

@@ -60,8 +60,7 @@ void BM_encode_publish(benchmark::State& state)
 
 void BM_encode_deliver(benchmark::State& state)
 {
-    encode_messages(state, basic_deliver{"amq.ctag-4lxGxCj9Rpm2hIjgFUzkPw", 123456, false,
-                                         "amq.direct", "task_queue"});
+    encode_messages(state, basic_deliver{"amq.ctag-4lxGxCj9Rpm2hIjgFUzkPw", 123456, false, "amq.direct", "task_queue"});
 }
 
 // Decodes a stream of n messages the way a session does: split frames, decode the
@@ -94,9 +93,7 @@ void decode_messages(benchmark::State& state, const Method& m)
                 benchmark::DoNotOptimize(header);
                 break;
             }
-            default:
-                body_bytes += f.frame->payload.size();
-                benchmark::DoNotOptimize(f.frame->payload.data());
+            default: body_bytes += f.frame->payload.size(); benchmark::DoNotOptimize(f.frame->payload.data());
             }
         }
     }
@@ -111,8 +108,7 @@ void BM_decode_publish(benchmark::State& state)
 
 void BM_decode_deliver(benchmark::State& state)
 {
-    decode_messages(state, basic_deliver{"amq.ctag-4lxGxCj9Rpm2hIjgFUzkPw", 123456, false,
-                                         "amq.direct", "task_queue"});
+    decode_messages(state, basic_deliver{"amq.ctag-4lxGxCj9Rpm2hIjgFUzkPw", 123456, false, "amq.direct", "task_queue"});
 }
 
 // Frame splitting alone: the floor under any decoder.

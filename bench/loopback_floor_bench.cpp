@@ -36,10 +36,7 @@ namespace {
 constexpr int hops = 4;
 constexpr std::size_t hop_bytes = 100;
 
-[[noreturn]] void fail(const char* what)
-{
-    throw std::runtime_error(std::string(what) + ": " + std::strerror(errno));
-}
+[[noreturn]] void fail(const char* what) { throw std::runtime_error(std::string(what) + ": " + std::strerror(errno)); }
 
 class file_descriptor {
 public:
@@ -52,8 +49,7 @@ public:
     }
     ~file_descriptor()
     {
-        if (fd_ >= 0)
-            ::close(fd_);
+        if (fd_ >= 0) ::close(fd_);
     }
     int get() const { return fd_; }
 
@@ -63,16 +59,14 @@ private:
 
 file_descriptor checked(int fd, const char* what)
 {
-    if (fd < 0)
-        fail(what);
+    if (fd < 0) fail(what);
     return file_descriptor(fd);
 }
 
 void make_fast(int fd)
 {
     const int one = 1;
-    if (::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) != 0
-        || ::fcntl(fd, F_SETFL, O_NONBLOCK) != 0)
+    if (::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) != 0 || ::fcntl(fd, F_SETFL, O_NONBLOCK) != 0)
         fail("setsockopt/fcntl");
 }
 
@@ -88,14 +82,13 @@ loopback_connection connect_over_loopback()
     address.sin_family = AF_INET;
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     socklen_t length = sizeof address;
-    if (::bind(listener.get(), reinterpret_cast<sockaddr*>(&address), sizeof address) != 0
-        || ::listen(listener.get(), 1) != 0
-        || ::getsockname(listener.get(), reinterpret_cast<sockaddr*>(&address), &length) != 0)
+    if (::bind(listener.get(), reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+        ::listen(listener.get(), 1) != 0 ||
+        ::getsockname(listener.get(), reinterpret_cast<sockaddr*>(&address), &length) != 0)
         fail("bind/listen");
     loopback_connection connection;
     connection.writer = checked(::socket(AF_INET, SOCK_STREAM, 0), "socket");
-    if (::connect(connection.writer.get(), reinterpret_cast<sockaddr*>(&address), sizeof address) != 0)
-        fail("connect");
+    if (::connect(connection.writer.get(), reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) fail("connect");
     connection.reader = checked(::accept(listener.get(), nullptr, nullptr), "accept");
     make_fast(connection.writer.get());
     make_fast(connection.reader.get());
@@ -114,15 +107,13 @@ void bm_round_trip(benchmark::State& state, waiting how)
 {
     try {
         std::array<loopback_connection, hops> connections;
-        for (auto& c : connections)
-            c = connect_over_loopback();
+        for (auto& c : connections) c = connect_over_loopback();
         auto poller = checked(::epoll_create1(0), "epoll_create1");
         for (auto& c : connections) {
             epoll_event interest{};
             interest.events = EPOLLIN | EPOLLET;
             interest.data.fd = c.reader.get();
-            if (::epoll_ctl(poller.get(), EPOLL_CTL_ADD, c.reader.get(), &interest) != 0)
-                fail("epoll_ctl");
+            if (::epoll_ctl(poller.get(), EPOLL_CTL_ADD, c.reader.get(), &interest) != 0) fail("epoll_ctl");
         }
 
         std::array<char, hop_bytes> message{};
@@ -141,8 +132,7 @@ void bm_round_trip(benchmark::State& state, waiting how)
                     fail("send");
                 if (how == waiting::spin) {
                     while (receive(c.reader.get()) < 0)
-                        if (errno != EAGAIN)
-                            fail("recv");
+                        if (errno != EAGAIN) fail("recv");
                     continue;
                 }
                 epoll_event ready[hops];

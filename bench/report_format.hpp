@@ -15,8 +15,7 @@ inline std::string with_commas(double value)
     const std::string digits = std::to_string(static_cast<long long>(value + 0.5));
     std::string out;
     for (std::size_t i = 0; i < digits.size(); ++i) {
-        if (i > 0 && (digits.size() - i) % 3 == 0 && digits[i - 1] != '-')
-            out += ',';
+        if (i > 0 && (digits.size() - i) % 3 == 0 && digits[i - 1] != '-') out += ',';
         out += digits[i];
     }
     return out;

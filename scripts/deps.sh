@@ -13,6 +13,7 @@ packages=(
     python3-pika python3-aio-pika python3-amqp python3-kombu amqp-tools
     golang-go golang-github-rabbitmq-amqp091-go-dev nodejs
     clang libclang-rt-14-dev   # libFuzzer targets
+    clang-format-14            # scripts/format.sh: the layout of the sources
     "$@"
 )
 

@@ -12,15 +12,13 @@ backoff::backoff(std::chrono::milliseconds first, double multiplier, std::chrono
       max_(std::max(max, first)),
       jitter_(std::clamp(jitter, 0.0, 1.0)),
       random_(seed)
-{
-}
+{}
 
 std::chrono::milliseconds backoff::next()
 {
     const double grown = static_cast<double>(first_.count()) * std::pow(multiplier_, attempt_);
     double pause = std::min(grown, static_cast<double>(max_.count()));
-    if (grown < static_cast<double>(max_.count()))
-        ++attempt_;
+    if (grown < static_cast<double>(max_.count())) ++attempt_;
     if (jitter_ > 0) {
         // Drawn from the 64-bit output directly: std::uniform_real_distribution is not
         // specified exactly, and a seed must replay the same pauses everywhere.

@@ -88,17 +88,14 @@ struct fulfil {
     {
         {
             std::lock_guard lock(sync->mutex);
-            if (result->done)
-                return;
+            if (result->done) return;
             result->done = true;
             // Moved, not copied: the caller's thread must hold the only reference, so the
             // exception is freed there (TSan cannot see libstdc++'s own refcounting).
             result->error = std::move(error);
             if (!error) {
-                if constexpr (std::is_void_v<R>)
-                    result->value.emplace();
-                else
-                    result->value.emplace(std::forward<V>(values)...);
+                if constexpr (std::is_void_v<R>) result->value.emplace();
+                else result->value.emplace(std::forward<V>(values)...);
             }
         }
         sync->notify();
@@ -172,8 +169,7 @@ public:
         check_thread();
         {
             std::unique_lock lock(sync_->mutex);
-            while (run_one_callback(lock)) {
-            }
+            while (run_one_callback(lock)) {}
         }
         fulfil<R> done{sync_, std::make_shared<outcome<R>>()};
         if (!post([start = std::move(start), done]() mutable {
@@ -184,8 +180,7 @@ public:
                 } catch (...) {
                     error = std::current_exception();
                 }
-                if (error)
-                    done(std::move(error));
+                if (error) done(std::move(error));
             }))
             throw_closed();
         return wait<R>(*done.result, bound, expiry);
@@ -212,8 +207,7 @@ public:
     bool post(F&& f)
     {
         std::lock_guard lock(sync_->mutex);
-        if (sync_->stopped)
-            return false;
+        if (sync_->stopped) return false;
         asio::post(io_, std::forward<F>(f));
         return true;
     }
@@ -226,9 +220,7 @@ public:
         const auto bound = options_.connection_timeout * static_cast<long>(rounds * endpoints) +
                            options_.retry_delay * static_cast<long>(rounds - 1) + std::chrono::seconds(5);
         auto opened = run<connection>(
-            [this](const fulfil<connection>& done) {
-                connection::connect(io_.get_executor(), options_, done.token());
-            },
+            [this](const fulfil<connection>& done) { connection::connect(io_.get_executor(), options_, done.token()); },
             bound, on_expiry::fail);
         on_io<void>([this, opened = std::move(opened)]() mutable {
             conn_ = std::move(opened);
@@ -238,8 +230,7 @@ public:
 
     void close()
     {
-        if (!is_open())
-            return;
+        if (!is_open()) return;
         try {
             run<void>(
                 [this](const fulfil<void>& done) {
@@ -279,8 +270,7 @@ public:
     {
         {
             std::lock_guard lock(sync_->mutex);
-            if (sync_->stopped)
-                return;
+            if (sync_->stopped) return;
             sync_->callbacks.push_back(std::move(callback));
         }
         sync_->notify();
@@ -289,8 +279,7 @@ public:
     // Runs one queued callback with the lock released; false when there was none.
     bool run_one_callback(std::unique_lock<std::mutex>& lock)
     {
-        if (sync_->callbacks.empty())
-            return false;
+        if (sync_->callbacks.empty()) return false;
         auto callback = std::move(sync_->callbacks.front());
         sync_->callbacks.pop_front();
         lock.unlock();
@@ -315,10 +304,8 @@ public:
                 ran = true;
                 continue;
             }
-            if (!status_->open)
-                throw_closed_locked();
-            if (ran || clock::now() >= deadline)
-                return;
+            if (!status_->open) throw_closed_locked();
+            if (ran || clock::now() >= deadline) return;
             sync_->changed.wait_until(lock, deadline);
         }
     }
@@ -338,8 +325,7 @@ public:
     std::exception_ptr closed_error_locked() const
     {
         auto info = status_->reason;
-        if (info.reply_text.empty() && info.reply_code == 0)
-            info.reply_text = "the connection is closed";
+        if (info.reply_text.empty() && info.reply_code == 0) info.reply_text = "the connection is closed";
         return make_exception(errc::connection_closed, &info);
     }
 
@@ -359,8 +345,7 @@ public:
     // joins it. Idempotent.
     void stop()
     {
-        if (!thread_.joinable())
-            return;
+        if (!thread_.joinable()) return;
         abort();
         {
             std::lock_guard lock(sync_->mutex);
@@ -371,8 +356,7 @@ public:
         work_.reset();
         {
             std::unique_lock lock(sync_->mutex);
-            if (!sync_->changed.wait_for(lock, options_.connection_timeout, [this] { return finished_; }))
-                io_.stop();
+            if (!sync_->changed.wait_for(lock, options_.connection_timeout, [this] { return finished_; })) io_.stop();
         }
         thread_.join();
     }
@@ -384,10 +368,8 @@ private:
         const auto deadline = bound ? clock::now() + *bound : clock::time_point::max();
         std::unique_lock lock(sync_->mutex);
         while (!result.done) {
-            if (run_one_callback(lock))
-                continue;
-            if (finished_)
-                throw_closed_locked();
+            if (run_one_callback(lock)) continue;
+            if (finished_) throw_closed_locked();
             if (!bound) {
                 sync_->changed.wait(lock);
                 continue;
@@ -395,31 +377,21 @@ private:
             if (sync_->changed.wait_until(lock, deadline) == std::cv_status::timeout && !result.done) {
                 lock.unlock();
                 expired(*bound, expiry);
-                if constexpr (std::is_void_v<R>)
-                    return;
-                else
-                    throw_error(errc::timeout, "no answer from the broker");  // not reached
+                if constexpr (std::is_void_v<R>) return;
+                else throw_error(errc::timeout, "no answer from the broker");  // not reached
             }
         }
-        if (auto error = std::exchange(result.error, nullptr))
-            std::rethrow_exception(error);
-        if constexpr (!std::is_void_v<R>)
-            return std::move(*result.value);
+        if (auto error = std::exchange(result.error, nullptr)) std::rethrow_exception(error);
+        if constexpr (!std::is_void_v<R>) return std::move(*result.value);
     }
 
     void expired(std::chrono::milliseconds bound, on_expiry expiry)
     {
         const auto text = "no answer from the broker within " + std::to_string(bound.count()) + " ms";
         switch (expiry) {
-        case on_expiry::fail:
-            abort();
-            throw_error(errc::connection_timeout, text);
-        case on_expiry::abort_and_fail:
-            abort();
-            throw_error(errc::timeout, text);
-        case on_expiry::abort:
-            abort();
-            return;
+        case on_expiry::fail: abort(); throw_error(errc::connection_timeout, text);
+        case on_expiry::abort_and_fail: abort(); throw_error(errc::timeout, text);
+        case on_expiry::abort: abort(); return;
         }
     }
 
@@ -471,18 +443,19 @@ struct consumer_box {
 class blocking_channel_state {
 public:
     blocking_channel_state(std::shared_ptr<blocking_core> core, channel ch, std::shared_ptr<status> st)
-        : core(std::move(core)), handle(std::move(ch)), state(std::move(st)), number(handle.number()),
+        : core(std::move(core)),
+          handle(std::move(ch)),
+          state(std::move(st)),
+          number(handle.number()),
           confirms(handle.publisher_confirms())
-    {
-    }
+    {}
 
     ~blocking_channel_state()
     {
         // Close it on the I/O thread (without waiting), where its handle and the
         // messages still buffered are released too.
         (void)core->post([handle = std::move(handle), consumer = std::move(consumer)]() mutable {
-            if (handle.is_open())
-                handle.close([](std::error_code) {});
+            if (handle.is_open()) handle.close([](std::error_code) {});
             handle = channel{};
             consumer.reset();
         });
@@ -498,12 +471,11 @@ public:
     R run(Start start)
     {
         try {
-            return core->run<R>([handle = handle, start = std::move(start)](const fulfil<R>& done) mutable {
-                start(handle, done);
-            }, core->operation_timeout());
+            return core->run<R>(
+                [handle = handle, start = std::move(start)](const fulfil<R>& done) mutable { start(handle, done); },
+                core->operation_timeout());
         } catch (const channel_closed_error&) {
-            if (!core->is_open())
-                std::rethrow_exception(core->closed_error());
+            if (!core->is_open()) std::rethrow_exception(core->closed_error());
             throw;
         }
     }
@@ -515,8 +487,7 @@ public:
             std::lock_guard lock(core->sync()->mutex);
             info = state->reason;
         }
-        if (!core->is_open())
-            return core->closed_error();
+        if (!core->is_open()) return core->closed_error();
         return make_exception(errc::channel_closed, &info);
     }
 
@@ -532,25 +503,20 @@ public:
             return std::error_code(errc::invalid_argument);
         });
         forget(m.delivery_tag, multiple);
-        if (ec == errc::channel_closed)
-            std::rethrow_exception(closed_error());
-        if (ec)
-            throw_error(ec, "delivery " + std::to_string(m.delivery_tag));
+        if (ec == errc::channel_closed) std::rethrow_exception(closed_error());
+        if (ec) throw_error(ec, "delivery " + std::to_string(m.delivery_tag));
     }
 
     void forget(std::uint64_t tag, bool multiple)
     {
-        if (multiple)
-            unsettled.erase(unsettled.begin(), unsettled.upper_bound(tag));
-        else
-            unsettled.erase(tag);
+        if (multiple) unsettled.erase(unsettled.begin(), unsettled.upper_bound(tag));
+        else unsettled.erase(tag);
     }
 
     void settle(std::uint64_t tag, channel_state::settlement how, bool multiple, bool requeue)
     {
         if (tag == 0 && multiple) {
-            if (unsettled.empty())
-                return;
+            if (unsettled.empty()) return;
             tag = unsettled.rbegin()->first;
         }
         const auto it = unsettled.find(tag);
@@ -562,8 +528,7 @@ public:
 
     void remember(const incoming_message& m, bool no_ack)
     {
-        if (!no_ack)
-            unsettled.emplace(m.delivery_tag, m);
+        if (!no_ack) unsettled.emplace(m.delivery_tag, m);
     }
 
     // Declared first: the connection outlives everything below.
@@ -598,8 +563,7 @@ connection_options options_from(std::string_view url)
 blocking_connection::blocking_connection(std::string_view url,
                                          std::optional<std::chrono::milliseconds> operation_timeout)
     : blocking_connection(options_from(url), operation_timeout)
-{
-}
+{}
 
 blocking_connection::blocking_connection(connection_options options,
                                          std::optional<std::chrono::milliseconds> operation_timeout)
@@ -610,8 +574,7 @@ blocking_connection::blocking_connection(connection_options options,
 
 blocking_connection::~blocking_connection()
 {
-    if (!core_)
-        return;
+    if (!core_) return;
     core_->close();
     core_->stop();
 }
@@ -629,8 +592,7 @@ blocking_connection& blocking_connection::operator=(blocking_connection&& other)
 
 blocking_channel blocking_connection::channel(bool publisher_confirms)
 {
-    if (!core_)
-        detail::throw_error(errc::connection_closed, "the connection was moved from");
+    if (!core_) detail::throw_error(errc::connection_closed, "the connection was moved from");
     auto opened = core_->open_channel([publisher_confirms](connection& conn, const fulfil<client::channel>& done) {
         conn.channel(channel_options{.publisher_confirms = publisher_confirms}, done.token());
     });
@@ -657,8 +619,7 @@ blocking_channel blocking_connection::channel(bool publisher_confirms)
 
 void blocking_connection::close()
 {
-    if (core_)
-        core_->close();
+    if (core_) core_->close();
 }
 
 bool blocking_connection::is_open() const noexcept { return core_ && core_->is_open(); }
@@ -667,14 +628,12 @@ close_info blocking_connection::close_reason() const { return core_ ? core_->clo
 
 void blocking_connection::add_callback_threadsafe(std::function<void()> callback)
 {
-    if (core_)
-        core_->add_callback(std::move(callback));
+    if (core_) core_->add_callback(std::move(callback));
 }
 
 void blocking_connection::process_data_events(std::chrono::milliseconds time_limit)
 {
-    if (!core_)
-        detail::throw_error(errc::connection_closed, "the connection was moved from");
+    if (!core_) detail::throw_error(errc::connection_closed, "the connection was moved from");
     core_->process_data_events(time_limit);
 }
 
@@ -684,8 +643,7 @@ void blocking_connection::sleep(std::chrono::milliseconds duration)
     for (;;) {
         const auto left =
             std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-        if (left <= std::chrono::milliseconds::zero())
-            return;
+        if (left <= std::chrono::milliseconds::zero()) return;
         process_data_events(left);
     }
 }
@@ -701,8 +659,7 @@ namespace {
 
 detail::blocking_channel_state& checked(const std::shared_ptr<detail::blocking_channel_state>& state)
 {
-    if (!state)
-        detail::throw_error(errc::channel_closed, "the channel was moved from");
+    if (!state) detail::throw_error(errc::channel_closed, "the channel was moved from");
     return *state;
 }
 
@@ -714,8 +671,7 @@ bool blocking_channel::publisher_confirms() const noexcept { return state_ && st
 
 close_info blocking_channel::close_reason() const
 {
-    if (!state_)
-        return {};
+    if (!state_) return {};
     std::lock_guard lock(state_->core->sync()->mutex);
     return state_->state->reason;
 }
@@ -724,10 +680,9 @@ void blocking_channel::exchange_declare(const std::string& exchange, const std::
                                         const exchange_options& options)
 {
     checked(state_).run<void>([exchange, type, options](client::channel& ch, const fulfil<void>& done) {
-        ch.declare_exchange(exchange, type, options,
-                            detail::exception_token{[done](std::exception_ptr e, const client::exchange&) {
-                                done(std::move(e));
-                            }});
+        ch.declare_exchange(
+            exchange, type, options,
+            detail::exception_token{[done](std::exception_ptr e, const client::exchange&) { done(std::move(e)); }});
     });
 }
 
@@ -741,38 +696,36 @@ void blocking_channel::exchange_delete(const std::string& exchange, bool if_unus
 void blocking_channel::exchange_bind(const std::string& destination, const std::string& source,
                                      const std::string& routing_key, const field_table& arguments)
 {
-    checked(state_).run<void>([destination, source, routing_key, arguments](client::channel& ch,
-                                                                           const fulfil<void>& done) {
-        ch.exchange_bind(destination, source, routing_key, arguments, done.token());
-    });
+    checked(state_).run<void>(
+        [destination, source, routing_key, arguments](client::channel& ch, const fulfil<void>& done) {
+            ch.exchange_bind(destination, source, routing_key, arguments, done.token());
+        });
 }
 
 void blocking_channel::exchange_unbind(const std::string& destination, const std::string& source,
                                        const std::string& routing_key, const field_table& arguments)
 {
-    checked(state_).run<void>([destination, source, routing_key, arguments](client::channel& ch,
-                                                                           const fulfil<void>& done) {
-        ch.exchange_unbind(destination, source, routing_key, arguments, done.token());
-    });
+    checked(state_).run<void>(
+        [destination, source, routing_key, arguments](client::channel& ch, const fulfil<void>& done) {
+            ch.exchange_unbind(destination, source, routing_key, arguments, done.token());
+        });
 }
 
 queue_declare_result blocking_channel::queue_declare(const std::string& queue, const queue_options& options)
 {
-    return checked(state_).run<queue_declare_result>(
-        [queue, options](client::channel& ch, const fulfil<queue_declare_result>& done) {
-            ch.declare_queue(queue, options,
-                             detail::exception_token{[done](std::exception_ptr e, const client::queue& q) {
-                                 done(std::move(e), queue_declare_result{q.name(), q.declared_message_count(),
-                                                                         q.declared_consumer_count()});
-                             }});
-        });
+    return checked(state_).run<queue_declare_result>([queue, options](client::channel& ch,
+                                                                      const fulfil<queue_declare_result>& done) {
+        ch.declare_queue(queue, options, detail::exception_token{[done](std::exception_ptr e, const client::queue& q) {
+                             done(std::move(e), queue_declare_result{q.name(), q.declared_message_count(),
+                                                                     q.declared_consumer_count()});
+                         }});
+    });
 }
 
-void blocking_channel::queue_bind(const std::string& queue, const std::string& exchange,
-                                  const std::string& routing_key, const field_table& arguments)
+void blocking_channel::queue_bind(const std::string& queue, const std::string& exchange, const std::string& routing_key,
+                                  const field_table& arguments)
 {
-    checked(state_).run<void>([queue, exchange, routing_key, arguments](client::channel& ch,
-                                                                       const fulfil<void>& done) {
+    checked(state_).run<void>([queue, exchange, routing_key, arguments](client::channel& ch, const fulfil<void>& done) {
         ch.queue_bind(queue, exchange, routing_key, arguments, done.token());
     });
 }
@@ -780,25 +733,23 @@ void blocking_channel::queue_bind(const std::string& queue, const std::string& e
 void blocking_channel::queue_unbind(const std::string& queue, const std::string& exchange,
                                     const std::string& routing_key, const field_table& arguments)
 {
-    checked(state_).run<void>([queue, exchange, routing_key, arguments](client::channel& ch,
-                                                                       const fulfil<void>& done) {
+    checked(state_).run<void>([queue, exchange, routing_key, arguments](client::channel& ch, const fulfil<void>& done) {
         ch.queue_unbind(queue, exchange, routing_key, arguments, done.token());
     });
 }
 
 std::uint32_t blocking_channel::queue_purge(const std::string& queue)
 {
-    return checked(state_).run<std::uint32_t>([queue](client::channel& ch, const fulfil<std::uint32_t>& done) {
-        ch.queue_purge(queue, done.token());
-    });
+    return checked(state_).run<std::uint32_t>(
+        [queue](client::channel& ch, const fulfil<std::uint32_t>& done) { ch.queue_purge(queue, done.token()); });
 }
 
 std::uint32_t blocking_channel::queue_delete(const std::string& queue, bool if_unused, bool if_empty)
 {
-    return checked(state_).run<std::uint32_t>([queue, if_unused, if_empty](client::channel& ch,
-                                                                           const fulfil<std::uint32_t>& done) {
-        ch.queue_delete(queue, if_unused, if_empty, done.token());
-    });
+    return checked(state_).run<std::uint32_t>(
+        [queue, if_unused, if_empty](client::channel& ch, const fulfil<std::uint32_t>& done) {
+            ch.queue_delete(queue, if_unused, if_empty, done.token());
+        });
 }
 
 void blocking_channel::basic_qos(std::uint16_t prefetch_count, std::uint32_t prefetch_size, bool global)
@@ -823,8 +774,7 @@ std::optional<incoming_message> blocking_channel::basic_get(const std::string& q
         [queue, no_ack](client::channel& ch, const fulfil<std::optional<incoming_message>>& done) {
             ch.basic_get(queue, no_ack, done.token());
         });
-    if (got)
-        state.remember(*got, no_ack);
+    if (got) state.remember(*got, no_ack);
     return got;
 }
 
@@ -871,9 +821,8 @@ consume_range blocking_channel::consume(const std::string& queue,
         }
         if (!ended) {
             if (state.consumer->queue != queue || state.consumer->no_ack != no_ack)
-                detail::throw_error(errc::invalid_argument,
-                                    "this channel already consumes from '" + state.consumer->queue +
-                                        "'; cancel() it first");
+                detail::throw_error(errc::invalid_argument, "this channel already consumes from '" +
+                                                                state.consumer->queue + "'; cancel() it first");
             return consume_range(state_, state.consumer->tag, inactivity_timeout);
         }
         state.consumer.reset();
@@ -883,51 +832,47 @@ consume_range blocking_channel::consume(const std::string& queue,
     box->no_ack = no_ack;
     auto with = options;
     with.no_ack = no_ack;
-    box->tag = state.run<std::string>(
-        [queue, with, no_ack, sync = state.core->sync(), weak = std::weak_ptr<detail::consumer_box>(box)](
-            client::channel& ch, const fulfil<std::string>& done) {
-            detail::consumer_callbacks callbacks{[sync, weak, no_ack](incoming_message m) {
+    box->tag = state.run<std::string>([queue, with, no_ack, sync = state.core->sync(),
+                                       weak = std::weak_ptr<detail::consumer_box>(box)](
+                                          client::channel& ch, const fulfil<std::string>& done) {
+        detail::consumer_callbacks callbacks{[sync, weak, no_ack](incoming_message m) {
+                                                 auto box = weak.lock();
+                                                 if (!box) {
+                                                     if (!no_ack) (void)m.reject(true);
+                                                     return;
+                                                 }
+                                                 {
+                                                     std::lock_guard lock(sync->mutex);
+                                                     box->buffer.push_back(std::move(m));
+                                                 }
+                                                 sync->notify();
+                                             },
+                                             [sync, weak, executor = ch.get_executor()](const detail::failure& why) {
+                                                 // Posted, as the library's completions are: when the
+                                                 // connection closed, its close handlers ran by then.
+                                                 asio::post(executor, [sync, weak, why] {
                                                      auto box = weak.lock();
-                                                     if (!box) {
-                                                         if (!no_ack)
-                                                             (void)m.reject(true);
-                                                         return;
-                                                     }
+                                                     if (!box) return;
                                                      {
                                                          std::lock_guard lock(sync->mutex);
-                                                         box->buffer.push_back(std::move(m));
+                                                         if (!box->ended) {
+                                                             box->ended = true;
+                                                             box->end_reason = why;
+                                                         }
                                                      }
                                                      sync->notify();
-                                                 },
-                                                 [sync, weak, executor = ch.get_executor()](
-                                                     const detail::failure& why) {
-                                                     // Posted, as the library's completions are: when the
-                                                     // connection closed, its close handlers ran by then.
-                                                     asio::post(executor, [sync, weak, why] {
-                                                         auto box = weak.lock();
-                                                         if (!box)
-                                                             return;
-                                                         {
-                                                             std::lock_guard lock(sync->mutex);
-                                                             if (!box->ended) {
-                                                                 box->ended = true;
-                                                                 box->end_reason = why;
-                                                             }
-                                                         }
-                                                         sync->notify();
-                                                     });
-                                                 }};
-            ch.state()->consume(queue, with, std::move(callbacks),
-                                [done](const detail::failure& f, std::string tag) { done.complete(f, std::move(tag)); });
-        });
+                                                 });
+                                             }};
+        ch.state()->consume(queue, with, std::move(callbacks),
+                            [done](const detail::failure& f, std::string tag) { done.complete(f, std::move(tag)); });
+    });
     state.consumer = box;
     return consume_range(state_, box->tag, inactivity_timeout);
 }
 
 std::size_t blocking_channel::get_waiting_message_count() const
 {
-    if (!state_ || !state_->consumer)
-        return 0;
+    if (!state_ || !state_->consumer) return 0;
     std::lock_guard lock(state_->core->sync()->mutex);
     return state_->consumer->buffer.size();
 }
@@ -936,8 +881,7 @@ std::size_t blocking_channel::cancel()
 {
     auto& state = checked(state_);
     auto box = std::exchange(state.consumer, nullptr);
-    if (!box)
-        return 0;
+    if (!box) return 0;
     {
         std::lock_guard lock(state.core->sync()->mutex);
         box->cancelled_by_us = true;
@@ -948,25 +892,24 @@ std::size_t blocking_channel::cancel()
             return 0;
         }
     }
-    return state.run<std::size_t>([box, sync = state.core->sync()](client::channel& ch,
-                                                                 const fulfil<std::size_t>& done) {
-        ch.state()->cancel(box->tag, [done, sync, box](const detail::failure& f) {
-            // After cancel-ok no delivery reaches the buffer any more.
-            std::deque<incoming_message> left;
-            {
-                std::lock_guard lock(sync->mutex);
-                box->ended = true;
-                left.swap(box->buffer);
-            }
-            sync->notify();
-            std::size_t requeued = 0;
-            if (!box->no_ack) {
-                for (const auto& m : left)
-                    requeued += m.reject(true) ? 0 : 1;
-            }
-            done.complete(f, requeued);
+    return state.run<std::size_t>(
+        [box, sync = state.core->sync()](client::channel& ch, const fulfil<std::size_t>& done) {
+            ch.state()->cancel(box->tag, [done, sync, box](const detail::failure& f) {
+                // After cancel-ok no delivery reaches the buffer any more.
+                std::deque<incoming_message> left;
+                {
+                    std::lock_guard lock(sync->mutex);
+                    box->ended = true;
+                    left.swap(box->buffer);
+                }
+                sync->notify();
+                std::size_t requeued = 0;
+                if (!box->no_ack) {
+                    for (const auto& m : left) requeued += m.reject(true) ? 0 : 1;
+                }
+                done.complete(f, requeued);
+            });
         });
-    });
 }
 
 void blocking_channel::tx_select()
@@ -986,8 +929,7 @@ void blocking_channel::tx_rollback()
 
 void blocking_channel::close()
 {
-    if (!state_ || !state_->state->open)
-        return;
+    if (!state_ || !state_->state->open) return;
     state_->run<void>([](client::channel& ch, const fulfil<void>& done) {
         if (!ch.is_open()) {
             done(nullptr);
@@ -1003,8 +945,7 @@ void blocking_channel::close()
 consume_range::consume_range(std::shared_ptr<detail::blocking_channel_state> channel, std::string consumer_tag,
                              std::optional<std::chrono::milliseconds> inactivity_timeout)
     : channel_(std::move(channel)), consumer_tag_(std::move(consumer_tag)), inactivity_timeout_(inactivity_timeout)
-{
-}
+{}
 
 bool consume_range::advance()
 {
@@ -1013,11 +954,10 @@ bool consume_range::advance()
     auto& core = *state.core;
     core.check_thread();
     auto box = state.consumer;
-    if (!box || box->tag != consumer_tag_)
-        return false;  // cancelled (and perhaps replaced) meanwhile
+    if (!box || box->tag != consumer_tag_) return false;  // cancelled (and perhaps replaced) meanwhile
     const auto& sync = core.sync();
-    const auto deadline = inactivity_timeout_ ? detail::clock::now() + *inactivity_timeout_
-                                              : detail::clock::time_point::max();
+    const auto deadline =
+        inactivity_timeout_ ? detail::clock::now() + *inactivity_timeout_ : detail::clock::time_point::max();
     std::unique_lock lock(sync->mutex);
     for (;;) {
         if (!box->buffer.empty()) {
@@ -1028,18 +968,14 @@ bool consume_range::advance()
             return true;
         }
         if (box->ended) {
-            if (box->cancelled_by_us)
-                return false;
+            if (box->cancelled_by_us) return false;
             const auto why = box->end_reason;
             lock.unlock();
-            if (why.ec == errc::channel_closed && !why.info)
-                std::rethrow_exception(state.closed_error());
+            if (why.ec == errc::channel_closed && !why.info) std::rethrow_exception(state.closed_error());
             std::rethrow_exception(make_exception(why.ec, why.info.get(), why.returned));
         }
-        if (core.run_one_callback(lock))
-            continue;
-        if (sync->stopped)
-            core.throw_closed_locked();
+        if (core.run_one_callback(lock)) continue;
+        if (sync->stopped) core.throw_closed_locked();
         if (!inactivity_timeout_) {
             sync->changed.wait(lock);
         } else if (sync->changed.wait_until(lock, deadline) == std::cv_status::timeout && box->buffer.empty() &&

@@ -151,12 +151,9 @@ void channel::start_recover(bool requeue, detail::completion<> done) const
 void channel::start_tx(int which, detail::completion<> done) const
 {
     auto finish = [done = std::move(done)](const detail::failure& f, protocol::command) mutable { done(f); };
-    if (which == 0)
-        state_->call(protocol::tx_select{}, {protocol::tx_select_ok::key}, std::move(finish));
-    else if (which == 1)
-        state_->call(protocol::tx_commit{}, {protocol::tx_commit_ok::key}, std::move(finish));
-    else
-        state_->call(protocol::tx_rollback{}, {protocol::tx_rollback_ok::key}, std::move(finish));
+    if (which == 0) state_->call(protocol::tx_select{}, {protocol::tx_select_ok::key}, std::move(finish));
+    else if (which == 1) state_->call(protocol::tx_commit{}, {protocol::tx_commit_ok::key}, std::move(finish));
+    else state_->call(protocol::tx_rollback{}, {protocol::tx_rollback_ok::key}, std::move(finish));
 }
 
 void channel::start_transaction(detail::completion<client::transaction> done) const
@@ -168,8 +165,7 @@ void channel::start_transaction(detail::completion<client::transaction> done) co
 
 transaction::~transaction()
 {
-    if (active_ && channel_.is_open())
-        channel_.start_tx(2, [](const detail::failure&) {});
+    if (active_ && channel_.is_open()) channel_.start_tx(2, [](const detail::failure&) {});
 }
 
 transaction& transaction::operator=(transaction&& other) noexcept
@@ -182,10 +178,7 @@ transaction& transaction::operator=(transaction&& other) noexcept
     return *this;
 }
 
-void channel::start_close(detail::completion<> done) const
-{
-    state_->close(200, "Normal shutdown", std::move(done));
-}
+void channel::start_close(detail::completion<> done) const { state_->close(200, "Normal shutdown", std::move(done)); }
 
 void channel::on_close(std::function<void(const close_info&)> handler) const
 {

@@ -26,11 +26,8 @@ failure closed_by(std::error_code ec, close_info info)
 }  // namespace
 
 channel_state::channel_state(std::shared_ptr<connection_state> connection, std::uint16_t id)
-    : connection_(std::move(connection)),
-      id_(id),
-      generation_(next_generation())
-{
-}
+    : connection_(std::move(connection)), id_(id), generation_(next_generation())
+{}
 
 const asio::any_io_executor& channel_state::executor() const noexcept { return connection_->executor(); }
 
@@ -38,7 +35,7 @@ void channel_state::open(bool publisher_confirms, completion<> done)
 {
     call(protocol::channel_open{}, {protocol::channel_open_ok::key},
          [self = shared_from_this(), publisher_confirms, done = std::move(done)](const failure& f,
-                                                                                   protocol::command) mutable {
+                                                                                 protocol::command) mutable {
              if (f) {
                  done(f);
                  return;
@@ -50,8 +47,7 @@ void channel_state::open(bool publisher_confirms, completion<> done)
              }
              self->call(protocol::confirm_select{}, {protocol::confirm_select_ok::key},
                         [self, done = std::move(done)](const failure& f, protocol::command) mutable {
-                            if (!f)
-                                self->confirms_.emplace();
+                            if (!f) self->confirms_.emplace();
                             done(f);
                         });
          });
@@ -77,8 +73,8 @@ void channel_state::call(const protocol::method& request, std::initializer_list<
     calls_.push_back({std::vector<protocol::method_key>(replies), std::move(done)});
 }
 
-void channel_state::publish(std::string_view exchange, std::string_view routing_key, const message& m,
-                            bool mandatory, completion<> done)
+void channel_state::publish(std::string_view exchange, std::string_view routing_key, const message& m, bool mandatory,
+                            completion<> done)
 {
     if (state_ != state::open) {
         done(state_ == state::closed && close_reason_.reply_code != 0
@@ -111,8 +107,8 @@ void channel_state::consume(const std::string& queue, const consume_options& opt
     consume.arguments = options.arguments;
     // The consumer is registered when consume-ok arrives, before any delivery for it.
     call(consume, {protocol::basic_consume_ok::key},
-         [self = shared_from_this(), callbacks = std::move(callbacks), no_ack = options.no_ack,
-          done = std::move(done)](const failure& f, protocol::command reply) mutable {
+         [self = shared_from_this(), callbacks = std::move(callbacks), no_ack = options.no_ack, done = std::move(done)](
+             const failure& f, protocol::command reply) mutable {
              if (f) {
                  done(f, {});
                  return;
@@ -128,14 +124,14 @@ void channel_state::cancel(const std::string& consumer_tag, completion<> done)
 {
     protocol::basic_cancel cancel;
     cancel.consumer_tag = consumer_tag;
-    call(cancel, {protocol::basic_cancel_ok::key},
-         [self = shared_from_this(), consumer_tag, done = std::move(done)](const failure& f,
-                                                                           protocol::command) mutable {
-             // Deliveries already on their way still reach the consumer until cancel-ok.
-             self->consumers_.erase(consumer_tag);
-             self->consumer_no_ack_.erase(consumer_tag);
-             done(f);
-         });
+    call(
+        cancel, {protocol::basic_cancel_ok::key},
+        [self = shared_from_this(), consumer_tag, done = std::move(done)](const failure& f, protocol::command) mutable {
+            // Deliveries already on their way still reach the consumer until cancel-ok.
+            self->consumers_.erase(consumer_tag);
+            self->consumer_no_ack_.erase(consumer_tag);
+            done(f);
+        });
 }
 
 void channel_state::get(const std::string& queue, bool no_ack, completion<std::optional<incoming_message>> done)
@@ -143,25 +139,24 @@ void channel_state::get(const std::string& queue, bool no_ack, completion<std::o
     protocol::basic_get get;
     get.queue = queue;
     get.no_ack = no_ack;
-    call(get, {protocol::basic_get_ok::key, protocol::basic_get_empty::key},
-         [self = shared_from_this(), no_ack, done = std::move(done)](const failure& f,
-                                                                     protocol::command reply) mutable {
-             if (f) {
-                 done(f, std::nullopt);
-                 return;
-             }
-             if (!std::holds_alternative<protocol::basic_get_ok>(reply.method)) {
-                 done(failure{}, std::nullopt);
-                 return;
-             }
-             done(failure{}, self->make_incoming(std::move(reply), no_ack));
-         });
+    call(
+        get, {protocol::basic_get_ok::key, protocol::basic_get_empty::key},
+        [self = shared_from_this(), no_ack, done = std::move(done)](const failure& f, protocol::command reply) mutable {
+            if (f) {
+                done(f, std::nullopt);
+                return;
+            }
+            if (!std::holds_alternative<protocol::basic_get_ok>(reply.method)) {
+                done(failure{}, std::nullopt);
+                return;
+            }
+            done(failure{}, self->make_incoming(std::move(reply), no_ack));
+        });
 }
 
 void channel_state::recover(bool requeue, completion<> done)
 {
-    if (state_ == state::open)
-        deliveries_.clear();
+    if (state_ == state::open) deliveries_.clear();
     call(protocol::basic_recover{requeue}, {protocol::basic_recover_ok::key},
          [done = std::move(done)](const failure& f, protocol::command) mutable { done(f); });
 }
@@ -169,22 +164,14 @@ void channel_state::recover(bool requeue, completion<> done)
 std::error_code channel_state::settle(std::uint64_t generation, std::uint64_t tag, settlement how, bool multiple,
                                       bool requeue)
 {
-    if (generation != generation_)
-        return errc::stale_delivery;
+    if (generation != generation_) return errc::stale_delivery;
     if (state_ != state::open)
         return connection_->is_open() ? std::error_code(errc::channel_closed) : std::error_code(errc::stale_delivery);
-    if (auto ec = deliveries_.settle(tag, multiple))
-        return ec;
+    if (auto ec = deliveries_.settle(tag, multiple)) return ec;
     switch (how) {
-    case settlement::ack:
-        connection_->send(id_, protocol::basic_ack{tag, multiple});
-        break;
-    case settlement::nack:
-        connection_->send(id_, protocol::basic_nack{tag, multiple, requeue});
-        break;
-    case settlement::reject:
-        connection_->send(id_, protocol::basic_reject{tag, requeue});
-        break;
+    case settlement::ack: connection_->send(id_, protocol::basic_ack{tag, multiple}); break;
+    case settlement::nack: connection_->send(id_, protocol::basic_nack{tag, multiple, requeue}); break;
+    case settlement::reject: connection_->send(id_, protocol::basic_reject{tag, requeue}); break;
     }
     return {};
 }
@@ -209,8 +196,7 @@ void channel_state::close(std::uint16_t reply_code, std::string reply_text, comp
     const failure why{errc::channel_closed, nullptr, nullptr};
     auto calls = std::move(calls_);
     calls_.clear();
-    for (auto& call : calls)
-        call.done(why, {});
+    for (auto& call : calls) call.done(why, {});
     state_ = state::closing;
     calls_.push_back({{protocol::channel_close_ok::key},
                       [self = shared_from_this(), done = std::move(done)](const failure& f, protocol::command) mutable {
@@ -232,10 +218,8 @@ void channel_state::add_return_handler(std::function<void(const returned_message
 
 std::optional<protocol::protocol_error> channel_state::on_frame(const protocol::frame_view& frame)
 {
-    if (auto error = assembler_.add(frame))
-        return error;
-    if (assembler_.complete())
-        on_command(assembler_.take());
+    if (auto error = assembler_.add(frame)) return error;
+    if (assembler_.complete()) on_command(assembler_.take());
     return std::nullopt;
 }
 
@@ -246,13 +230,11 @@ void channel_state::on_command(protocol::command&& c)
         on_deliver(std::move(c));
     } else if (const auto* ack = std::get_if<protocol::basic_ack>(&m)) {
         if (confirms_) {
-            for (auto& s : confirms_->on_ack(ack->delivery_tag, ack->multiple))
-                s.done(s.outcome);
+            for (auto& s : confirms_->on_ack(ack->delivery_tag, ack->multiple)) s.done(s.outcome);
         }
     } else if (const auto* nack = std::get_if<protocol::basic_nack>(&m)) {
         if (confirms_) {
-            for (auto& s : confirms_->on_nack(nack->delivery_tag, nack->multiple))
-                s.done(s.outcome);
+            for (auto& s : confirms_->on_nack(nack->delivery_tag, nack->multiple)) s.done(s.outcome);
         }
     } else if (std::holds_alternative<protocol::basic_return>(m)) {
         on_return(std::move(c));
@@ -275,12 +257,10 @@ void channel_state::on_command(protocol::command&& c)
 
 bool channel_state::answer_call(protocol::command&& c)
 {
-    if (calls_.empty())
-        return false;
+    if (calls_.empty()) return false;
     const auto key = protocol::key_of(c.method);
     auto& expected = calls_.front().replies;
-    if (std::find(expected.begin(), expected.end(), key) == expected.end())
-        return false;
+    if (std::find(expected.begin(), expected.end(), key) == expected.end()) return false;
     auto call = std::move(calls_.front());
     calls_.pop_front();
     call.done(failure{}, std::move(c));
@@ -304,13 +284,11 @@ incoming_message channel_state::make_incoming(protocol::command&& c, bool no_ack
         in.message_count = get_ok->message_count;
     }
     in.body = std::move(c.body);
-    if (c.header)
-        assign_properties(in, std::move(c.header->properties));
+    if (c.header) assign_properties(in, std::move(c.header->properties));
     in.channel_ = shared_from_this();
     in.generation_ = generation_;
     in.no_ack_ = no_ack;
-    if (!no_ack)
-        deliveries_.delivered(in.delivery_tag);
+    if (!no_ack) deliveries_.delivered(in.delivery_tag);
     return in;
 }
 
@@ -324,8 +302,7 @@ void channel_state::on_deliver(protocol::command&& c)
     if (consumer == consumers_.end() || !consumer->second.on_message) {
         // A delivery for a consumer we no longer know (cancelled meanwhile): give it
         // back so it is not stuck unacked.
-        if (!is_no_ack)
-            (void)in.reject(true);
+        if (!is_no_ack) (void)in.reject(true);
         return;
     }
     consumer->second.on_message(std::move(in));
@@ -340,12 +317,9 @@ void channel_state::on_return(protocol::command&& c)
     returned->exchange = std::move(ret.exchange);
     returned->routing_key = std::move(ret.routing_key);
     returned->body = std::move(c.body);
-    if (c.header)
-        assign_properties(*returned, std::move(c.header->properties));
-    for (auto& handler : return_handlers_)
-        handler(*returned);
-    if (confirms_)
-        confirms_->on_return(std::move(returned));
+    if (c.header) assign_properties(*returned, std::move(c.header->properties));
+    for (auto& handler : return_handlers_) handler(*returned);
+    if (confirms_) confirms_->on_return(std::move(returned));
 }
 
 void channel_state::on_broker_close(const protocol::channel_close& close)
@@ -358,49 +332,40 @@ void channel_state::on_broker_close(const protocol::channel_close& close)
 void channel_state::on_broker_cancel(const protocol::basic_cancel& cancel)
 {
     const auto consumer = consumers_.find(cancel.consumer_tag);
-    if (consumer == consumers_.end())
-        return;
+    if (consumer == consumers_.end()) return;
     auto callbacks = std::move(consumer->second);
     consumers_.erase(consumer);
     consumer_no_ack_.erase(cancel.consumer_tag);
-    if (!cancel.nowait)
-        connection_->send(id_, protocol::basic_cancel_ok{cancel.consumer_tag});
-    if (callbacks.on_cancel)
-        callbacks.on_cancel(failure{errc::consumer_cancelled, nullptr, nullptr});
+    if (!cancel.nowait) connection_->send(id_, protocol::basic_cancel_ok{cancel.consumer_tag});
+    if (callbacks.on_cancel) callbacks.on_cancel(failure{errc::consumer_cancelled, nullptr, nullptr});
 }
 
 void channel_state::on_connection_closed(const failure& why)
 {
-    if (state_ == state::closed)
-        return;
+    if (state_ == state::closed) return;
     close_reason_ = why.info ? *why.info : close_info{};
     finish(why);
 }
 
 void channel_state::finish(const failure& why)
 {
-    if (state_ == state::closed)
-        return;
+    if (state_ == state::closed) return;
     state_ = state::closed;
     deliveries_.clear();
     connection_->release_channel(id_);
     auto calls = std::move(calls_);
     calls_.clear();
-    for (auto& call : calls)
-        call.done(why, {});
+    for (auto& call : calls) call.done(why, {});
     if (confirms_) {
-        for (auto& s : confirms_->fail_all(why))
-            s.done(s.outcome);
+        for (auto& s : confirms_->fail_all(why)) s.done(s.outcome);
     }
     auto consumers = std::move(consumers_);
     consumers_.clear();
     for (auto& [tag, callbacks] : consumers) {
-        if (callbacks.on_cancel)
-            callbacks.on_cancel(why);
+        if (callbacks.on_cancel) callbacks.on_cancel(why);
     }
     auto handlers = std::move(close_handlers_);
-    for (auto& handler : handlers)
-        handler(close_reason_);
+    for (auto& handler : handlers) handler(close_reason_);
     return_handlers_.clear();
 }
 

@@ -59,8 +59,7 @@ public:
     void recover(bool requeue, completion<> done);
 
     enum class settlement { ack, nack, reject };
-    std::error_code settle(std::uint64_t generation, std::uint64_t tag, settlement how, bool multiple,
-                           bool requeue);
+    std::error_code settle(std::uint64_t generation, std::uint64_t tag, settlement how, bool multiple, bool requeue);
 
     void close(std::uint16_t reply_code, std::string reply_text, completion<> done);
 

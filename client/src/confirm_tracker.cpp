@@ -4,8 +4,8 @@
 
 namespace amqp::client::detail {
 
-std::uint64_t confirm_tracker::add(completion<> done, bool mandatory, std::string exchange,
-                                   std::string routing_key, std::size_t body_size)
+std::uint64_t confirm_tracker::add(completion<> done, bool mandatory, std::string exchange, std::string routing_key,
+                                   std::size_t body_size)
 {
     const std::uint64_t sequence = next_++;
     entry e{sequence, std::move(done), mandatory, {}, {}, body_size, nullptr};
@@ -33,18 +33,15 @@ bool confirm_tracker::on_return(std::shared_ptr<const returned_message> returned
         return e.mandatory && !e.returned && e.exchange == returned->exchange &&
                e.routing_key == returned->routing_key && e.body_size == returned->body.size();
     });
-    if (match == pending_.end())
-        return false;
+    if (match == pending_.end()) return false;
     match->returned = std::move(returned);
     return true;
 }
 
 failure confirm_tracker::outcome_of(const entry& e, bool acked)
 {
-    if (e.returned)
-        return failure{errc::message_returned, nullptr, e.returned};
-    if (!acked)
-        return failure{errc::message_nacked, nullptr, nullptr};
+    if (e.returned) return failure{errc::message_returned, nullptr, e.returned};
+    if (!acked) return failure{errc::message_nacked, nullptr, nullptr};
     return {};
 }
 
@@ -72,8 +69,7 @@ std::vector<confirm_tracker::settled> confirm_tracker::fail_all(const failure& o
 {
     std::vector<settled> out;
     out.reserve(pending_.size());
-    for (auto& e : pending_)
-        out.push_back({std::move(e.done), outcome});
+    for (auto& e : pending_) out.push_back({std::move(e.done), outcome});
     pending_.clear();
     return out;
 }

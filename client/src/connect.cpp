@@ -25,10 +25,7 @@ failure failed(std::error_code ec, std::string text)
     return failure{ec, std::make_shared<const close_info>(close_info{0, std::move(text)}), nullptr};
 }
 
-bool is_final(const failure& f)
-{
-    return f.ec == errc::authentication_refused || f.ec == errc::vhost_refused;
-}
+bool is_final(const failure& f) { return f.ec == errc::authentication_refused || f.ec == errc::vhost_refused; }
 
 std::string address_of(const endpoint& where) { return where.host + ":" + std::to_string(where.port); }
 
@@ -69,8 +66,7 @@ asio::awaitable<open_result> open_tcp(asio::any_io_executor executor, const conn
         resolver.cancel();
         std::error_code ignored;
         socket.close(ignored);
-        if (secured)
-            secured->close();
+        if (secured) secured->close();
     };
 
     auto [resolve_error, results] =
@@ -89,13 +85,14 @@ asio::awaitable<open_result> open_tcp(asio::any_io_executor executor, const conn
                                          (deadline->expired ? std::string("timed out") : connect_error.message())),
                               nullptr};
     }
-    if (!tls)
-        co_return open_result{failure{}, std::make_unique<tcp_transport>(std::move(socket))};
+    if (!tls) co_return open_result{failure{}, std::make_unique<tcp_transport>(std::move(socket))};
 
     secured = std::make_unique<tls_transport>(std::move(socket), tls);
     auto [tls_error, ignored] =
         co_await asio::async_initiate<decltype(as_tuple_awaitable), void(std::error_code, std::size_t)>(
-            [&](auto handler) { secured->async_handshake(where.host, options.tls_settings.verify, std::move(handler)); },
+            [&](auto handler) {
+                secured->async_handshake(where.host, options.tls_settings.verify, std::move(handler));
+            },
             as_tuple_awaitable);
     (void)ignored;
     if (tls_error || deadline->expired) {
@@ -130,13 +127,11 @@ asio::awaitable<open_result> open_custom(asio::any_io_executor executor, const c
                     });
                 };
                 deadline->interrupt = [w] {
-                    if (w->resume)
-                        std::exchange(w->resume, {})(errc::connection_timeout, nullptr);
+                    if (w->resume) std::exchange(w->resume, {})(errc::connection_timeout, nullptr);
                 };
                 env.open_transport(where, executor, [w](std::error_code ec, std::unique_ptr<transport> t) {
                     if (!w->resume) {
-                        if (t)
-                            t->close();
+                        if (t) t->close();
                         return;
                     }
                     std::exchange(w->resume, {})(ec, std::move(t));
@@ -144,8 +139,7 @@ asio::awaitable<open_result> open_custom(asio::any_io_executor executor, const c
             },
             as_tuple_awaitable);
     if (deadline->expired) {
-        if (stream)
-            stream->close();
+        if (stream) stream->close();
         co_return open_result{failed(errc::connection_timeout, "cannot connect to " + address + ": timed out"),
                               nullptr};
     }
@@ -157,25 +151,21 @@ asio::awaitable<open_result> open_custom(asio::any_io_executor executor, const c
 }
 
 asio::awaitable<attempt_result> attempt(asio::any_io_executor executor, const connection_options& options,
-                                        const client::environment& env,
-                                        const std::shared_ptr<asio::ssl::context>& tls, const endpoint& where)
+                                        const client::environment& env, const std::shared_ptr<asio::ssl::context>& tls,
+                                        const endpoint& where)
 {
     const std::string address = address_of(where);
     auto deadline = std::make_shared<attempt_deadline>();
     const auto timer = env.clock->make_timer(executor);
     timer->wait_until(env.clock->now() + options.connection_timeout, [deadline](std::error_code ec) {
-        if (ec || deadline->expired)
-            return;
+        if (ec || deadline->expired) return;
         deadline->expired = true;
-        if (deadline->interrupt)
-            deadline->interrupt();
+        if (deadline->interrupt) deadline->interrupt();
     });
 
     open_result opened;
-    if (env.open_transport)
-        opened = co_await open_custom(executor, env, where, deadline);
-    else
-        opened = co_await open_tcp(executor, options, tls, where, deadline);
+    if (env.open_transport) opened = co_await open_custom(executor, env, where, deadline);
+    else opened = co_await open_tcp(executor, options, tls, where, deadline);
     if (opened.first) {
         timer->cancel();
         co_return attempt_result{opened.first, nullptr};
@@ -185,24 +175,20 @@ asio::awaitable<attempt_result> attempt(asio::any_io_executor executor, const co
     const interrupt_guard guard(*deadline);
     deadline->interrupt = [&] {
         state->abort(failed(errc::connection_timeout, "no AMQP handshake with " + address + " within " +
-                                                          std::to_string(options.connection_timeout.count()) +
-                                                          " ms"));
+                                                          std::to_string(options.connection_timeout.count()) + " ms"));
     };
     auto [handshake] = co_await asio::async_initiate<decltype(as_tuple_awaitable), void(failure)>(
         [&](auto handler) {
-            state->start(std::move(opened.second),
-                         [handler = std::move(handler), executor](const failure& f) mutable {
-                             // Resume the coroutine outside the connection's read handler.
-                             asio::post(executor, [handler = std::move(handler), f]() mutable { std::move(handler)(f); });
-                         });
+            state->start(std::move(opened.second), [handler = std::move(handler), executor](const failure& f) mutable {
+                // Resume the coroutine outside the connection's read handler.
+                asio::post(executor, [handler = std::move(handler), f]() mutable { std::move(handler)(f); });
+            });
         },
         as_tuple_awaitable);
     timer->cancel();
     // The deadline may have fallen after open-ok, before this coroutine resumed.
-    if (!handshake && !state->is_open())
-        handshake = state->closed_failure();
-    if (handshake)
-        co_return attempt_result{handshake, nullptr};
+    if (!handshake && !state->is_open()) handshake = state->closed_failure();
+    if (handshake) co_return attempt_result{handshake, nullptr};
     co_return attempt_result{failure{}, state};
 }
 
@@ -213,8 +199,7 @@ asio::awaitable<attempt_result> connect_all(asio::any_io_executor executor, conn
     if (options.tls && !env.open_transport) {
         std::string error;
         tls = make_tls_context(options.tls_settings, error);
-        if (!tls)
-            co_return attempt_result{failed(errc::invalid_argument, error), nullptr};
+        if (!tls) co_return attempt_result{failed(errc::invalid_argument, error), nullptr};
     }
     failure last = failed(errc::invalid_argument, "no endpoint to connect to");
     const unsigned rounds = std::max(1u, options.connection_attempts);
@@ -226,11 +211,9 @@ asio::awaitable<attempt_result> connect_all(asio::any_io_executor executor, conn
         }
         for (const auto& where : options.endpoints) {
             auto [outcome, state] = co_await attempt(executor, options, env, tls, where);
-            if (!outcome)
-                co_return attempt_result{failure{}, state};
+            if (!outcome) co_return attempt_result{failure{}, state};
             last = outcome;
-            if (is_final(outcome))
-                co_return attempt_result{last, nullptr};
+            if (is_final(outcome)) co_return attempt_result{last, nullptr};
         }
     }
     co_return attempt_result{last, nullptr};

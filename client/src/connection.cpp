@@ -12,10 +12,10 @@ connection::connection(std::shared_ptr<detail::connection_state> state) : state_
 connection::~connection()
 {
     if (state_)
-        state_->abort(detail::failure{errc::connection_closed,
-                                      std::make_shared<const close_info>(
-                                          close_info{0, "the connection object was destroyed without close()"}),
-                                      nullptr});
+        state_->abort(detail::failure{
+            errc::connection_closed,
+            std::make_shared<const close_info>(close_info{0, "the connection object was destroyed without close()"}),
+            nullptr});
 }
 
 connection& connection::operator=(connection&& other) noexcept
@@ -27,18 +27,18 @@ connection& connection::operator=(connection&& other) noexcept
     return *this;
 }
 
-void connection::start_connect(asio::any_io_executor executor, connection_options options,
-                               client::environment env, detail::completion<connection> done)
+void connection::start_connect(asio::any_io_executor executor, connection_options options, client::environment env,
+                               detail::completion<connection> done)
 {
-    detail::connect(std::move(executor), std::move(options), std::move(env),
-                    [done = std::move(done)](const detail::failure& f,
-                                             std::shared_ptr<detail::connection_state> state) mutable {
-                        done(f, f ? connection{} : connection{std::move(state)});
-                    });
+    detail::connect(
+        std::move(executor), std::move(options), std::move(env),
+        [done = std::move(done)](const detail::failure& f, std::shared_ptr<detail::connection_state> state) mutable {
+            done(f, f ? connection{} : connection{std::move(state)});
+        });
 }
 
-void connection::start_connect_url(asio::any_io_executor executor, const std::string& url,
-                                   client::environment env, detail::completion<connection> done)
+void connection::start_connect_url(asio::any_io_executor executor, const std::string& url, client::environment env,
+                                   detail::completion<connection> done)
 {
     auto parsed = parse_url(url);
     if (auto* error = std::get_if<url_error>(&parsed)) {
@@ -59,11 +59,11 @@ void connection::start_channel(const std::shared_ptr<detail::connection_state>& 
         done(detail::failure{errc::connection_closed, nullptr, nullptr}, client::channel{});
         return;
     }
-    state->open_channel(options.publisher_confirms, options.number,
-                        [done = std::move(done)](const detail::failure& f,
-                                                 std::shared_ptr<detail::channel_state> channel) mutable {
-                            done(f, f ? client::channel{} : client::channel{std::move(channel)});
-                        });
+    state->open_channel(
+        options.publisher_confirms, options.number,
+        [done = std::move(done)](const detail::failure& f, std::shared_ptr<detail::channel_state> channel) mutable {
+            done(f, f ? client::channel{} : client::channel{std::move(channel)});
+        });
 }
 
 void connection::start_close(const std::shared_ptr<detail::connection_state>& state, detail::completion<> done)

@@ -16,8 +16,7 @@ std::error_code delivery_tracker::settle(std::uint64_t tag, bool multiple)
 {
     const auto it = std::lower_bound(entries_.begin(), entries_.end(), tag,
                                      [](const entry& e, std::uint64_t t) { return e.tag < t; });
-    if (it == entries_.end() || it->tag != tag || it->settled)
-        return errc::already_settled;
+    if (it == entries_.end() || it->tag != tag || it->settled) return errc::already_settled;
     auto first = multiple ? entries_.begin() : it;
     for (auto at = first; at != std::next(it); ++at) {
         if (!at->settled) {
@@ -25,8 +24,7 @@ std::error_code delivery_tracker::settle(std::uint64_t tag, bool multiple)
             --count_;
         }
     }
-    while (!entries_.empty() && entries_.front().settled)
-        entries_.pop_front();
+    while (!entries_.empty() && entries_.front().settled) entries_.pop_front();
     return {};
 }
 

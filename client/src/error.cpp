@@ -45,35 +45,28 @@ const std::error_category& client_category() noexcept
 
 std::error_code make_error_code(errc e) noexcept { return {static_cast<int>(e), client_category()}; }
 
-
 std::ostream& operator<<(std::ostream& os, const close_info& info)
 {
     os << info.reply_code << ' ' << info.reply_text;
-    if (info.class_id != 0)
-        os << " (class " << info.class_id << ", method " << info.method_id << ')';
+    if (info.class_id != 0) os << " (class " << info.class_id << ", method " << info.method_id << ')';
     return os;
 }
 
 namespace {
 
 // std::system_error appends ": " and the code's message itself.
-std::string describe(const close_info& info)
-{
-    return info.reply_text;
-}
+std::string describe(const close_info& info) { return info.reply_text; }
 
 }  // namespace
 
 amqp_error::amqp_error(std::error_code ec, close_info info)
     : std::system_error(ec, describe(info)), info_(std::move(info))
-{
-}
+{}
 
 delivery_error::delivery_error(std::error_code ec, std::shared_ptr<const returned_message> returned)
     : amqp_error(ec, returned ? close_info{returned->reply_code, returned->reply_text} : close_info{}),
       returned_(std::move(returned))
-{
-}
+{}
 
 std::exception_ptr make_exception(std::error_code ec, const close_info* info,
                                   std::shared_ptr<const returned_message> returned)
@@ -83,8 +76,7 @@ std::exception_ptr make_exception(std::error_code ec, const close_info* info,
         return std::make_exception_ptr(delivery_error(ec, std::move(returned)));
     if (ec == errc::authentication_refused || ec == errc::vhost_refused)
         return std::make_exception_ptr(authentication_error(ec, details));
-    if (ec == errc::channel_closed)
-        return std::make_exception_ptr(channel_closed_error(ec, details));
+    if (ec == errc::channel_closed) return std::make_exception_ptr(channel_closed_error(ec, details));
     if (ec == errc::connection_closed || ec == errc::heartbeat_timeout || ec == errc::handshake_failed)
         return std::make_exception_ptr(connection_closed_error(ec, details));
     return std::make_exception_ptr(amqp_error(ec, details));

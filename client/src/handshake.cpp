@@ -11,27 +11,21 @@ handshake::handshake(const connection_options& options) : options_(options) {}
 protocol::field_table handshake::client_properties(const connection_options& options)
 {
     protocol::field_table properties{
-        {"product", std::string("amqp-fake C++ client")},
-        {"version", std::string("0.1.0")},
-        {"platform", std::string("C++20/asio")},
-        {"information", std::string("an AMQP 0-9-1 client library")},
+        {"product", std::string("amqp-fake C++ client")},  {"version", std::string("0.1.0")},
+        {"platform", std::string("C++20/asio")},           {"information", std::string("an AMQP 0-9-1 client library")},
         {"capabilities", protocol::client_capabilities()},
     };
-    if (!options.connection_name.empty())
-        properties.set("connection_name", options.connection_name);
+    if (!options.connection_name.empty()) properties.set("connection_name", options.connection_name);
     return properties;
 }
 
 std::vector<protocol::method> handshake::on_method(const protocol::method& m)
 {
-    if (const auto* close = std::get_if<protocol::connection_close>(&m))
-        return on_close(*close);
+    if (const auto* close = std::get_if<protocol::connection_close>(&m)) return on_close(*close);
     if (state_ == state::start) {
-        if (const auto* start = std::get_if<protocol::connection_start>(&m))
-            return on_start(*start);
+        if (const auto* start = std::get_if<protocol::connection_start>(&m)) return on_start(*start);
     } else if (state_ == state::tune) {
-        if (const auto* tune = std::get_if<protocol::connection_tune>(&m))
-            return on_tune(*tune);
+        if (const auto* tune = std::get_if<protocol::connection_tune>(&m)) return on_tune(*tune);
     } else if (state_ == state::open) {
         if (std::holds_alternative<protocol::connection_open_ok>(m)) {
             state_ = state::done;
@@ -81,11 +75,11 @@ std::vector<protocol::method> handshake::on_close(const protocol::connection_clo
 {
     close_info info{close.reply_code, close.reply_text, close.class_id, close.method_id, true};
     std::error_code ec = errc::connection_closed;
-    if (close.reply_code == static_cast<std::uint16_t>(protocol::reply_code::access_refused) &&
-        state_ == state::tune)
+    if (close.reply_code == static_cast<std::uint16_t>(protocol::reply_code::access_refused) && state_ == state::tune)
         ec = errc::authentication_refused;
-    else if (state_ == state::open && (close.reply_code == static_cast<std::uint16_t>(protocol::reply_code::not_allowed) ||
-                                       close.reply_code == static_cast<std::uint16_t>(protocol::reply_code::access_refused)))
+    else if (state_ == state::open &&
+             (close.reply_code == static_cast<std::uint16_t>(protocol::reply_code::not_allowed) ||
+              close.reply_code == static_cast<std::uint16_t>(protocol::reply_code::access_refused)))
         ec = errc::vhost_refused;
     fail(ec, std::move(info));
     return {protocol::connection_close_ok{}};

@@ -10,10 +10,8 @@ namespace {
 std::error_code settle(const std::shared_ptr<detail::channel_state>& channel, std::uint64_t generation, bool no_ack,
                        std::uint64_t tag, detail::channel_state::settlement how, bool multiple, bool requeue)
 {
-    if (!channel)
-        return errc::channel_closed;
-    if (no_ack)
-        return errc::no_ack_delivery;
+    if (!channel) return errc::channel_closed;
+    if (no_ack) return errc::no_ack_delivery;
     return channel->settle(generation, tag, how, multiple, requeue);
 }
 
@@ -21,7 +19,8 @@ std::error_code settle(const std::shared_ptr<detail::channel_state>& channel, st
 
 std::error_code incoming_message::ack(bool multiple) const
 {
-    return settle(channel_, generation_, no_ack_, delivery_tag, detail::channel_state::settlement::ack, multiple, false);
+    return settle(channel_, generation_, no_ack_, delivery_tag, detail::channel_state::settlement::ack, multiple,
+                  false);
 }
 
 std::error_code incoming_message::nack(bool requeue, bool multiple) const
@@ -42,10 +41,11 @@ processing incoming_message::process(bool requeue, bool reject_on_redelivered) c
 }
 
 processing::processing(const incoming_message& m, bool requeue, bool reject_on_redelivered)
-    : message_(m), requeue_(requeue), reject_on_redelivered_(reject_on_redelivered),
+    : message_(m),
+      requeue_(requeue),
+      reject_on_redelivered_(reject_on_redelivered),
       exceptions_at_start_(std::uncaught_exceptions())
-{
-}
+{}
 
 processing::~processing()
 {

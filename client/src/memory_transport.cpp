@@ -7,8 +7,7 @@ class memory_transport final : public transport {
 public:
     memory_transport(std::shared_ptr<runtime::pipe_end> end, std::string peer)
         : end_(std::move(end)), peer_(std::move(peer))
-    {
-    }
+    {}
     // Like a socket: gone with its owner, even when the test still holds the pipe end.
     ~memory_transport() override { end_->close(); }
     memory_transport(const memory_transport&) = delete;

@@ -17,10 +17,11 @@ namespace detail {
 class iterator_state : public std::enable_shared_from_this<iterator_state> {
 public:
     iterator_state(std::shared_ptr<channel_state> channel, std::string queue, consume_options options)
-        : channel_(std::move(channel)), queue_(std::move(queue)), options_(std::move(options)),
+        : channel_(std::move(channel)),
+          queue_(std::move(queue)),
+          options_(std::move(options)),
           timer_(channel_->connection().clock().make_timer(channel_->executor()))
-    {
-    }
+    {}
 
     void on_message(incoming_message m)
     {
@@ -34,8 +35,7 @@ public:
 
     void on_cancel(const failure& why)
     {
-        if (ended_)
-            return;
+        if (ended_) return;
         ended_ = true;
         end_reason_ = why;
         if (waiter_) {
@@ -73,8 +73,7 @@ public:
             const auto deadline = channel_->connection().clock().now() + timeout;
             timer_->wait_until(deadline, [weak = weak_from_this(), wait = wait_](std::error_code ec) {
                 auto self = weak.lock();
-                if (ec || !self || !self->waiter_ || self->wait_ != wait)
-                    return;
+                if (ec || !self || !self->waiter_ || self->wait_ != wait) return;
                 std::exchange(self->waiter_, {})(failure{errc::timeout, nullptr, nullptr}, std::nullopt);
             });
         }
@@ -92,8 +91,7 @@ public:
         channel_->cancel(tag, [self = shared_from_this(), done = std::move(done)](const failure& f) mutable {
             self->ended_ = true;
             // What the application never took goes back to the queue.
-            for (auto& m : self->buffered_)
-                (void)m.reject(true);
+            for (auto& m : self->buffered_) (void)m.reject(true);
             self->buffered_.clear();
             if (self->waiter_) {
                 self->timer_->cancel();
@@ -113,27 +111,24 @@ private:
         started_ = true;
         std::weak_ptr<iterator_state> weak = weak_from_this();
         consumer_callbacks callbacks{[weak](incoming_message m) {
-                                         if (auto self = weak.lock())
-                                             self->on_message(std::move(m));
-                                         else
-                                             (void)m.reject(true);
+                                         if (auto self = weak.lock()) self->on_message(std::move(m));
+                                         else (void)m.reject(true);
                                      },
                                      [weak](const failure& why) {
-                                         if (auto self = weak.lock())
-                                             self->on_cancel(why);
+                                         if (auto self = weak.lock()) self->on_cancel(why);
                                      }};
-        channel_->consume(queue_, options_, std::move(callbacks),
-                          [self = shared_from_this(), timeout, done = std::move(done)](const failure& f,
-                                                                                      std::string tag) mutable {
-                              if (f) {
-                                  self->ended_ = true;
-                                  self->end_reason_ = f;
-                                  done(f, std::nullopt);
-                                  return;
-                              }
-                              self->tag = std::move(tag);
-                              self->next(timeout, std::move(done));
-                          });
+        channel_->consume(
+            queue_, options_, std::move(callbacks),
+            [self = shared_from_this(), timeout, done = std::move(done)](const failure& f, std::string tag) mutable {
+                if (f) {
+                    self->ended_ = true;
+                    self->end_reason_ = f;
+                    done(f, std::nullopt);
+                    return;
+                }
+                self->tag = std::move(tag);
+                self->next(timeout, std::move(done));
+            });
     }
 
     std::string queue_;
@@ -156,8 +151,7 @@ asio::any_io_executor queue_iterator::get_executor() const { return state_->chan
 
 queue_iterator::queue_iterator(const channel& ch, std::string queue, consume_options options)
     : state_(std::make_shared<detail::iterator_state>(ch.state(), std::move(queue), std::move(options)))
-{
-}
+{}
 
 void queue_iterator::start_next(const std::shared_ptr<detail::iterator_state>& state, std::chrono::milliseconds timeout,
                                 detail::completion<std::optional<incoming_message>> done)

@@ -4,9 +4,9 @@
 
 #include <amqp/runtime/clock.hpp>
 
-#include <asio/experimental/as_tuple.hpp>
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
+#include <asio/experimental/as_tuple.hpp>
 #include <asio/use_awaitable.hpp>
 
 #include <algorithm>
@@ -21,15 +21,12 @@ namespace {
 constexpr unsigned channel_attempts = 5;
 
 // "" and amq.* exist on every broker and cannot be declared.
-bool predeclared(const std::string& exchange)
-{
-    return exchange.empty() || exchange.rfind("amq.", 0) == 0;
-}
+bool predeclared(const std::string& exchange) { return exchange.empty() || exchange.rfind("amq.", 0) == 0; }
 
 std::string describe(const recorded_binding& b)
 {
-    return std::string("binding of ") + (b.to_queue ? "queue '" : "exchange '") + b.destination +
-           "' to exchange '" + b.source + "' with key '" + b.routing_key + "'";
+    return std::string("binding of ") + (b.to_queue ? "queue '" : "exchange '") + b.destination + "' to exchange '" +
+           b.source + "' with key '" + b.routing_key + "'";
 }
 
 template <class Handlers, class... Args>
@@ -37,8 +34,7 @@ void notify(const Handlers& handlers, const Args&... args)
 {
     // A copy: a handler may add handlers, or close the connection.
     auto copy = handlers;
-    for (auto& h : copy)
-        h(args...);
+    for (auto& h : copy) h(args...);
 }
 
 }  // namespace
@@ -51,8 +47,7 @@ robust_connection_state::robust_connection_state(asio::any_io_executor executor,
       env_(std::move(env)),
       backoff_(options_.reconnect_interval, recovery_.backoff_multiplier, recovery_.max_interval, recovery_.jitter,
                recovery_.seed)
-{
-}
+{}
 
 void robust_connection_state::start(completion<> done)
 {
@@ -75,8 +70,7 @@ void robust_connection_state::open_channel(channel_options options,
                  nullptr);
             return;
         }
-        waiting_opens_.add(waiting_open{options, std::move(done)}, *env_.clock, executor_,
-                           recovery_.operation_timeout);
+        waiting_opens_.add(waiting_open{options, std::move(done)}, *env_.clock, executor_, recovery_.operation_timeout);
         return;
     }
     current_.channel(options, [self = shared_from_this(), options, done = std::move(done)](
@@ -98,10 +92,8 @@ void robust_connection_state::open_channel(channel_options options,
 void robust_connection_state::open_channels_waiting(const failure& why)
 {
     for (auto& w : waiting_opens_.take_all()) {
-        if (why)
-            w(why, nullptr);
-        else
-            open_channel(w.options, std::move(w.done));
+        if (why) w(why, nullptr);
+        else open_channel(w.options, std::move(w.done));
     }
 }
 
@@ -112,8 +104,7 @@ void robust_connection_state::close(completion<> done)
         return;
     }
     status_ = status::closed;
-    if (pause_timer_)
-        pause_timer_->cancel();
+    if (pause_timer_) pause_timer_->cancel();
     auto channels = std::exchange(channels_, {});
     for (auto& [number, channel] : channels) {
         channel->close_for_good(close_info{200, "Normal shutdown"}, failure{errc::connection_closed, nullptr, nullptr});
@@ -128,11 +119,9 @@ void robust_connection_state::close(completion<> done)
 
 void robust_connection_state::abandon()
 {
-    if (status_ == status::closed)
-        return;
+    if (status_ == status::closed) return;
     status_ = status::closed;
-    if (pause_timer_)
-        pause_timer_->cancel();
+    if (pause_timer_) pause_timer_->cancel();
     auto channels = std::exchange(channels_, {});
     for (auto& [number, channel] : channels)
         channel->close_for_good(close_info{}, failure{errc::connection_closed, nullptr, nullptr});
@@ -146,25 +135,20 @@ void robust_connection_state::adopt(connection c)
     ++generation_;
     std::weak_ptr<robust_connection_state> weak = shared_from_this();
     current_.on_close([weak](const close_info& why) {
-        if (auto self = weak.lock())
-            self->connection_lost(why);
+        if (auto self = weak.lock()) self->connection_lost(why);
     });
     current_.on_blocked([weak](bool blocked, const std::string& reason) {
-        if (auto self = weak.lock())
-            notify(self->on.blocked, blocked, reason);
+        if (auto self = weak.lock()) notify(self->on.blocked, blocked, reason);
     });
 }
 
 void robust_connection_state::connection_lost(const close_info& why)
 {
-    if (status_ == status::closed)
-        return;
+    if (status_ == status::closed) return;
     const bool was_connected = status_ == status::connected;
     status_ = status::recovering;
-    for (auto& [number, channel] : channels_)
-        channel->set_recovering();
-    if (was_connected)
-        notify(on.connection_lost, why);
+    for (auto& [number, channel] : channels_) channel->set_recovering();
+    if (was_connected) notify(on.connection_lost, why);
     if (!loop_running_ && status_ != status::closed) {
         loop_running_ = true;
         asio::co_spawn(executor_, reconnect_loop({}), asio::detached);
@@ -177,11 +161,9 @@ asio::awaitable<void> robust_connection_state::reconnect_loop(completion<> first
     const bool first = static_cast<bool>(first_done);
     bool wait_first = !first;
     for (;;) {
-        if (wait_first)
-            co_await pause();
+        if (wait_first) co_await pause();
         wait_first = true;
-        if (status_ == status::closed)
-            break;
+        if (status_ == status::closed) break;
         std::error_code error;
         close_info info;
         try {
@@ -196,17 +178,14 @@ asio::awaitable<void> robust_connection_state::reconnect_loop(completion<> first
             error = e.code();
             info = e.info();
         }
-        if (status_ == status::closed)
-            break;
+        if (status_ == status::closed) break;
         if (!error && current_.is_open()) {
             backoff_.reset();
             status_ = status::connected;
             for (auto& [number, channel] : std::map(channels_)) {
                 // One the broker closed again at the last moment goes the usual way.
-                if (channel->underlying_open())
-                    channel->set_ready();
-                else
-                    channel_closed_by_broker(channel, channel->underlying_close_reason());
+                if (channel->underlying_open()) channel->set_ready();
+                else channel_closed_by_broker(channel, channel->underlying_close_reason());
             }
             if (first) {
                 loop_running_ = false;
@@ -214,8 +193,7 @@ asio::awaitable<void> robust_connection_state::reconnect_loop(completion<> first
                 co_return;
             }
             ++reconnects_;
-            for (auto& [number, channel] : std::map(channels_))
-                notify(on.channel_restored, number);
+            for (auto& [number, channel] : std::map(channels_)) notify(on.channel_restored, number);
             notify(on.reconnected);
             open_channels_waiting(failure{});
             break;
@@ -223,8 +201,7 @@ asio::awaitable<void> robust_connection_state::reconnect_loop(completion<> first
         if (current_.is_open()) {
             // Restoring failed on a connection that is still up: start afresh.
             co_await current_.close(asio::experimental::as_tuple(asio::use_awaitable));
-            if (status_ == status::closed)
-                break;
+            if (status_ == status::closed) break;
         }
         if (first && options_.fail_fast) {
             status_ = status::closed;
@@ -236,15 +213,15 @@ asio::awaitable<void> robust_connection_state::reconnect_loop(completion<> first
     }
     loop_running_ = false;
     // Closed meanwhile: the first caller still gets an answer.
-    if (first_done)
-        first_done(failure{errc::connection_closed, nullptr, nullptr});
+    if (first_done) first_done(failure{errc::connection_closed, nullptr, nullptr});
 }
 
 asio::awaitable<void> robust_connection_state::pause()
 {
     const auto delay = backoff_.next();
     pause_timer_ = env_.clock->make_timer(executor_);
-    co_await runtime::async_wait_until(*pause_timer_, env_.clock->now() + delay, asio::experimental::as_tuple(asio::use_awaitable));
+    co_await runtime::async_wait_until(*pause_timer_, env_.clock->now() + delay,
+                                       asio::experimental::as_tuple(asio::use_awaitable));
 }
 
 // Channels first, under their numbers (consumers and the application refer to them),
@@ -252,12 +229,10 @@ asio::awaitable<void> robust_connection_state::pause()
 asio::awaitable<void> robust_connection_state::restore()
 {
     const std::uint64_t generation = generation_;
-    for (auto& [number, channel] : std::map(channels_))
-        co_await recover_channel(channel, generation, false);
+    for (auto& [number, channel] : std::map(channels_)) co_await recover_channel(channel, generation, false);
     co_await restore_topology();
     // Again for every channel: one the broker closed meanwhile is opened again.
-    for (auto& [number, channel] : std::map(channels_))
-        co_await recover_channel(channel, generation, true);
+    for (auto& [number, channel] : std::map(channels_)) co_await recover_channel(channel, generation, true);
 }
 
 void robust_connection_state::expect_generation(std::uint64_t generation) const
@@ -278,8 +253,7 @@ asio::awaitable<bool> robust_connection_state::recover_channel(std::shared_ptr<r
     close_info why;
     for (;;) {
         expect_generation(generation);
-        if (!channel->is_open())
-            co_return false;  // the application closed it
+        if (!channel->is_open()) co_return false;  // the application closed it
         if (!channel->underlying_open()) {
             try {
                 co_await reopen(channel, generation);
@@ -291,8 +265,7 @@ asio::awaitable<bool> robust_connection_state::recover_channel(std::shared_ptr<r
         }
         if (!error && channel->underlying_open() && with_consumers) {
             const bool none_refused = co_await restore_consumers_of(channel, generation, refusals);
-            if (!none_refused)
-                continue;  // the refusal closed the channel: again, for the others
+            if (!none_refused) continue;  // the refusal closed the channel: again, for the others
         }
         if (!channel->is_open()) {
             // Closed by the application meanwhile: nobody owns what we opened.
@@ -300,8 +273,7 @@ asio::awaitable<bool> robust_connection_state::recover_channel(std::shared_ptr<r
                 channel->current().state()->close(200, "Normal shutdown", [](const failure&) {});
             co_return false;
         }
-        if (!error && channel->underlying_open())
-            co_return true;
+        if (!error && channel->underlying_open()) co_return true;
         if (!error) {
             error = errc::channel_closed;
             why = channel->underlying_close_reason();
@@ -324,12 +296,11 @@ asio::awaitable<void> robust_connection_state::reopen(std::shared_ptr<robust_cha
         const auto qos = *channel->qos;
         co_await underlying.set_qos(qos.prefetch_count, qos.prefetch_size, qos.global);
     }
-    if (channel->transactional)
-        co_await underlying.tx_select();
+    if (channel->transactional) co_await underlying.tx_select();
 }
 
-void robust_connection_state::give_up_channel(const std::shared_ptr<robust_channel_state>& channel,
-                                              std::error_code ec, const close_info& why)
+void robust_connection_state::give_up_channel(const std::shared_ptr<robust_channel_state>& channel, std::error_code ec,
+                                              const close_info& why)
 {
     report("channel " + std::to_string(channel->number()), ec, why);
     channel->close_for_good(why, failure{ec, std::make_shared<const close_info>(why), nullptr});
@@ -342,11 +313,11 @@ asio::awaitable<void> robust_connection_state::restore_topology()
     // Copies: the application may declare or delete meanwhile.
     const auto exchanges = topology_.exchanges();
     for (const auto& e : exchanges) {
-        if (predeclared(e.name))
-            continue;
-        co_await declare_again(scratch, "exchange '" + e.name + "'", [&e](client::channel& ch) -> asio::awaitable<void> {
-            co_await ch.declare_exchange(e.name, e.type, e.options);
-        });
+        if (predeclared(e.name)) continue;
+        co_await declare_again(scratch, "exchange '" + e.name + "'",
+                               [&e](client::channel& ch) -> asio::awaitable<void> {
+                                   co_await ch.declare_exchange(e.name, e.type, e.options);
+                               });
     }
     const auto queues = topology_.queues();
     for (const auto& q : queues) {
@@ -355,45 +326,40 @@ asio::awaitable<void> robust_connection_state::restore_topology()
         if (q.server_named() && !q.options.exclusive && !q.options.auto_delete &&
             co_await still_declared(scratch, q.name))
             continue;
-        co_await declare_again(scratch, "queue '" + q.name + "'", [this, &q](client::channel& ch) -> asio::awaitable<void> {
-            client::queue declared = co_await ch.declare_queue(q.requested, q.options);
-            if (declared.name() != q.name) {
-                topology_.rename_queue(q.name, declared.name());
-                notify(on.queue_renamed, q.name, declared.name());
-            }
-        });
+        co_await declare_again(scratch, "queue '" + q.name + "'",
+                               [this, &q](client::channel& ch) -> asio::awaitable<void> {
+                                   client::queue declared = co_await ch.declare_queue(q.requested, q.options);
+                                   if (declared.name() != q.name) {
+                                       topology_.rename_queue(q.name, declared.name());
+                                       notify(on.queue_renamed, q.name, declared.name());
+                                   }
+                               });
     }
     // Exchange-to-exchange bindings first: queue bindings may route through them.
     const auto bindings = topology_.bindings();
     for (const bool to_queue : {false, true}) {
         for (const auto& b : bindings) {
-            if (b.to_queue != to_queue)
-                continue;
+            if (b.to_queue != to_queue) continue;
             co_await declare_again(scratch, describe(b), [&b](client::channel& ch) -> asio::awaitable<void> {
-                if (b.to_queue)
-                    co_await ch.queue_bind(b.destination, b.source, b.routing_key, b.arguments);
-                else
-                    co_await ch.exchange_bind(b.destination, b.source, b.routing_key, b.arguments);
+                if (b.to_queue) co_await ch.queue_bind(b.destination, b.source, b.routing_key, b.arguments);
+                else co_await ch.exchange_bind(b.destination, b.source, b.routing_key, b.arguments);
             });
         }
     }
-    if (scratch.is_open())
-        co_await scratch.close(asio::experimental::as_tuple(asio::use_awaitable));
+    if (scratch.is_open()) co_await scratch.close(asio::experimental::as_tuple(asio::use_awaitable));
 }
 
 // Whether the queue exists, by a passive declare on the scratch channel.
 asio::awaitable<bool> robust_connection_state::still_declared(client::channel& scratch, const std::string& queue)
 {
     try {
-        if (!scratch.is_open())
-            scratch = co_await current_.channel();
+        if (!scratch.is_open()) scratch = co_await current_.channel();
         queue_options passive;
         passive.passive = true;
         co_await scratch.declare_queue(queue, passive);
         co_return true;
     } catch (const channel_closed_error&) {
-        if (!current_.is_open())
-            throw;
+        if (!current_.is_open()) throw;
     }
     co_return false;
 }
@@ -411,13 +377,11 @@ asio::awaitable<void> robust_connection_state::declare_again(
     for (;;) {
         bool wait = false;
         try {
-            if (!scratch.is_open())
-                scratch = co_await current_.channel();
+            if (!scratch.is_open()) scratch = co_await current_.channel();
             co_await declare(scratch);
             co_return;
         } catch (const channel_closed_error& e) {
-            if (!current_.is_open())
-                throw;
+            if (!current_.is_open()) throw;
             const auto code = e.info().reply_code;
             wait = code == 405 && locked++ < recovery_.locked_retries;
             if (!wait && (code == 404 || ++refused >= channel_attempts)) {
@@ -448,8 +412,7 @@ asio::awaitable<bool> robust_connection_state::restore_consumers_of(std::shared_
         const auto next = std::find_if(consumers.begin(), consumers.end(), [&](const recorded_consumer& c) {
             return c.channel == channel->number() && !c.cancelled_by_broker && c.live_on != incarnation;
         });
-        if (next == consumers.end())
-            co_return true;
+        if (next == consumers.end()) co_return true;
         const recorded_consumer c = *next;
         try {
             client::channel underlying = channel->current();
@@ -480,29 +443,26 @@ void robust_connection_state::consume(const client::channel& underlying, const r
     consumer_callbacks callbacks{c.on_message, [weak, tag = c.tag](const failure& why) {
                                      if (why.ec != errc::consumer_cancelled)
                                          return;  // its channel closed: recovery's business
-                                     if (auto self = weak.lock())
-                                         self->consumer_cancelled_by_broker(tag);
+                                     if (auto self = weak.lock()) self->consumer_cancelled_by_broker(tag);
                                  }};
     // Live from now on, so that nobody else starts it on this channel.
     topology_.set_live_on(c.tag, incarnation);
-    underlying.state()->consume(c.queue, options, std::move(callbacks),
-                                [weak, tag = c.tag, incarnation, done = std::move(done)](const failure& f,
-                                                                                         std::string t) mutable {
-                                    auto self = weak.lock();
-                                    if (f && self) {
-                                        if (const auto* now = self->topology_.find_consumer(tag);
-                                            now && now->live_on == incarnation)
-                                            self->topology_.set_live_on(tag, 0);
-                                    }
-                                    done(f, std::move(t));
-                                });
+    underlying.state()->consume(
+        c.queue, options, std::move(callbacks),
+        [weak, tag = c.tag, incarnation, done = std::move(done)](const failure& f, std::string t) mutable {
+            auto self = weak.lock();
+            if (f && self) {
+                if (const auto* now = self->topology_.find_consumer(tag); now && now->live_on == incarnation)
+                    self->topology_.set_live_on(tag, 0);
+            }
+            done(f, std::move(t));
+        });
 }
 
 void robust_connection_state::consumer_cancelled_by_broker(const std::string& tag)
 {
     const recorded_consumer* c = topology_.find_consumer(tag);
-    if (!c)
-        return;
+    if (!c) return;
     const std::string queue = c->queue;
     topology_.mark_cancelled_by_broker(tag, true);
     topology_.set_live_on(tag, 0);
@@ -513,13 +473,11 @@ void robust_connection_state::queue_declared(const std::string& name)
 {
     const auto consumers = topology_.consumers();
     for (const auto& c : consumers) {
-        if (!c.cancelled_by_broker || c.queue != name)
-            continue;
+        if (!c.cancelled_by_broker || c.queue != name) continue;
         // Its queue exists again. A channel being restored starts it with the others.
         topology_.mark_cancelled_by_broker(c.tag, false);
         const auto it = channels_.find(c.channel);
-        if (it == channels_.end() || !it->second->is_ready() || !it->second->underlying_open())
-            continue;
+        if (it == channels_.end() || !it->second->is_ready() || !it->second->underlying_open()) continue;
         const auto& channel = it->second;
         std::weak_ptr<robust_connection_state> weak = shared_from_this();
         consume(channel->current(), c, channel->incarnation(),
@@ -538,15 +496,13 @@ void robust_connection_state::channel_closed_by_broker(const std::shared_ptr<rob
 {
     // Closed with its connection, or while the connection is being restored: that
     // recovery opens it again.
-    if (channel->generation() != generation_ || status_ != status::connected || !current_.is_open())
-        return;
+    if (channel->generation() != generation_ || status_ != status::connected || !current_.is_open()) return;
     if (!recovery_.reopen_closed_channels) {
         channel->close_for_good(why, failure{errc::channel_closed, std::make_shared<const close_info>(why), nullptr});
         channel_closed_for_good(channel->number());
         return;
     }
-    if (channel->restorer == 0)
-        spawn_channel_recovery(channel);
+    if (channel->restorer == 0) spawn_channel_recovery(channel);
     // Otherwise the recovery under way sees its channel closed and opens it again.
 }
 
@@ -564,10 +520,8 @@ void robust_connection_state::spawn_channel_recovery(const std::shared_ptr<robus
             } catch (const amqp_error&) {
                 // The connection went: its recovery restores the channel.
             }
-            if (channel->restorer == task)
-                channel->restorer = 0;
-            if (!restored || generation != self->generation_ || self->status_ != status::connected)
-                co_return;
+            if (channel->restorer == task) channel->restorer = 0;
+            if (!restored || generation != self->generation_ || self->status_ != status::connected) co_return;
             channel->set_ready();
             notify(self->on.channel_restored, channel->number());
         }(shared_from_this(), channel, task, generation_),
@@ -580,10 +534,7 @@ void robust_connection_state::channel_closed_for_good(std::uint16_t number)
     channels_.erase(number);
 }
 
-std::string robust_connection_state::make_consumer_tag()
-{
-    return "robust.ctag-" + std::to_string(++consumer_tags_);
-}
+std::string robust_connection_state::make_consumer_tag() { return "robust.ctag-" + std::to_string(++consumer_tags_); }
 
 void robust_connection_state::report(std::string what, std::error_code ec, close_info info)
 {

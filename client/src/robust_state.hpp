@@ -151,8 +151,8 @@ private:
     asio::awaitable<bool> recover_channel(std::shared_ptr<robust_channel_state> channel, std::uint64_t generation,
                                           bool with_consumers);
     asio::awaitable<void> reopen(std::shared_ptr<robust_channel_state> channel, std::uint64_t generation);
-    asio::awaitable<bool> restore_consumers_of(std::shared_ptr<robust_channel_state> channel,
-                                               std::uint64_t generation, std::map<std::string, unsigned>& refusals);
+    asio::awaitable<bool> restore_consumers_of(std::shared_ptr<robust_channel_state> channel, std::uint64_t generation,
+                                               std::map<std::string, unsigned>& refusals);
     void give_up_channel(const std::shared_ptr<robust_channel_state>& channel, std::error_code ec,
                          const close_info& why);
 
@@ -175,9 +175,9 @@ private:
     };
     waiting_ops<waiting_open> waiting_opens_;
     std::uint64_t reconnects_ = 0;
-    std::uint64_t generation_ = 0;   // one per connection adopted
-    std::uint64_t incarnations_ = 0; // one per underlying channel attached
-    std::uint64_t restorers_ = 0;    // one per channel recovery task
+    std::uint64_t generation_ = 0;  // one per connection adopted
+    std::uint64_t incarnations_ = 0;  // one per underlying channel attached
+    std::uint64_t restorers_ = 0;  // one per channel recovery task
     std::uint64_t consumer_tags_ = 0;
 };
 

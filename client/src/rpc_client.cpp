@@ -14,16 +14,13 @@ class rpc_state : public std::enable_shared_from_this<rpc_state> {
 public:
     rpc_state(std::shared_ptr<channel_state> channel, rpc_options options)
         : channel_(std::move(channel)), options_(std::move(options))
-    {
-    }
+    {}
 
     void on_reply(incoming_message reply)
     {
-        if (!reply.correlation_id)
-            return;
+        if (!reply.correlation_id) return;
         const auto it = pending_.find(*reply.correlation_id);
-        if (it == pending_.end())
-            return;
+        if (it == pending_.end()) return;
         auto call = std::move(it->second);
         pending_.erase(it);
         call.timer->cancel();
@@ -54,17 +51,14 @@ public:
         auto timer = clock.make_timer(channel_->executor());
         timer->wait_until(clock.now() + options_.timeout, [weak = weak_from_this(), id](std::error_code ec) {
             auto self = weak.lock();
-            if (ec || !self)
-                return;
+            if (ec || !self) return;
             const auto it = self->pending_.find(id);
-            if (it == self->pending_.end())
-                return;
+            if (it == self->pending_.end()) return;
             auto call = std::move(it->second);
             self->pending_.erase(it);
             call.done(failure{errc::timeout,
-                              std::make_shared<const close_info>(close_info{0, "no reply within " +
-                                                                                   std::to_string(self->options_.timeout.count()) +
-                                                                                   " ms"}),
+                              std::make_shared<const close_info>(close_info{
+                                  0, "no reply within " + std::to_string(self->options_.timeout.count()) + " ms"}),
                               nullptr},
                       {});
         });
@@ -73,11 +67,9 @@ public:
         channel_->publish(options_.exchange, routing_key, request, false,
                           [weak = weak_from_this(), id](const failure& f) {
                               auto self = weak.lock();
-                              if (!f || !self)
-                                  return;
+                              if (!f || !self) return;
                               const auto it = self->pending_.find(id);
-                              if (it == self->pending_.end())
-                                  return;
+                              if (it == self->pending_.end()) return;
                               auto call = std::move(it->second);
                               self->pending_.erase(it);
                               call.timer->cancel();
@@ -110,12 +102,10 @@ void rpc_client::start_create(const channel& ch, const rpc_options& options, det
         state->reply_queue = queue;
         std::weak_ptr<detail::rpc_state> weak = state;
         detail::consumer_callbacks callbacks{[weak](incoming_message reply) {
-                                                 if (auto self = weak.lock())
-                                                     self->on_reply(std::move(reply));
+                                                 if (auto self = weak.lock()) self->on_reply(std::move(reply));
                                              },
                                              [weak](const detail::failure& why) {
-                                                 if (auto self = weak.lock())
-                                                     self->on_end(why);
+                                                 if (auto self = weak.lock()) self->on_end(why);
                                              }};
         consume_options consume;
         consume.no_ack = true;  // direct reply-to requires it; replies are not worth redelivering
@@ -132,16 +122,16 @@ void rpc_client::start_create(const channel& ch, const rpc_options& options, det
     protocol::queue_declare declare;
     declare.exclusive = true;
     declare.auto_delete = true;
-    ch.state()->call(declare, {protocol::queue_declare_ok::key},
-                     [start_consuming = std::move(start_consuming)](const detail::failure& f,
-                                                                    protocol::command reply) mutable {
-                         if (f) {
-                             // Reuse the completion through an empty queue name: consume fails the same way.
-                             start_consuming("");
-                             return;
-                         }
-                         start_consuming(std::get<protocol::queue_declare_ok>(reply.method).queue);
-                     });
+    ch.state()->call(
+        declare, {protocol::queue_declare_ok::key},
+        [start_consuming = std::move(start_consuming)](const detail::failure& f, protocol::command reply) mutable {
+            if (f) {
+                // Reuse the completion through an empty queue name: consume fails the same way.
+                start_consuming("");
+                return;
+            }
+            start_consuming(std::get<protocol::queue_declare_ok>(reply.method).queue);
+        });
 }
 
 void rpc_client::start_call(const std::shared_ptr<detail::rpc_state>& state, const std::string& routing_key,

@@ -9,8 +9,7 @@ tcp_transport::tcp_transport(asio::ip::tcp::socket socket) : socket_(std::move(s
     std::error_code ec;
     socket_.set_option(asio::ip::tcp::no_delay(true), ec);
     const auto remote = socket_.remote_endpoint(ec);
-    if (!ec)
-        peer_ = remote.address().to_string() + ":" + std::to_string(remote.port());
+    if (!ec) peer_ = remote.address().to_string() + ":" + std::to_string(remote.port());
 }
 
 void tcp_transport::async_read_some(asio::mutable_buffer buffer, io_handler handler)

@@ -24,11 +24,9 @@ public:
         // The timer may outlive the queue: it holds the entries weakly.
         deadline->wait_until(clock.now() + timeout, [weak = std::weak_ptr(entries_), id](std::error_code ec) {
             const auto entries = weak.lock();
-            if (!entries || ec)
-                return;
+            if (!entries || ec) return;
             const auto it = entries->find(id);
-            if (it == entries->end())
-                return;
+            if (it == entries->end()) return;
             auto late = std::move(it->second.op);
             entries->erase(it);
             late(failure{errc::timeout,
@@ -44,8 +42,7 @@ public:
     {
         std::vector<Op> ops;
         ops.reserve(entries_->size());
-        for (auto& [id, e] : *entries_)
-            ops.push_back(std::move(e.op));
+        for (auto& [id, e] : *entries_) ops.push_back(std::move(e.op));
         entries_->clear();
         return ops;
     }

@@ -67,8 +67,10 @@ void apply_permissions(const std::string& spec, std::vector<amqp::fakebroker::us
         at = colon + 1;
     }
     if (fields.size() != 5) {
-        throw CLI::ValidationError("--permissions", "expected USER:VHOST:CONFIGURE:WRITE:READ (patterns without ':'), "
-                                                    "got '" + spec + "'");
+        throw CLI::ValidationError("--permissions",
+                                   "expected USER:VHOST:CONFIGURE:WRITE:READ (patterns without ':'), "
+                                   "got '" +
+                                       spec + "'");
     }
     auto user = std::find_if(users.begin(), users.end(), [&](const auto& u) { return u.name == fields[0]; });
     if (user == users.end()) {
@@ -124,8 +126,7 @@ int main(int argc, char** argv)
     app.add_option("--consumer-timeout", consumer_timeout_ms,
                    "Close a channel (406) whose delivery waits longer than this for its ack, in ms (0: never)")
         ->capture_default_str();
-    app.add_option("--http-port", http_port,
-                   "Management HTTP API port (0: any free port, negative: no HTTP API)")
+    app.add_option("--http-port", http_port, "Management HTTP API port (0: any free port, negative: no HTTP API)")
         ->capture_default_str();
     app.add_flag("--no-http", no_http, "Do not serve the management HTTP API");
     app.add_flag("-v,--verbose", verbosity, "Log every method sent and received");
@@ -143,8 +144,10 @@ int main(int argc, char** argv)
     std::vector<std::string> chaos_hooks;
     std::int64_t chaos_max_delay = -1;
     std::uint64_t chaos_max_faults = 0;
-    app.add_option("--faults", faults_file, "JSON fault rules: a rule, a list, or {\"rules\": [...], \"chaos\": {...}}");
-    app.add_option("--chaos", chaos_odds, "ACTION=PROBABILITY of a seeded random fault at each hook event, e.g. drop=0.01");
+    app.add_option("--faults", faults_file,
+                   "JSON fault rules: a rule, a list, or {\"rules\": [...], \"chaos\": {...}}");
+    app.add_option("--chaos", chaos_odds,
+                   "ACTION=PROBABILITY of a seeded random fault at each hook event, e.g. drop=0.01");
     app.add_option("--seed", seed, "The chaos seed (default: from the clock, printed)");
     app.add_option("--chaos-hooks", chaos_hooks, "Hooks where chaos strikes (default: all)")->delimiter(',');
     app.add_option("--chaos-max-delay", chaos_max_delay, "Longest random delay, stall or block, in ms (default 1000)");
@@ -154,8 +157,8 @@ int main(int argc, char** argv)
         std::cerr << "fakebroker: --tls-port needs a port number, --tls-cert and --tls-key\n";
         return 2;
     }
-    options.consumer_timeout = consumer_timeout_ms == 0 ? std::nullopt
-                                                        : std::optional(std::chrono::milliseconds(consumer_timeout_ms));
+    options.consumer_timeout =
+        consumer_timeout_ms == 0 ? std::nullopt : std::optional(std::chrono::milliseconds(consumer_timeout_ms));
     if (tls_port >= 0) {
         tls.port = std::uint16_t(tls_port);
         options.tls = tls;

@@ -14,15 +14,9 @@ namespace amqp::harness {
 
 using namespace std::chrono_literals;
 
-std::string_view to_string(world_mode mode) noexcept
-{
-    return mode == world_mode::tcp ? "tcp" : "simulation";
-}
+std::string_view to_string(world_mode mode) noexcept { return mode == world_mode::tcp ? "tcp" : "simulation"; }
 
-std::ostream& operator<<(std::ostream& os, world_mode mode)
-{
-    return os << to_string(mode);
-}
+std::ostream& operator<<(std::ostream& os, world_mode mode) { return os << to_string(mode); }
 
 world::world(world_options options)
     : mode_(options.mode),
@@ -33,8 +27,7 @@ world::world(world_options options)
 {
     environment_.clock = clock_;
     if (!options.broker) {
-        if (mode_ == world_mode::tcp)
-            throw std::invalid_argument("a world over TCP needs the fake broker");
+        if (mode_ == world_mode::tcp) throw std::invalid_argument("a world over TCP needs the fake broker");
         environment_ = pipes({});
         return;
     }
@@ -74,18 +67,13 @@ world::world(world_options options)
     broker_->start();
 }
 
-world::~world()
-{
-    stop();
-}
+world::~world() { stop(); }
 
 void world::stop()
 {
-    if (stopped_)
-        return;
+    if (stopped_) return;
     stopped_ = true;
-    if (broker_)
-        broker_->stop();
+    if (broker_) broker_->stop();
     io_.restart();
     io_.poll();
 }
@@ -99,10 +87,8 @@ client::environment world::pipes(std::function<void(std::shared_ptr<runtime::pip
                              const client::endpoint& where, const asio::any_io_executor& executor,
                              client::environment::transport_handler done) {
         auto [client_end, server_end] = runtime::make_memory_pipe(executor, limit);
-        if (serve)
-            serve(std::move(server_end));
-        else
-            unserved_.push_back(std::move(server_end));
+        if (serve) serve(std::move(server_end));
+        else unserved_.push_back(std::move(server_end));
         done({}, client::make_memory_transport(client_end, where.host));
     };
     return env;
@@ -164,12 +150,10 @@ bool world::run(const std::function<asio::awaitable<void>(world&)>& body, std::c
 
 runtime::simulation_end world::run_until(const std::function<bool()>& until, runtime::duration limit)
 {
-    if (virtual_clock_)
-        return runtime::run_simulation(io_, *virtual_clock_, until, limit);
+    if (virtual_clock_) return runtime::run_simulation(io_, *virtual_clock_, until, limit);
     const runtime::time_point deadline = clock_->now() + limit;
     while (!until()) {
-        if (clock_->now() >= deadline)
-            return runtime::simulation_end::time_limit;
+        if (clock_->now() >= deadline) return runtime::simulation_end::time_limit;
         io_.restart();
         io_.run_one_until(deadline);
     }
@@ -183,7 +167,8 @@ void world::run_for(runtime::duration d)
     if (!virtual_clock_) return;
     // Nothing was due in what is left of `d`: move there, and run what that readies.
     virtual_clock_->advance_to(end);
-    runtime::run_simulation(io_, *virtual_clock_, [] { return false; }, runtime::duration::zero());
+    runtime::run_simulation(
+        io_, *virtual_clock_, [] { return false; }, runtime::duration::zero());
 }
 
 asio::awaitable<bool> world::until(std::function<bool()> condition, std::chrono::milliseconds timeout)
@@ -193,8 +178,7 @@ asio::awaitable<bool> world::until(std::function<bool()> condition, std::chrono:
     const auto deadline = c.now() + timeout;
     auto timer = c.make_timer(executor);
     while (!condition()) {
-        if (c.now() >= deadline)
-            co_return false;
+        if (c.now() >= deadline) co_return false;
         co_await runtime::async_wait_until(*timer, c.now() + 1ms, asio::experimental::as_tuple(asio::use_awaitable));
     }
     co_return true;

@@ -9,14 +9,12 @@ namespace amqp::protocol {
 std::optional<protocol_error> command_assembler::unexpected(const frame_view&) const
 {
     if (state_ == state::method) {
-        return protocol_error{reply_code::unexpected_frame,
-                              "expected method frame, got non method frame instead"};
+        return protocol_error{reply_code::unexpected_frame, "expected method frame, got non method frame instead"};
     }
     const method_key key = key_of(current_.method);
-    std::string text = state_ == state::header
-                           ? "expected content header for class " + std::to_string(key.class_id) +
-                                 ", got non content header frame instead"
-                           : "expected content body, got non content body frame instead";
+    std::string text = state_ == state::header ? "expected content header for class " + std::to_string(key.class_id) +
+                                                     ", got non content header frame instead"
+                                               : "expected content body, got non content body frame instead";
     return protocol_error{reply_code::unexpected_frame, std::move(text), key.class_id, key.method_id};
 }
 
@@ -35,8 +33,7 @@ std::optional<protocol_error> command_assembler::add(const frame_view& frame)
         current_.method = std::move(decoded).value();
         current_.header.reset();
         current_.body.clear();
-        const bool has_content =
-            std::visit([](const auto& m) { return m.has_content; }, current_.method);
+        const bool has_content = std::visit([](const auto& m) { return m.has_content; }, current_.method);
         state_ = has_content ? state::header : state::complete;
         return std::nullopt;
     }
@@ -47,16 +44,14 @@ std::optional<protocol_error> command_assembler::add(const frame_view& frame)
         const method_key key = key_of(current_.method);
         if (decoded->class_id != key.class_id) {
             return protocol_error{reply_code::unexpected_frame,
-                                  "expected content header for class " +
-                                      std::to_string(key.class_id) + ", got one for class " +
-                                      std::to_string(decoded->class_id) + " instead",
+                                  "expected content header for class " + std::to_string(key.class_id) +
+                                      ", got one for class " + std::to_string(decoded->class_id) + " instead",
                                   key.class_id, key.method_id};
         }
         if (decoded->body_size > max_body_size_) {
             return protocol_error{reply_code::precondition_failed,
                                   "message size " + std::to_string(decoded->body_size) +
-                                      " is larger than configured max size " +
-                                      std::to_string(max_body_size_),
+                                      " is larger than configured max size " + std::to_string(max_body_size_),
                                   key.class_id, key.method_id};
         }
         // Trust the announced size only so far: a peer that lies should not make us
@@ -77,8 +72,7 @@ std::optional<protocol_error> command_assembler::add(const frame_view& frame)
                                       std::to_string(frame.payload.size() - remaining),
                                   key.class_id, key.method_id};
         }
-        current_.body.append(reinterpret_cast<const char*>(frame.payload.data()),
-                             frame.payload.size());
+        current_.body.append(reinterpret_cast<const char*>(frame.payload.data()), frame.payload.size());
         if (current_.body.size() == current_.header->body_size) state_ = state::complete;
         return std::nullopt;
     }

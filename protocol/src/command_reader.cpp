@@ -15,15 +15,9 @@ command_read command_reader::add(const frame_view& frame)
     return {assembler.take(), std::nullopt};
 }
 
-void command_reader::reset(std::uint16_t channel)
-{
-    channels_.erase(channel);
-}
+void command_reader::reset(std::uint16_t channel) { channels_.erase(channel); }
 
-void command_reader::clear() noexcept
-{
-    channels_.clear();
-}
+void command_reader::clear() noexcept { channels_.clear(); }
 
 bool command_reader::idle() const noexcept
 {

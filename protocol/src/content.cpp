@@ -15,25 +15,22 @@ result<content_header> decode_content_header(std::span<const std::byte> payload)
 {
     reader r(payload);
     content_header header;
-    if (!r.short_uint(header.class_id) || !r.short_uint(header.weight) ||
-        !r.longlong_uint(header.body_size)) {
+    if (!r.short_uint(header.class_id) || !r.short_uint(header.weight) || !r.longlong_uint(header.body_size)) {
         return protocol_error{reply_code::syntax_error,
-                              "content header of " + std::to_string(payload.size()) +
-                                  " bytes is truncated"};
+                              "content header of " + std::to_string(payload.size()) + " bytes is truncated"};
     }
     if (header.class_id != basic_properties::class_id) {
-        return protocol_error{reply_code::not_implemented,
-                              "content header for class " + std::to_string(header.class_id) +
-                                  ", only class 60 (basic) carries content"};
+        return protocol_error{
+            reply_code::not_implemented,
+            "content header for class " + std::to_string(header.class_id) + ", only class 60 (basic) carries content"};
     }
     if (!decode_properties(r, header.properties)) {
-        return protocol_error{reply_code::syntax_error, "content header properties: " + r.failure(),
-                              header.class_id, 0};
+        return protocol_error{reply_code::syntax_error, "content header properties: " + r.failure(), header.class_id,
+                              0};
     }
     if (!r.at_end()) {
         return protocol_error{reply_code::syntax_error,
-                              "content header: " + std::to_string(r.remaining()) +
-                                  " stray bytes after the properties"};
+                              "content header: " + std::to_string(r.remaining()) + " stray bytes after the properties"};
     }
     return header;
 }
@@ -68,8 +65,7 @@ void encode_content(byte_buffer& out, std::uint16_t channel, const basic_propert
 }
 
 void encode_content(byte_buffer& out, std::uint16_t channel, std::uint16_t class_id,
-                    std::span<const std::byte> encoded_properties, std::string_view body,
-                    std::uint32_t frame_max)
+                    std::span<const std::byte> encoded_properties, std::string_view body, std::uint32_t frame_max)
 {
     encode_frame_with(out, frame_type::header, channel, [&](byte_buffer& payload) {
         writer w(payload);
@@ -89,8 +85,7 @@ void encode_body_frames(byte_buffer& out, std::uint16_t channel, std::span<const
     out.reserve(out.size() + body.size() + (body.size() / chunk + 1) * frame_overhead);
     for (std::size_t at = 0; at < body.size(); at += chunk) {
         const auto piece = body.subspan(at, std::min(chunk, body.size() - at));
-        encode_frame_with(out, frame_type::body, channel,
-                          [piece](byte_buffer& payload) { payload.append(piece); });
+        encode_frame_with(out, frame_type::body, channel, [piece](byte_buffer& payload) { payload.append(piece); });
     }
 }
 

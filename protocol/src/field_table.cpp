@@ -24,8 +24,7 @@ void field_table::append(std::string key, field_value value)
 
 const field_value* field_table::find(std::string_view key) const
 {
-    auto it = std::find_if(entries_.begin(), entries_.end(),
-                           [key](const entry& e) { return e.first == key; });
+    auto it = std::find_if(entries_.begin(), entries_.end(), [key](const entry& e) { return e.first == key; });
     return it == entries_.end() ? nullptr : &it->second;
 }
 
@@ -36,8 +35,7 @@ field_value* field_table::find(std::string_view key)
 
 bool field_table::erase(std::string_view key)
 {
-    auto it = std::find_if(entries_.begin(), entries_.end(),
-                           [key](const entry& e) { return e.first == key; });
+    auto it = std::find_if(entries_.begin(), entries_.end(), [key](const entry& e) { return e.first == key; });
     if (it == entries_.end()) return false;
     entries_.erase(it);
     return true;
@@ -47,10 +45,9 @@ bool field_table::operator==(const field_table& other) const
 {
     // Spelled out rather than defaulted: clang 14 recurses forever instantiating the
     // defaulted comparison through the recursive variant.
-    return std::equal(entries_.begin(), entries_.end(), other.entries_.begin(), other.entries_.end(),
-                      [](const entry& a, const entry& b) {
-                          return a.first == b.first && a.second.variant() == b.second.variant();
-                      });
+    return std::equal(
+        entries_.begin(), entries_.end(), other.entries_.begin(), other.entries_.end(),
+        [](const entry& a, const entry& b) { return a.first == b.first && a.second.variant() == b.second.variant(); });
 }
 
 char field_value::type_letter() const noexcept

@@ -15,8 +15,7 @@ bool known_frame_type(std::uint8_t type) noexcept
     case frame_type::method:
     case frame_type::header:
     case frame_type::body:
-    case frame_type::heartbeat:
-        return true;
+    case frame_type::heartbeat: return true;
     }
     return false;
 }
@@ -48,8 +47,7 @@ try {
     const auto end = static_cast<std::uint8_t>(in[frame_header_size + size]);
     if (end != frame_end) {
         static constexpr char hex[] = "0123456789ABCDEF";
-        return frame_error(std::string("frame end 0x") + hex[end >> 4] + hex[end & 0xf] +
-                           " is not 0xCE");
+        return frame_error(std::string("frame end 0x") + hex[end >> 4] + hex[end & 0xf] + " is not 0xCE");
     }
     decoded_frame out;
     out.consumed = frame_overhead + size;
@@ -74,19 +72,17 @@ header_check check_protocol_header(std::span<const std::byte> in) noexcept
 
 void encode_heartbeat(byte_buffer& out)
 {
-    static constexpr std::byte heartbeat[] = {std::byte{8}, std::byte{0}, std::byte{0},
-                                              std::byte{0}, std::byte{0}, std::byte{0},
-                                              std::byte{0}, std::byte{frame_end}};
+    static constexpr std::byte heartbeat[] = {std::byte{8}, std::byte{0}, std::byte{0}, std::byte{0},
+                                              std::byte{0}, std::byte{0}, std::byte{0}, std::byte{frame_end}};
     out.append(heartbeat);
 }
 
 std::ostream& operator<<(std::ostream& os, const frame_view& frame)
 {
-    static constexpr const char* names[] = {"?", "method", "header", "body", "?", "?", "?", "?",
-                                            "heartbeat"};
+    static constexpr const char* names[] = {"?", "method", "header", "body", "?", "?", "?", "?", "heartbeat"};
     const auto type = static_cast<unsigned>(frame.type);
-    return os << (type < 9 ? names[type] : "?") << " frame, channel " << frame.channel << ", "
-              << frame.payload.size() << " bytes";
+    return os << (type < 9 ? names[type] : "?") << " frame, channel " << frame.channel << ", " << frame.payload.size()
+              << " bytes";
 }
 
 std::span<std::byte> frame_reader::prepare(std::size_t n)
@@ -107,10 +103,7 @@ void frame_reader::release_taken() noexcept
     taken_ = 0;
 }
 
-std::span<const std::byte> frame_reader::pending() const noexcept
-{
-    return buffer_.data().subspan(taken_);
-}
+std::span<const std::byte> frame_reader::pending() const noexcept { return buffer_.data().subspan(taken_); }
 
 decoded_frame frame_reader::next()
 {

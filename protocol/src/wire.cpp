@@ -8,8 +8,7 @@ namespace amqp::protocol {
 
 void writer::throw_shortstr_too_long(std::size_t size)
 {
-    throw std::length_error("AMQP short string of " + std::to_string(size) +
-                            " bytes exceeds the 255-byte limit");
+    throw std::length_error("AMQP short string of " + std::to_string(size) + " bytes exceeds the 255-byte limit");
 }
 
 void writer::table(const field_table& t)
@@ -21,8 +20,7 @@ void writer::table(const field_table& t)
         shortstr(key);
         this->value(value);
     }
-    detail::store_be32(out_.data().data() + size_at,
-                       static_cast<std::uint32_t>(out_.size() - size_at - 4));
+    detail::store_be32(out_.data().data() + size_at, static_cast<std::uint32_t>(out_.size() - size_at - 4));
 }
 
 void writer::array(const field_array& a)
@@ -30,8 +28,7 @@ void writer::array(const field_array& a)
     const std::size_t size_at = out_.size();
     long_uint(0);
     for (const auto& element : a) value(element);
-    detail::store_be32(out_.data().data() + size_at,
-                       static_cast<std::uint32_t>(out_.size() - size_at - 4));
+    detail::store_be32(out_.data().data() + size_at, static_cast<std::uint32_t>(out_.size() - size_at - 4));
 }
 
 void writer::value(const field_value& v)
@@ -128,9 +125,7 @@ bool reader::value(field_value& v, int depth)
     std::uint32_t u32 = 0;
     std::uint64_t u64 = 0;
     switch (type) {
-    case 'V':
-        v = std::monostate{};
-        return true;
+    case 'V': v = std::monostate{}; return true;
     case 't':
         if (!octet(u8)) return false;
         v = u8 != 0;
@@ -175,23 +170,16 @@ bool reader::value(field_value& v, int depth)
         if (!octet(u8) || !long_uint(u32)) return false;
         v = decimal{u8, u32};
         return true;
-    case 'S':
-        return longstr(v.emplace<std::string>());
-    case 'A':
-        return array(v.emplace<field_array>(), depth);
-    case 'T':
-        return stamp(v.emplace<timestamp>());
-    case 'F':
-        return table(v.emplace<field_table>(), depth);
-    case 'x':
-        return longstr(v.emplace<byte_array>().bytes);
+    case 'S': return longstr(v.emplace<std::string>());
+    case 'A': return array(v.emplace<field_array>(), depth);
+    case 'T': return stamp(v.emplace<timestamp>());
+    case 'F': return table(v.emplace<field_table>(), depth);
+    case 'x': return longstr(v.emplace<byte_array>().bytes);
     default:
         fail(std::string("unknown field value type ") +
-             (type >= 0x20 && type < 0x7f ? std::string{'\'', char(type), '\''}
-                                           : "0x" + std::to_string(type)));
+             (type >= 0x20 && type < 0x7f ? std::string{'\'', char(type), '\''} : "0x" + std::to_string(type)));
         return false;
     }
 }
 
 }  // namespace amqp::protocol
-

@@ -29,16 +29,14 @@ using namespace amqp::scenarios::explorer;
 void print_violations(const run_report& report, const std::string& replay)
 {
     std::cout << "VIOLATION " << summary(report) << '\n';
-    for (const auto& v : report.violations)
-        std::cout << "  - " << v << '\n';
+    for (const auto& v : report.violations) std::cout << "  - " << v << '\n';
     std::cout << "  replay: " << replay << std::endl;
 }
 
 void print_faults(const run_report& report)
 {
     std::cout << "== fired faults (" << report.faults.size() << ")\n";
-    for (const auto& f : report.faults)
-        std::cout << f.describe() << '\n';
+    for (const auto& f : report.faults) std::cout << f.describe() << '\n';
 }
 
 }  // namespace
@@ -65,7 +63,8 @@ int main(int argc, char** argv)
     app.add_flag("--allow-violations", allow_violations, "Exit 0 even when a seed violated an invariant (benchmarks)");
     app.add_option("--messages", options.messages, "Messages the publisher gets confirmed per run");
     app.add_option("--rpc-calls", options.rpc_calls, "RPC calls per run");
-    app.add_option("--chaos", chaos_odds, "ACTION=PROBABILITY per hook event, replacing the default odds of that action");
+    app.add_option("--chaos", chaos_odds,
+                   "ACTION=PROBABILITY per hook event, replacing the default odds of that action");
     app.add_option("--max-faults", max_faults, "Faults per run at most (0: no limit)");
     CLI11_PARSE(app, argc, argv);
 
@@ -76,8 +75,7 @@ int main(int argc, char** argv)
         replay_options += " --rpc-calls " + std::to_string(options.rpc_calls);
     try {
         for (const auto& spec : chaos_odds) {
-            if (auto problem = options.chaos.set_odds(spec))
-                throw CLI::ValidationError("--chaos", *problem);
+            if (auto problem = options.chaos.set_odds(spec)) throw CLI::ValidationError("--chaos", *problem);
             replay_options += " --chaos " + spec;
         }
     } catch (const CLI::Error& e) {
@@ -103,8 +101,7 @@ int main(int argc, char** argv)
             options.on_event = [](std::string_view line) { std::cout << line << std::endl; };
         }
         const run_report report = run_seed(*seed, options);
-        if (verbose)
-            print_faults(report);
+        if (verbose) print_faults(report);
         if (!report.ok()) {
             print_violations(report, replay(*seed));
             return 1;
@@ -128,11 +125,9 @@ int main(int argc, char** argv)
         faults += report.faults.size();
         reconnects += report.record.reconnects;
         for (const auto& f : report.faults) {
-            for (const auto& a : f.actions)
-                ++kinds[std::string(amqp::fakebroker::to_string(a.action))];
+            for (const auto& a : f.actions) ++kinds[std::string(amqp::fakebroker::to_string(a.action))];
         }
-        if (each && report.ok())
-            std::cout << summary(report) << std::endl;
+        if (each && report.ok()) std::cout << summary(report) << std::endl;
         if (!report.ok()) {
             ++failing;
             violations += report.violations.size();
@@ -153,7 +148,7 @@ int main(int argc, char** argv)
         std::cout << ")";
     }
     std::cout << "; reconnects: " << reconnects << '\n'
-              << std::fixed << std::setprecision(2) << "time: " << seconds << " s, "
-              << std::setprecision(0) << (seconds > 0 ? double(seeds) * 60.0 / seconds : 0.0) << " seeds/min\n";
+              << std::fixed << std::setprecision(2) << "time: " << seconds << " s, " << std::setprecision(0)
+              << (seconds > 0 ? double(seeds) * 60.0 / seconds : 0.0) << " seeds/min\n";
     return failing == 0 || allow_violations ? 0 : 1;
 }

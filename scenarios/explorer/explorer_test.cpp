@@ -56,10 +56,7 @@ struct healthy_run {
     std::vector<std::string> check() const { return check_invariants(record, broker); }
 };
 
-TEST(invariant_checker, a_healthy_run_passes)
-{
-    EXPECT_THAT(healthy_run{}.check(), IsEmpty());
-}
+TEST(invariant_checker, a_healthy_run_passes) { EXPECT_THAT(healthy_run{}.check(), IsEmpty()); }
 
 TEST(invariant_checker, an_ack_of_a_tag_never_delivered_on_that_channel_is_caught)
 {
@@ -93,9 +90,11 @@ TEST(invariant_checker, a_broker_close_for_an_unknown_delivery_tag_is_caught)
     healthy_run run;
     run.record.broker_closes.push_back("consumer <- ch1 channel.close{406, PRECONDITION_FAILED - chaos (seed 3)}");
     EXPECT_THAT(run.check(), IsEmpty());
-    run.record.broker_closes.push_back("consumer <- ch1 channel.close{406, PRECONDITION_FAILED - unknown delivery tag 3}");
+    run.record.broker_closes.push_back(
+        "consumer <- ch1 channel.close{406, PRECONDITION_FAILED - unknown delivery tag 3}");
     EXPECT_THAT(run.check(), SizeIs(1));
-    run.record.client_closes.push_back("channel 1 (generation 1) closed: 406 PRECONDITION_FAILED - unknown delivery tag 3");
+    run.record.client_closes.push_back(
+        "channel 1 (generation 1) closed: 406 PRECONDITION_FAILED - unknown delivery tag 3");
     EXPECT_THAT(run.check(), SizeIs(2));
 }
 
@@ -180,10 +179,11 @@ TEST(explorer, a_broker_refusing_an_ack_as_an_unknown_delivery_tag_is_caught_end
     // close handlers, where the checker looks.
     workload_options options;
     options.chaos = fakebroker::chaos_options{};
-    options.rules.push_back(fakebroker::fault_rule::on(fakebroker::hook::method_received)
-                                .method("basic.ack")
-                                .nth(3)
-                                .then(fakebroker::fault::close_channel(406, "PRECONDITION_FAILED - unknown delivery tag 3")));
+    options.rules.push_back(
+        fakebroker::fault_rule::on(fakebroker::hook::method_received)
+            .method("basic.ack")
+            .nth(3)
+            .then(fakebroker::fault::close_channel(406, "PRECONDITION_FAILED - unknown delivery tag 3")));
     const run_report report = run_seed(1, options);
     EXPECT_THAT(report.violations, Contains(HasSubstr("the broker closed a channel for an unknown delivery tag")));
     EXPECT_THAT(report.violations, Contains(HasSubstr("the client saw a close for an unknown delivery tag")));
@@ -195,8 +195,7 @@ TEST(explorer, the_same_seed_replays_identically)
     std::uint64_t seed = 0;
     for (std::uint64_t s = 1; s <= 100 && seed == 0; ++s) {
         const run_report probe = run_seed(s);
-        if (probe.faults.size() >= 3 && probe.record.reconnects > 0)
-            seed = s;
+        if (probe.faults.size() >= 3 && probe.record.reconnects > 0) seed = s;
     }
     ASSERT_NE(seed, 0u) << "no seed in 1..100 made the client reconnect";
     const run_report first = run_seed(seed, verbose_options());
@@ -213,10 +212,7 @@ TEST(explorer, the_same_seed_replays_identically)
     EXPECT_THAT(first.events, Contains(HasSubstr("fault #1 chaos seed " + std::to_string(seed))));
 }
 
-TEST(explorer, other_seeds_strike_elsewhere)
-{
-    EXPECT_NE(run_seed(11).faults, run_seed(12).faults);
-}
+TEST(explorer, other_seeds_strike_elsewhere) { EXPECT_NE(run_seed(11).faults, run_seed(12).faults); }
 
 }  // namespace
 }  // namespace amqp::scenarios::explorer

@@ -54,8 +54,8 @@ void run(world& w, std::function<asio::awaitable<void>()> body, std::chrono::sec
 TEST(found_bugs, a_consumer_restored_by_a_redeclare_survives_a_reconnect_during_that_consume)
 {
     world w;
-    w.broker().add_fault(fault_rule::on(hook::after_method_sent).method("basic.consume-ok").nth(1)
-                             .then(fault::cancel_consumer()));
+    w.broker().add_fault(
+        fault_rule::on(hook::after_method_sent).method("basic.consume-ok").nth(1).then(fault::cancel_consumer()));
     w.broker().add_fault(fault_rule::on(hook::method_received).method("basic.consume").nth(2).then(fault::drop()));
     run(w, [&]() -> asio::awaitable<void> {
         auto conn = co_await connect_as_workload(w);
@@ -83,10 +83,10 @@ TEST(found_bugs, a_consumer_restored_by_a_redeclare_survives_a_reconnect_during_
 TEST(found_bugs, a_channel_closed_again_while_being_reopened_is_not_leaked)
 {
     world w;
-    w.broker().add_fault(fault_rule::on(hook::method_received).method("queue.declare").nth(2)
-                             .then(fault::close_channel(406)));
-    w.broker().add_fault(fault_rule::on(hook::before_method_sent).method("basic.qos-ok").nth(2)
-                             .then(fault::close_channel(406)));
+    w.broker().add_fault(
+        fault_rule::on(hook::method_received).method("queue.declare").nth(2).then(fault::close_channel(406)));
+    w.broker().add_fault(
+        fault_rule::on(hook::before_method_sent).method("basic.qos-ok").nth(2).then(fault::close_channel(406)));
     run(w, [&]() -> asio::awaitable<void> {
         client::recovery_options recovery;
         recovery.reopen_closed_channels = true;
@@ -113,8 +113,8 @@ TEST(found_bugs, a_channel_closed_again_while_being_reopened_is_not_leaked)
 TEST(found_bugs, a_channel_error_while_restoring_a_consumer_does_not_stall_recovery)
 {
     world w;
-    w.broker().add_fault(fault_rule::on(hook::method_received).method("basic.consume").nth(2)
-                             .then(fault::close_channel(406)));
+    w.broker().add_fault(
+        fault_rule::on(hook::method_received).method("basic.consume").nth(2).then(fault::close_channel(406)));
     run(w, [&]() -> asio::awaitable<void> {
         client::recovery_options recovery;
         recovery.reopen_closed_channels = true;
@@ -140,8 +140,8 @@ TEST(found_bugs, a_channel_error_while_restoring_a_consumer_does_not_stall_recov
 TEST(found_bugs, a_channel_closed_right_after_it_opened_is_reopened)
 {
     world w;
-    w.broker().add_fault(fault_rule::on(hook::after_method_sent).method("channel.open-ok").nth(1)
-                             .then(fault::close_channel(406)));
+    w.broker().add_fault(
+        fault_rule::on(hook::after_method_sent).method("channel.open-ok").nth(1).then(fault::close_channel(406)));
     run(w, [&]() -> asio::awaitable<void> {
         client::recovery_options recovery;
         recovery.reopen_closed_channels = true;
@@ -163,10 +163,9 @@ TEST(found_bugs, a_channel_closed_right_after_it_opened_is_reopened)
 TEST(found_bugs, a_drop_after_connection_start_ends_the_connection)
 {
     world w;
-    w.broker().add_fault(fault_rule::on(hook::after_method_sent).method("connection.start").nth(1)
-                             .then(fault::drop()));
-    w.broker().add_fault(fault_rule::on(hook::method_received).method("connection.start-ok").nth(1)
-                             .then(fault::reset()));
+    w.broker().add_fault(fault_rule::on(hook::after_method_sent).method("connection.start").nth(1).then(fault::drop()));
+    w.broker().add_fault(
+        fault_rule::on(hook::method_received).method("connection.start-ok").nth(1).then(fault::reset()));
     run(w, [&]() -> asio::awaitable<void> {
         auto conn = co_await connect_as_workload(w);
         co_await w.pause(1s);
@@ -182,8 +181,8 @@ TEST(found_bugs, a_drop_after_connection_start_ends_the_connection)
 TEST(found_bugs, a_queue_refused_once_during_recovery_is_declared_again)
 {
     world w;
-    w.broker().add_fault(fault_rule::on(hook::method_received).method("queue.declare").nth(2)
-                             .then(fault::close_channel(406)));
+    w.broker().add_fault(
+        fault_rule::on(hook::method_received).method("queue.declare").nth(2).then(fault::close_channel(406)));
     run(w, [&]() -> asio::awaitable<void> {
         auto conn = co_await connect_as_workload(w);
         std::vector<std::string> failures;

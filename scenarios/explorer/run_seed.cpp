@@ -65,8 +65,7 @@ fakebroker::chaos_options chaos_for(std::uint64_t seed, const workload_options& 
 {
     fakebroker::chaos_options c = options.chaos;
     c.seed = seed;
-    if (!shape_for(seed, options).durable)
-        c.restart = 0;
+    if (!shape_for(seed, options).durable) c.restart = 0;
     return c;
 }
 
@@ -85,8 +84,7 @@ run_report run_seed(std::uint64_t seed, const workload_options& options)
     world_options.trace = [&broker_closes, wire = options.trace_wire](harness::world& w, std::string_view line) {
         if (line.find("channel.close") != std::string_view::npos && line.find("<-") != std::string_view::npos)
             broker_closes.emplace_back(line);
-        if (wire)
-            w.say(line);
+        if (wire) w.say(line);
     };
     if (report.shape.split_reads) {
         auto pieces = std::make_shared<std::mt19937_64>(mix(seed ^ 0x5b1d));
@@ -98,15 +96,15 @@ run_report run_seed(std::uint64_t seed, const workload_options& options)
     auto& broker = world.broker();
     world.log().note([&] {
         std::ostringstream os;
-        os << "seed " << seed << ": " << (report.shape.durable ? "durable queue, persistent messages" : "transient queue")
+        os << "seed " << seed << ": "
+           << (report.shape.durable ? "durable queue, persistent messages" : "transient queue")
            << (report.shape.republish_unconfirmed ? ", republish_unconfirmed" : "")
            << (report.shape.split_reads ? ", reads split at seeded boundaries" : "");
         return os.str();
     });
     // After the seed's line, so that the log opens with the run's shape.
     broker.set_chaos(chaos_for(seed, options));
-    for (const auto& rule : options.rules)
-        broker.add_fault(rule);
+    for (const auto& rule : options.rules) broker.add_fault(rule);
 
     auto w = std::make_shared<workload>(world.io().get_executor(), world.clock(), world.environment(), options,
                                         report.shape, seed, world.log());
@@ -133,13 +131,11 @@ run_report run_seed(std::uint64_t seed, const workload_options& options)
     report.violations = check_invariants(report.record, snapshot);
     report.steps = steps;
     if (livelock) {
-        report.violations.insert(report.violations.begin(),
-                                 "livelock: " + std::to_string(options.max_steps) +
-                                     " handlers ran and virtual time stood still at " +
-                                     std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                        world.elapsed())
-                                                        .count()) +
-                                     " ms (the checks below are from that moment)");
+        report.violations.insert(
+            report.violations.begin(),
+            "livelock: " + std::to_string(options.max_steps) + " handlers ran and virtual time stood still at " +
+                std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(world.elapsed()).count()) +
+                " ms (the checks below are from that moment)");
     }
     report.faults = broker.fired_faults();
     report.virtual_time = std::chrono::duration_cast<std::chrono::milliseconds>(world.elapsed());
@@ -147,8 +143,7 @@ run_report run_seed(std::uint64_t seed, const workload_options& options)
     w->shutdown();
     steps = 0;
     world.run_until([&] { return exhausted() || w->stopped(); }, 60s);
-    if (!w->stopped())
-        report.violations.push_back("the workload did not shut down within 60 s of virtual time");
+    if (!w->stopped()) report.violations.push_back("the workload did not shut down within 60 s of virtual time");
     w->release();
     world.stop();
     report.events = world.log().lines();
@@ -159,13 +154,11 @@ std::string summary(const run_report& report)
 {
     std::map<std::string, std::size_t> kinds;
     for (const auto& f : report.faults) {
-        for (const auto& a : f.actions)
-            ++kinds[std::string(fakebroker::to_string(a.action))];
+        for (const auto& a : f.actions) ++kinds[std::string(fakebroker::to_string(a.action))];
     }
     const auto& r = report.record;
     std::size_t delivered = 0;
-    for (const auto& [gen, tags] : r.delivered)
-        delivered += tags.size();
+    for (const auto& [gen, tags] : r.delivered) delivered += tags.size();
     std::size_t acked = 0;
     std::size_t stale = 0;
     for (const auto& a : r.acks) {
@@ -185,13 +178,12 @@ std::string summary(const run_report& report)
         }
         os << ")";
     }
-    os << "; " << r.reconnects << " reconnect(s); " << r.confirmed.size() << "/" << r.published.size()
-       << " confirmed, " << r.republished.size() << " republished; " << delivered << " deliveries, " << acked
-       << " acked, " << stale << " stale; rpc " << r.rpc_answered << "/" << r.rpc_calls << " answered";
-    if (r.rpc_gave_up)
-        os << ", " << r.rpc_gave_up << " gave up";
-    os << "; " << report.virtual_time.count() / 1000.0 << " s virtual, " << report.steps << " handlers: "
-       << (report.ok() ? "ok" : std::to_string(report.violations.size()) + " violation(s)");
+    os << "; " << r.reconnects << " reconnect(s); " << r.confirmed.size() << "/" << r.published.size() << " confirmed, "
+       << r.republished.size() << " republished; " << delivered << " deliveries, " << acked << " acked, " << stale
+       << " stale; rpc " << r.rpc_answered << "/" << r.rpc_calls << " answered";
+    if (r.rpc_gave_up) os << ", " << r.rpc_gave_up << " gave up";
+    os << "; " << report.virtual_time.count() / 1000.0 << " s virtual, " << report.steps
+       << " handlers: " << (report.ok() ? "ok" : std::to_string(report.violations.size()) + " violation(s)");
     return os.str();
 }
 

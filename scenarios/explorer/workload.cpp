@@ -15,8 +15,7 @@ using detail::as_tuple;
 using detail::message_id;
 
 workload::workload(asio::any_io_executor executor, runtime::clock& clock, client::environment env,
-                   const workload_options& options, run_shape shape, std::uint64_t seed,
-                   harness::event_log& log)
+                   const workload_options& options, run_shape shape, std::uint64_t seed, harness::event_log& log)
     : executor_(std::move(executor)),
       clock_(clock),
       env_(std::move(env)),
@@ -28,8 +27,7 @@ workload::workload(asio::any_io_executor executor, runtime::clock& clock, client
 {
     producer_.name = "explore-producer";
     consumer_.name = "explore-consumer";
-    for (std::size_t i = 0; i < options_.messages; ++i)
-        record_.published.insert(message_id(i));
+    for (std::size_t i = 0; i < options_.messages; ++i) record_.published.insert(message_id(i));
     record_.drained_queues = {work_queue, requests_queue, replies_queue};
 }
 
@@ -46,18 +44,14 @@ std::uint64_t workload::begin(std::string what)
     return id;
 }
 
-void workload::end(std::uint64_t op)
-{
-    ops_.erase(op);
-}
+void workload::end(std::uint64_t op) { ops_.erase(op); }
 
 void workload::spawn(asio::awaitable<void> body)
 {
     ++live_;
     asio::co_spawn(executor_, std::move(body), [self = shared_from_this()](std::exception_ptr e) {
         --self->live_;
-        if (!e)
-            return;
+        if (!e) return;
         try {
             std::rethrow_exception(e);
         } catch (const std::exception& error) {
@@ -74,8 +68,7 @@ void workload::after(std::chrono::milliseconds d, std::function<void()> fn)
     timers_.emplace(id, std::move(timer));
     t->wait_until(clock_.now() + d, [self = shared_from_this(), id, fn = std::move(fn)](std::error_code ec) {
         self->timers_.erase(id);
-        if (!ec && !self->stopping_)
-            fn();
+        if (!ec && !self->stopping_) fn();
     });
 }
 
@@ -87,10 +80,8 @@ asio::awaitable<void> workload::pause(std::chrono::milliseconds d)
 
 bool workload::retry(std::error_code ec, const client::robust_channel* ch) const
 {
-    if (stopping_)
-        return false;
-    if (client::is_retriable(ec))
-        return true;
+    if (stopping_) return false;
+    if (client::is_retriable(ec)) return true;
     // A broker close of the channel: with reopen_closed_channels the robust channel
     // comes back, so the operation may be tried again on it.
     return ec == client::errc::channel_closed && (!ch || ch->is_open());
@@ -132,8 +123,7 @@ workload_record workload::record() const
         r.open_channels[consumer_.name] = open(work_channel_, serve_channel_);
     }
     r.finished = finished();
-    if (!r.finished)
-        r.progress = progress();
+    if (!r.finished) r.progress = progress();
     return r;
 }
 
@@ -141,12 +131,9 @@ void workload::shutdown()
 {
     stopping_ = true;
     std::vector<runtime::timer*> timers;
-    for (auto& [id, t] : timers_)
-        timers.push_back(t.get());
-    for (auto* t : timers)
-        t->cancel();
-    for (auto& [id, c] : calls_)
-        c.timer->cancel();
+    for (auto& [id, t] : timers_) timers.push_back(t.get());
+    for (auto* t : timers) t->cancel();
+    for (auto& [id, c] : calls_) c.timer->cancel();
     for (side* s : {&producer_, &consumer_}) {
         if (!s->connected) {
             s->closed = true;

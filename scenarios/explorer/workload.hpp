@@ -41,8 +41,7 @@ public:
 
     // `clock` and `log` must outlive it.
     workload(asio::any_io_executor executor, runtime::clock& clock, client::environment env,
-             const workload_options& options, run_shape shape, std::uint64_t seed,
-             harness::event_log& log);
+             const workload_options& options, run_shape shape, std::uint64_t seed, harness::event_log& log);
 
     void start();
     // Everything published and settled, every confirmed message consumed, every RPC
@@ -64,7 +63,7 @@ private:
         std::string name;
         client::robust_connection connection;
         bool connected = false;  // connect() succeeded once
-        bool closed = false;     // shutdown's close completed
+        bool closed = false;  // shutdown's close completed
     };
     struct call_wait {
         std::unique_ptr<runtime::timer> timer;

@@ -19,18 +19,15 @@ std::uint64_t workload::generation(const client::robust_channel& ch)
     client::channel under = ch.current();
     // The underlying channel's state is the only identity a client::channel has.
     const auto& state = under.state();
-    if (!state)
-        return 0;
+    if (!state) return 0;
     auto& g = generations_[state.get()];
-    if (g.id != 0 && !g.alive.expired())
-        return g.id;
+    if (g.id != 0 && !g.alive.expired()) return g.id;
     g.id = ++last_generation_;
     g.alive = state;
     std::weak_ptr<workload> weak = shared_from_this();
     under.on_close([weak, id = g.id, number = under.number()](const client::close_info& why) {
         auto self = weak.lock();
-        if (!self || !why.by_broker)
-            return;
+        if (!self || !why.by_broker) return;
         const std::string line =
             "channel " + std::to_string(number) + " (generation " + std::to_string(id) + ") closed: " + describe(why);
         self->record_.client_closes.push_back(line);

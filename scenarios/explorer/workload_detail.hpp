@@ -13,15 +13,11 @@ namespace amqp::scenarios::explorer::detail {
 
 inline constexpr auto as_tuple = asio::experimental::as_tuple(asio::use_awaitable);
 
-inline std::string message_id(std::size_t index)
-{
-    return "m-" + std::to_string(index);
-}
+inline std::string message_id(std::size_t index) { return "m-" + std::to_string(index); }
 
 inline std::string describe(const client::close_info& why)
 {
-    if (why.reply_code == 0 && why.reply_text.empty())
-        return "no close from the broker";
+    if (why.reply_code == 0 && why.reply_text.empty()) return "no close from the broker";
     return std::to_string(why.reply_code) + " " + why.reply_text;
 }
 

@@ -41,9 +41,9 @@ struct workload_options {
     std::chrono::milliseconds retry_delay{100};
 
     // The run's shape; nullopt: drawn from the seed.
-    std::optional<bool> durable;                // durable queue and persistent messages (and restarts)
+    std::optional<bool> durable;  // durable queue and persistent messages (and restarts)
     std::optional<bool> republish_unconfirmed;  // recovery_options::republish_unconfirmed
-    std::optional<bool> split_reads;            // memory pipes deliver bytes in seeded pieces
+    std::optional<bool> split_reads;  // memory pipes deliver bytes in seeded pieces
 
     // The broker's chaos; its seed is the run's. restart is dropped for non-durable runs
     // (a restart loses a transient queue's messages by design).

@@ -24,8 +24,7 @@ void workload::publish(std::size_t index, unsigned attempt)
     const std::string id = message_id(index);
     client::message m("message " + std::to_string(index));
     m.message_id = id;
-    if (shape_.durable)
-        m.delivery_mode = client::persistent;
+    if (shape_.durable) m.delivery_mode = client::persistent;
     const auto op = begin("publish " + id + " (attempt " + std::to_string(attempt) + ")");
     publish_channel_.basic_publish("", work_queue, std::move(m), false,
                                    [self = shared_from_this(), index, attempt, op](std::error_code ec) {
@@ -39,14 +38,12 @@ void workload::published(std::size_t index, unsigned attempt, std::uint64_t op, 
     const std::string id = message_id(index);
     if (!ec) {
         record_.confirmed.insert(id);
-        if (!record_.consumed.contains(id))
-            awaiting_consumption_.insert(id);
+        if (!record_.consumed.contains(id)) awaiting_consumption_.insert(id);
         log_.note([&] { return "publish " + id + ": confirmed"; });
         settled(index);
         return;
     }
-    if (ec == client::errc::message_nacked)
-        record_.nacked.insert(id);
+    if (ec == client::errc::message_nacked) record_.nacked.insert(id);
     log_.note([&] { return "publish " + id + " (attempt " + std::to_string(attempt) + "): " + ec.message(); });
     const bool again = ec == client::errc::message_nacked ? !stopping_ : retry(ec, &publish_channel_);
     if (again && attempt < options_.max_attempts) {

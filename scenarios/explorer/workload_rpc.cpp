@@ -21,8 +21,7 @@ void workload::on_reply(const client::incoming_message& m)
 
 asio::awaitable<void> workload::rpc_calls()
 {
-    for (std::size_t i = 0; i < options_.rpc_calls && !stopping_; ++i)
-        co_await rpc_call(i);
+    for (std::size_t i = 0; i < options_.rpc_calls && !stopping_; ++i) co_await rpc_call(i);
     rpc_done_ = true;
 }
 

@@ -60,8 +60,7 @@ void workload::watch(side& s)
         }
     });
     s.connection.on_reconnected([weak, name] {
-        if (auto self = weak.lock())
-            self->log_.note([&] { return name + ": reconnected"; });
+        if (auto self = weak.lock()) self->log_.note([&] { return name + ": reconnected"; });
     });
     s.connection.on_channel_restored([weak, name](std::uint16_t number) {
         if (auto self = weak.lock())
@@ -76,12 +75,10 @@ void workload::watch(side& s)
         }
     });
     s.connection.on_consumer_cancelled([weak, name](const std::string& tag, const std::string& queue) {
-        if (auto self = weak.lock())
-            self->consumer_cancelled(name, tag, queue);
+        if (auto self = weak.lock()) self->consumer_cancelled(name, tag, queue);
     });
     s.connection.on_queue_renamed([weak, name](const std::string& from, const std::string& to) {
-        if (auto self = weak.lock())
-            self->log_.note([&] { return name + ": queue " + from + " renamed " + to; });
+        if (auto self = weak.lock()) self->log_.note([&] { return name + ": queue " + from + " renamed " + to; });
     });
     s.connection.on_blocked([weak, name](bool blocked, const std::string& reason) {
         if (auto self = weak.lock())
@@ -116,15 +113,12 @@ asio::awaitable<bool> workload::declare(client::robust_channel ch, std::string q
         const auto op = begin("declare queue " + queue + " on channel " + std::to_string(ch.number()));
         auto [ec, name] = co_await ch.declare_queue(queue, options, as_tuple);
         end(op);
-        if (!ec)
-            co_return true;
+        if (!ec) co_return true;
         log_.note([&] { return "declare " + queue + " failed: " + ec.message(); });
-        if (!retry(ec, &ch))
-            break;
+        if (!retry(ec, &ch)) break;
         co_await pause(options_.retry_delay);
     }
-    if (!stopping_)
-        record_.errors.push_back("gave up declaring queue " + queue);
+    if (!stopping_) record_.errors.push_back("gave up declaring queue " + queue);
     co_return false;
 }
 
@@ -134,14 +128,11 @@ asio::awaitable<bool> workload::set_qos(client::robust_channel ch, std::uint16_t
         const auto op = begin("basic.qos on channel " + std::to_string(ch.number()));
         auto [ec] = co_await ch.set_qos(prefetch, 0, false, as_tuple);
         end(op);
-        if (!ec)
-            co_return true;
-        if (!retry(ec, &ch))
-            break;
+        if (!ec) co_return true;
+        if (!retry(ec, &ch)) break;
         co_await pause(options_.retry_delay);
     }
-    if (!stopping_)
-        record_.errors.push_back("gave up setting qos on channel " + std::to_string(ch.number()));
+    if (!stopping_) record_.errors.push_back("gave up setting qos on channel " + std::to_string(ch.number()));
     co_return false;
 }
 
@@ -165,26 +156,21 @@ asio::awaitable<bool> workload::consume(side& s, client::robust_channel ch, std:
             co_return true;
         }
         log_.note([&] { return "consume " + queue + " failed: " + ec.message(); });
-        if (!retry(ec, &ch))
-            break;
+        if (!retry(ec, &ch)) break;
         co_await pause(options_.retry_delay);
     }
-    if (!stopping_)
-        record_.errors.push_back("gave up consuming " + queue);
+    if (!stopping_) record_.errors.push_back("gave up consuming " + queue);
     co_return false;
 }
 
 asio::awaitable<void> workload::run_producer()
 {
-    if (!co_await connect(producer_))
-        co_return;
+    if (!co_await connect(producer_)) co_return;
     auto publish = co_await open_channel(producer_, true);
-    if (!publish)
-        co_return;
+    if (!publish) co_return;
     publish_channel_ = *publish;
     auto calls = co_await open_channel(producer_, false);
-    if (!calls)
-        co_return;
+    if (!calls) co_return;
     call_channel_ = *calls;
     // Both sides declare what they use, as applications do.
     const std::string work = work_queue;
@@ -195,11 +181,9 @@ asio::awaitable<void> workload::run_producer()
         co_return;
     std::weak_ptr<workload> weak = shared_from_this();
     std::function<void(client::incoming_message)> on_reply = [weak](client::incoming_message m) {
-        if (auto self = weak.lock())
-            self->on_reply(m);
+        if (auto self = weak.lock()) self->on_reply(m);
     };
-    if (!co_await consume(producer_, call_channel_, replies, true, on_reply))
-        co_return;
+    if (!co_await consume(producer_, call_channel_, replies, true, on_reply)) co_return;
     producer_ready_ = true;
     log_.note([] { return std::string("producer: ready"); });
     pump();
@@ -208,15 +192,12 @@ asio::awaitable<void> workload::run_producer()
 
 asio::awaitable<void> workload::run_consumer()
 {
-    if (!co_await connect(consumer_))
-        co_return;
+    if (!co_await connect(consumer_)) co_return;
     auto work = co_await open_channel(consumer_, false);
-    if (!work)
-        co_return;
+    if (!work) co_return;
     work_channel_ = *work;
     auto serve = co_await open_channel(consumer_, false);
-    if (!serve)
-        co_return;
+    if (!serve) co_return;
     serve_channel_ = *serve;
     const std::string work_name = work_queue;
     const std::string requests = requests_queue;
@@ -225,12 +206,10 @@ asio::awaitable<void> workload::run_consumer()
         co_return;
     std::weak_ptr<workload> weak = shared_from_this();
     std::function<void(client::incoming_message)> on_work = [weak](client::incoming_message m) {
-        if (auto self = weak.lock())
-            self->on_work(std::move(m));
+        if (auto self = weak.lock()) self->on_work(std::move(m));
     };
     std::function<void(client::incoming_message)> on_request = [weak](client::incoming_message m) {
-        if (auto self = weak.lock())
-            self->on_request(std::move(m));
+        if (auto self = weak.lock()) self->on_request(std::move(m));
     };
     if (!co_await consume(consumer_, work_channel_, work_name, false, on_work) ||
         !co_await consume(consumer_, serve_channel_, requests, false, on_request))
@@ -244,8 +223,7 @@ asio::awaitable<void> workload::run_consumer()
 void workload::consumer_cancelled(const std::string& connection, const std::string& tag, const std::string& queue)
 {
     log_.note([&] { return connection + ": consumer " + tag + " on " + queue + " cancelled by the broker"; });
-    if (stopping_)
-        return;
+    if (stopping_) return;
     const auto it = consumer_channels_.find({connection, tag});
     if (it == consumer_channels_.end()) {
         // The broker cancelled it before basic_consume completed: repaired then.

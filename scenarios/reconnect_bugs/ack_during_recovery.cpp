@@ -15,8 +15,7 @@ asio::awaitable<void> ack_during_recovery(world& w)
     std::vector<client::incoming_message> received;
     co_await ch.basic_consume("payments", [&](client::incoming_message m) { received.push_back(std::move(m)); });
     co_await ch.basic_publish("", "payments", client::message("pay 1"));
-    if (!(co_await w.until([&] { return received.size() == 1; })))
-        throw reproduction_failed("no delivery");
+    if (!(co_await w.until([&] { return received.size() == 1; }))) throw reproduction_failed("no delivery");
 
     std::optional<std::error_code> ack_result;
     conn.on_channel_restored([&](std::uint16_t) {
@@ -32,9 +31,9 @@ asio::awaitable<void> ack_during_recovery(world& w)
     expect(received[1].redelivered, "the redelivery is not marked redelivered");
     expect(!received[1].ack(), "acking the redelivery failed");
     if (!(co_await w.until([&] {
-        const auto q = w.broker().queue("payments");
-        return q && q->unacked == 0 && q->ready == 0;
-    })))
+            const auto q = w.broker().queue("payments");
+            return q && q->unacked == 0 && q->ready == 0;
+        })))
         throw reproduction_failed("the message was not settled");
     expect(ch.is_open(), "the channel was closed (a stale tag reached it)");
     co_await conn.close();

@@ -24,8 +24,10 @@ asio::awaitable<void> blocked_during_burst(world& w)
     });
     auto ch = co_await conn.channel(client::channel_options{.publisher_confirms = true});
     co_await ch.declare_queue("burst");
-    w.broker().add_fault(
-        fault_rule::on(hook::method_received).method("basic.publish").nth(50).then(fault::block("low on memory", 300ms)));
+    w.broker().add_fault(fault_rule::on(hook::method_received)
+                             .method("basic.publish")
+                             .nth(50)
+                             .then(fault::block("low on memory", 300ms)));
     const auto outcome = co_await publish_burst(w, ch, "burst", 200);
     if (!(co_await w.until([&] { return states.size() == 2; })))
         throw reproduction_failed("blocked and unblocked were not both seen");

@@ -23,8 +23,7 @@ asio::awaitable<burst_outcome> publish_burst(world& w, client::robust_channel ch
                std::shared_ptr<burst_outcome> outcome, std::shared_ptr<int> settled) -> asio::awaitable<void> {
                 for (;;) {
                     client::message m(std::to_string(i));
-                    if (persistent)
-                        m.delivery_mode = client::persistent;
+                    if (persistent) m.delivery_mode = client::persistent;
                     std::error_code ec;
                     co_await ch.basic_publish("", queue, std::move(m), false,
                                               asio::redirect_error(asio::use_awaitable, ec));
@@ -50,8 +49,7 @@ asio::awaitable<burst_outcome> publish_burst(world& w, client::robust_channel ch
 std::size_t distinct_bodies(world& w, const std::string& queue, int count)
 {
     std::set<std::string> seen;
-    for (const auto& m : w.broker().peek(queue, static_cast<std::size_t>(count) * 4))
-        seen.insert(m.body);
+    for (const auto& m : w.broker().peek(queue, static_cast<std::size_t>(count) * 4)) seen.insert(m.body);
     return seen.size();
 }
 

@@ -44,8 +44,7 @@ asio::awaitable<void> channel_closed_with_406(world& w)
     expect(conn.reconnects() == 0, "the connection should have stayed up");
     co_await publisher.basic_publish("", "slow", client::message("two"));
     // "one" comes back (its ack never counted), then "two".
-    if (!(co_await w.until([&] { return received == 3; })))
-        throw reproduction_failed("consumption did not resume");
+    if (!(co_await w.until([&] { return received == 3; }))) throw reproduction_failed("consumption did not resume");
     co_await other.close();
     co_await conn.close();
 }

@@ -27,25 +27,25 @@ asio::awaitable<void> exclusive_queue_still_locked(world& w)
     int received = 0;
     client::consume_options no_ack;
     no_ack.no_ack = true;
-    co_await ch.basic_consume("session", [&](client::incoming_message) { ++received; }, no_ack);
+    co_await ch.basic_consume(
+        "session", [&](client::incoming_message) { ++received; }, no_ack);
 
     // Rules count from when they are added: the first three redeclarations after the
     // drop find the queue still locked.
     w.broker().add_fault(fault_rule::on(hook::method_received)
                              .method("queue.declare")
                              .first(3)
-                             .then(fault::close_channel(405, "RESOURCE_LOCKED - cannot obtain exclusive access to "
-                                                             "locked queue 'session' in vhost '/'")));
+                             .then(fault::close_channel(405,
+                                                        "RESOURCE_LOCKED - cannot obtain exclusive access to "
+                                                        "locked queue 'session' in vhost '/'")));
     w.broker().close_connection("app");
-    if (!(co_await w.until([&] { return conn.reconnects() == 1; })))
-        throw reproduction_failed("no recovery");
+    if (!(co_await w.until([&] { return conn.reconnects() == 1; }))) throw reproduction_failed("no recovery");
     expect(failures == 0, "405 was treated as final");
     expect(w.broker().fired_faults().size() == 3, "the queue was not locked three times");
     auto other = co_await w.connect_plain();
     auto publisher = co_await other.channel();
     co_await publisher.basic_publish("", "session", client::message("welcome back"));
-    if (!(co_await w.until([&] { return received == 1; })))
-        throw reproduction_failed("the consumer was not restored");
+    if (!(co_await w.until([&] { return received == 1; }))) throw reproduction_failed("the consumer was not restored");
     co_await other.close();
     co_await conn.close();
 }

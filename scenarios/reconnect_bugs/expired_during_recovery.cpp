@@ -30,7 +30,8 @@ asio::awaitable<void> queue_expires_during_recovery(world& w)
     int received = 0;
     client::consume_options no_ack;
     no_ack.no_ack = true;
-    co_await ch.basic_consume("kept", [&](client::incoming_message) { ++received; }, no_ack);
+    co_await ch.basic_consume(
+        "kept", [&](client::incoming_message) { ++received; }, no_ack);
 
     // Rules count from when they are added: recovery's first bind finds the queue gone.
     w.broker().add_fault(fault_rule::on(hook::method_received)

@@ -26,12 +26,10 @@ asio::awaitable<void> declared_in_a_returned_helper(world& w)
     }
     w.say("broker: restarts (transient queues and exchanges are gone)");
     w.broker().restart();
-    if (!(co_await w.until([&] { return conn.reconnects() == 1; })))
-        throw reproduction_failed("no reconnect");
+    if (!(co_await w.until([&] { return conn.reconnects() == 1; }))) throw reproduction_failed("no reconnect");
     expect(w.broker().queue("audit").has_value(), "the queue was not restored");
     bool bound = false;
-    for (const auto& b : w.broker().bindings())
-        bound = bound || (b.source == "events" && b.destination == "audit");
+    for (const auto& b : w.broker().bindings()) bound = bound || (b.source == "events" && b.destination == "audit");
     expect(bound, "the binding was not restored");
     w.say("app: 'audit' and its binding to 'events' are back");
     co_await conn.close();

@@ -31,14 +31,12 @@ asio::awaitable<void> prefetched_acked_after_reconnect(world& w)
     // The connection drops right after the 10th delivery went out.
     w.broker().add_fault(
         fault_rule::on(hook::after_method_sent).method("basic.deliver").connection("app").nth(10).then(fault::drop()));
-    for (int i = 0; i < 10; ++i)
-        co_await ch.basic_publish("", "tasks", client::message("task " + std::to_string(i)));
+    for (int i = 0; i < 10; ++i) co_await ch.basic_publish("", "tasks", client::message("task " + std::to_string(i)));
     if (!(co_await w.until([&] { return conn.reconnects() == 1 && held.size() == 10; })))
         throw reproduction_failed("no reconnect");
 
     int stale = 0;
-    for (const auto& m : held)
-        stale += m.ack() == client::errc::stale_delivery;
+    for (const auto& m : held) stale += m.ack() == client::errc::stale_delivery;
     w.say("app: acks the 10 prefetched messages: " + std::to_string(stale) + " reported stale, none sent");
     expect(stale == 10, "an old delivery tag was sent on the new channel");
     if (!(co_await w.until([&] { return redelivered == 10; })))

@@ -31,8 +31,7 @@ asio::awaitable<void> publish_while_disconnected(world& w)
                                  .then(fault::drop()));
         std::error_code purge_error;  // the purge is what trips the rule
         co_await ch.queue_purge("outbox", asio::redirect_error(asio::use_awaitable, purge_error));
-        if (!(co_await w.until([&] { return lost; })))
-            throw reproduction_failed("the connection did not drop");
+        if (!(co_await w.until([&] { return lost; }))) throw reproduction_failed("the connection did not drop");
 
         w.say(std::string("app: publishes while disconnected (policy: ") + (waits ? "wait" : "fail") + ")");
         std::error_code ec;
@@ -45,8 +44,7 @@ asio::awaitable<void> publish_while_disconnected(world& w)
         } else {
             expect(ec == client::errc::connection_closed, "the publish did not fail at once");
             expect(conn.reconnects() == 0, "it waited for the reconnect");
-            if (!(co_await w.until([&] { return conn.is_connected(); })))
-                throw reproduction_failed("no recovery");
+            if (!(co_await w.until([&] { return conn.is_connected(); }))) throw reproduction_failed("no recovery");
         }
         co_await ch.queue_delete("outbox");
         co_await conn.close();

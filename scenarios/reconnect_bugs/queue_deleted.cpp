@@ -17,7 +17,8 @@ asio::awaitable<void> queue_of_live_consumer_deleted(world& w)
     int received = 0;
     client::consume_options no_ack;
     no_ack.no_ack = true;
-    co_await ch.basic_consume("alerts", [&](client::incoming_message) { ++received; }, no_ack);
+    co_await ch.basic_consume(
+        "alerts", [&](client::incoming_message) { ++received; }, no_ack);
 
     auto admin_conn = co_await w.connect_plain("admin");
     auto admin = co_await admin_conn.channel();

@@ -30,8 +30,7 @@ int main(int argc, char** argv)
 
     const auto& all = all_reproductions();
     if (list) {
-        for (const auto& r : all)
-            std::cout << r.name << "\t" << r.title << '\n';
+        for (const auto& r : all) std::cout << r.name << "\t" << r.title << '\n';
         return 0;
     }
     std::vector<const reproduction*> chosen;
@@ -44,14 +43,11 @@ int main(int argc, char** argv)
         chosen.push_back(&*it);
     }
     if (chosen.empty()) {
-        for (const auto& r : all)
-            chosen.push_back(&r);
+        for (const auto& r : all) chosen.push_back(&r);
     }
     std::vector<world_mode> modes;
-    if (mode != "tcp")
-        modes.push_back(world_mode::simulation);
-    if (mode != "simulation")
-        modes.push_back(world_mode::tcp);
+    if (mode != "tcp") modes.push_back(world_mode::simulation);
+    if (mode != "simulation") modes.push_back(world_mode::tcp);
 
     int failed = 0;
     for (const auto* r : chosen) {
@@ -66,7 +62,6 @@ int main(int argc, char** argv)
             failed += !ok;
         }
     }
-    if (failed)
-        std::cout << failed << " failed\n";
+    if (failed) std::cout << failed << " failed\n";
     return failed ? 1 : 0;
 }

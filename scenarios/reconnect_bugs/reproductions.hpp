@@ -21,15 +21,13 @@ struct reproduction_failed : std::runtime_error {
 
 inline void expect(bool condition, const std::string& what)
 {
-    if (!condition)
-        throw reproduction_failed(what);
+    if (!condition) throw reproduction_failed(what);
 }
 // For `expect(co_await ..., "text")`: GCC 12 cannot keep a std::string temporary made
 // from a literal alive across the suspension ("array used as initializer").
 inline void expect(bool condition, const char* what)
 {
-    if (!condition)
-        throw reproduction_failed(what);
+    if (!condition) throw reproduction_failed(what);
 }
 
 // A failure sequence reported against widely used clients, replayed with fault rules

@@ -19,8 +19,11 @@ asio::awaitable<void> restart_with_confirms_in_flight(world& w)
     co_await ch.declare_queue("orders", durable);
     // The broker restarts instead of sending its first confirm: what it took is kept
     // (durable queue, persistent messages), but the client never hears of it.
-    w.broker().add_fault(
-        fault_rule::on(hook::before_method_sent).method("basic.ack").nth(1).then(fault::swallow()).then(fault::restart()));
+    w.broker().add_fault(fault_rule::on(hook::before_method_sent)
+                             .method("basic.ack")
+                             .nth(1)
+                             .then(fault::swallow())
+                             .then(fault::restart()));
     w.say("app: publishes 300 persistent messages with confirms; the broker restarts before confirming");
 
     const auto outcome = co_await publish_burst(w, ch, "orders", 300, true);

@@ -26,8 +26,8 @@ asio::awaitable<void> one_at_a_time(const context& ctx, client::channel& channel
     const auto start = std::chrono::steady_clock::now();
     for (int i = 0; i < message_count; ++i)
         co_await channel.basic_publish("", queue, client::message(std::to_string(i)));
-    ctx.say("publisher", "Published " + std::to_string(message_count) + " messages individually in " +
-                             elapsed_since(start));
+    ctx.say("publisher",
+            "Published " + std::to_string(message_count) + " messages individually in " + elapsed_since(start));
 }
 
 asio::awaitable<void> in_batches(const context& ctx, client::channel& channel, const std::string& queue)
@@ -39,10 +39,8 @@ asio::awaitable<void> in_batches(const context& ctx, client::channel& channel, c
         asio::steady_timer batch_done(ctx.io, message_timeout);
         for (int i = first; i < first + batch_size; ++i) {
             channel.basic_publish("", queue, client::message(std::to_string(i)), false, [&](std::error_code ec) {
-                if (ec)
-                    failed = ec;
-                if (--outstanding == 0)
-                    batch_done.cancel();
+                if (ec) failed = ec;
+                if (--outstanding == 0) batch_done.cancel();
             });
         }
         co_await batch_done.async_wait(as_tuple);
@@ -61,15 +59,14 @@ asio::awaitable<void> streaming(const context& ctx, client::channel& channel, co
     for (int i = 0; i < message_count; ++i) {
         channel.basic_publish("", queue, client::message(std::to_string(i)), false, [&](std::error_code ec) {
             ++(ec ? nacked : confirmed);
-            if (confirmed + nacked == message_count)
-                all_done.cancel();
+            if (confirmed + nacked == message_count) all_done.cancel();
         });
     }
     co_await all_done.async_wait(as_tuple);
     expect(confirmed == message_count, std::to_string(confirmed) + " of " + std::to_string(message_count) +
                                            " confirmed, " + std::to_string(nacked) + " nacked");
-    ctx.say("publisher", "Published " + std::to_string(message_count) + " messages and handled confirms as they came in " +
-                             elapsed_since(start));
+    ctx.say("publisher", "Published " + std::to_string(message_count) +
+                             " messages and handled confirms as they came in " + elapsed_since(start));
 }
 
 }  // namespace

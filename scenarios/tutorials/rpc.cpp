@@ -11,18 +11,15 @@ namespace {
 std::uint64_t fib(unsigned n)
 {
     std::uint64_t a = 0, b = 1;
-    for (unsigned i = 0; i < n; ++i)
-        b = std::exchange(a, b) + b;
+    for (unsigned i = 0; i < n; ++i) b = std::exchange(a, b) + b;
     return a;
 }
 
 asio::awaitable<void> rpc_server(const context& ctx, client::channel channel, client::queue_iterator requests)
 {
     for (;;) {
-        auto [ec, request] = co_await requests.next(std::chrono::milliseconds::zero(),
-                                                    as_tuple);
-        if (ec || !request)
-            co_return;  // the scenario closed the server's connection
+        auto [ec, request] = co_await requests.next(std::chrono::milliseconds::zero(), as_tuple);
+        if (ec || !request) co_return;  // the scenario closed the server's connection
         const unsigned n = static_cast<unsigned>(std::stoul(request->body));
         ctx.say("rpc_server", " [.] fib(" + request->body + ")");
         client::message response(std::to_string(fib(n)));

@@ -24,10 +24,8 @@ void program_group::spawn(asio::awaitable<void> program)
 {
     ++running_;
     asio::co_spawn(io_, std::move(program), [this](std::exception_ptr error) {
-        if (error && !failure_)
-            failure_ = error;
-        if (--running_ == 0)
-            all_done_.cancel();
+        if (error && !failure_) failure_ = error;
+        if (--running_ == 0) all_done_.cancel();
     });
 }
 
@@ -37,11 +35,9 @@ asio::awaitable<bool> program_group::wait(std::chrono::milliseconds timeout)
         // The last program to finish cancels the timer; expiry means the timeout passed.
         all_done_.expires_after(timeout);
         auto [ec] = co_await all_done_.async_wait(as_tuple);
-        if (!ec && running_ > 0)
-            co_return false;
+        if (!ec && running_ > 0) co_return false;
     }
-    if (failure_)
-        std::rethrow_exception(failure_);
+    if (failure_) std::rethrow_exception(failure_);
     co_return true;
 }
 
@@ -57,8 +53,7 @@ asio::awaitable<void> receive_logs(const context& ctx, std::string name, client:
     }
     expect(got == expected, name + " got other logs than its patterns match");
     // Nothing more may come: the patterns matched exactly these.
-    auto [ec, extra] = co_await messages.next(std::chrono::milliseconds(20),
-                                              as_tuple);
+    auto [ec, extra] = co_await messages.next(std::chrono::milliseconds(20), as_tuple);
     expect(ec == client::errc::timeout, name + " got a log its patterns do not match");
     co_await messages.close();
 }
@@ -73,8 +68,7 @@ const std::vector<scenario>& all_scenarios()
         {"routing", "4. Routing: a direct exchange, subscribers pick severities", routing},
         {"topics", "5. Topics: a topic exchange with * and # patterns", topics},
         {"rpc", "6. RPC: a Fibonacci server, requests with reply_to and correlation_id", rpc},
-        {"publisher_confirms", "7. Publisher confirms: one at a time, in batches, and streaming",
-         publisher_confirms},
+        {"publisher_confirms", "7. Publisher confirms: one at a time, in batches, and streaming", publisher_confirms},
     };
     return scenarios;
 }

@@ -5,8 +5,8 @@
 #include <asio/awaitable.hpp>
 #include <asio/experimental/as_tuple.hpp>
 #include <asio/io_context.hpp>
-#include <asio/use_awaitable.hpp>
 #include <asio/steady_timer.hpp>
+#include <asio/use_awaitable.hpp>
 
 #include <chrono>
 #include <exception>
@@ -38,8 +38,7 @@ struct scenario_failure : std::runtime_error {
 
 inline void expect(bool condition, const std::string& what)
 {
-    if (!condition)
-        throw scenario_failure(what);
+    if (!condition) throw scenario_failure(what);
 }
 
 // Completion token for `auto [ec, value] = co_await ...`: errors as values, not exceptions.

@@ -36,8 +36,7 @@ std::optional<std::string> run_one(const scenario& s, const std::string& url)
     std::optional<std::string> failure;
     asio::co_spawn(io, s.run(ctx), [&](std::exception_ptr error) {
         finished = true;
-        if (!error)
-            return;
+        if (!error) return;
         try {
             std::rethrow_exception(error);
         } catch (const std::exception& e) {
@@ -45,12 +44,9 @@ std::optional<std::string> run_one(const scenario& s, const std::string& url)
         }
     });
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (!finished && std::chrono::steady_clock::now() < deadline)
-        io.run_one_until(deadline);
-    if (!finished)
-        failure = "did not finish within 60 s";
-    if (broker)
-        broker->stop();
+    while (!finished && std::chrono::steady_clock::now() < deadline) io.run_one_until(deadline);
+    if (!finished) failure = "did not finish within 60 s";
+    if (broker) broker->stop();
     return failure;
 }
 
@@ -69,13 +65,13 @@ int main(int argc, char** argv)
 
     const auto& scenarios = amqp::scenarios::all_scenarios();
     if (list) {
-        for (const auto& s : scenarios)
-            std::cout << s.name << "\t" << s.title << '\n';
+        for (const auto& s : scenarios) std::cout << s.name << "\t" << s.title << '\n';
         return 0;
     }
     std::vector<const scenario*> chosen;
     for (const auto& name : names) {
-        const auto it = std::find_if(scenarios.begin(), scenarios.end(), [&](const scenario& s) { return s.name == name; });
+        const auto it =
+            std::find_if(scenarios.begin(), scenarios.end(), [&](const scenario& s) { return s.name == name; });
         if (it == scenarios.end()) {
             std::cerr << "no tutorial '" << name << "' (see --list)\n";
             return 2;
@@ -83,8 +79,7 @@ int main(int argc, char** argv)
         chosen.push_back(&*it);
     }
     if (chosen.empty()) {
-        for (const auto& s : scenarios)
-            chosen.push_back(&s);
+        for (const auto& s : scenarios) chosen.push_back(&s);
     }
 
     int failed = 0;

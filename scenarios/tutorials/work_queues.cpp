@@ -13,8 +13,8 @@
 namespace amqp::scenarios {
 namespace {
 
-const std::vector<std::string> tasks{"First message.", "Second message..", "Third message...",
-                                     "Fourth message....", "Fifth message....."};
+const std::vector<std::string> tasks{"First message.", "Second message..", "Third message...", "Fourth message....",
+                                     "Fifth message....."};
 
 struct progress {
     std::map<std::string, int> done_by;
@@ -32,16 +32,15 @@ asio::awaitable<void> worker(const context& ctx, std::string name, client::chann
     for (;;) {
         // Ends with an error when the scenario closes the workers' connection.
         auto [ec, task] = co_await messages.next(message_timeout, as_tuple);
-        if (ec || !task)
-            co_return;
+        if (ec || !task) co_return;
         ctx.say(name, " [x] Received '" + task->body + "'");
-        asio::steady_timer work(ctx.io, std::chrono::milliseconds(std::count(task->body.begin(), task->body.end(), '.')));
+        asio::steady_timer work(ctx.io,
+                                std::chrono::milliseconds(std::count(task->body.begin(), task->body.end(), '.')));
         co_await work.async_wait(client::use_awaitable);
         ctx.say(name, " [x] Done");
         expect(!task->ack(), "ack failed");
         ++p.done_by[name];
-        if (++p.done == tasks.size())
-            p.all_done.cancel();
+        if (++p.done == tasks.size()) p.all_done.cancel();
     }
 }
 
@@ -58,8 +57,7 @@ asio::awaitable<void> work_queues(const context& ctx)
 
     progress p{{}, 0, asio::steady_timer(ctx.io, 2 * message_timeout)};
     program_group group(ctx.io);
-    for (int i = 1; i <= 2; ++i)
-        group.spawn(worker(ctx, "worker " + std::to_string(i), co_await workers.channel(), p));
+    for (int i = 1; i <= 2; ++i) group.spawn(worker(ctx, "worker " + std::to_string(i), co_await workers.channel(), p));
 
     auto producer = co_await ctx.connect();
     auto channel = co_await producer.channel();

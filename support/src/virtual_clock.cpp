@@ -9,8 +9,7 @@ namespace amqp::runtime {
 
 class virtual_clock::virtual_timer final : public timer {
 public:
-    virtual_timer(virtual_clock& clock, asio::any_io_executor executor)
-        : clock_(&clock), executor_(std::move(executor))
+    virtual_timer(virtual_clock& clock, asio::any_io_executor executor) : clock_(&clock), executor_(std::move(executor))
     {
         clock_->timers_.insert(this);
     }
@@ -57,8 +56,7 @@ private:
 
 virtual_clock::virtual_clock(time_point start, std::chrono::system_clock::time_point wall_start)
     : now_(start), start_(start), wall_start_(wall_start)
-{
-}
+{}
 
 virtual_clock::~virtual_clock()
 {

@@ -68,8 +68,8 @@ void open_with_heartbeats(model_peer& c)
     c.send_bytes(std::string("AMQP\x00\x00\x09\x01", 8));
     c.expect<proto::connection_start>();
     const proto::field_table capabilities{{"connection.blocked", true}};
-    c.send(0, proto::connection_start_ok{{{"capabilities", capabilities}}, "PLAIN", proto::plain_response("guest", "guest"),
-                                         "en_US"});
+    c.send(0, proto::connection_start_ok{
+                  {{"capabilities", capabilities}}, "PLAIN", proto::plain_response("guest", "guest"), "en_US"});
     c.expect<proto::connection_tune>();
     c.send(0, proto::connection_tune_ok{2047, 131072, 1});
     c.send(0, proto::connection_open{"/", "", false});

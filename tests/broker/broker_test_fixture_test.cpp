@@ -31,11 +31,11 @@ TEST_F(fixture_example, a_published_message_can_be_inspected)
     client.send_message(1, proto::basic_publish{0, "", "tasks", false, false}, p, "hello");
 
     ASSERT_TRUE(broker().wait_for_depth("tasks", 1, 2s));
-    EXPECT_THAT(broker().peek("tasks"),
-                ElementsAre(AllOf(has_body("hello"), has_routing_key("tasks"), has_exchange(""),
-                                  Not(is_redelivered()), has_header("attempt", proto::field_value{1}),
-                                  has_property(&proto::basic_properties::content_type,
-                                               Optional(std::string("text/plain"))))));
+    EXPECT_THAT(
+        broker().peek("tasks"),
+        ElementsAre(AllOf(has_body("hello"), has_routing_key("tasks"), has_exchange(""), Not(is_redelivered()),
+                          has_header("attempt", proto::field_value{1}),
+                          has_property(&proto::basic_properties::content_type, Optional(std::string("text/plain"))))));
     EXPECT_THAT(broker().queue("tasks"), Optional(AllOf(has_ready(1), has_unacked(0), has_consumers(0))));
 }
 

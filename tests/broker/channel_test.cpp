@@ -110,8 +110,8 @@ TEST_F(channel_fixture, dead_lettering_adds_x_death)
 TEST_F(channel_fixture, expired_messages_are_dead_lettered_by_the_timer)
 {
     client->declare_queue(1, "dlq");
-    client->declare_queue(1, "delay", {{"x-message-ttl", 100}, {"x-dead-letter-exchange", ""},
-                                        {"x-dead-letter-routing-key", "dlq"}});
+    client->declare_queue(
+        1, "delay", {{"x-message-ttl", 100}, {"x-dead-letter-exchange", ""}, {"x-dead-letter-routing-key", "dlq"}});
     client->publish(1, "", "delay", "later");
     clock.advance(150ms);
     broker.on_timer();
@@ -218,8 +218,8 @@ TEST_F(channel_fixture, confirms_are_coalesced_per_batch)
     client->expect<proto::confirm_select_ok>();
     proto::byte_buffer batch;
     for (int i = 0; i < 3; ++i) {
-        proto::encode_message(batch, 1, proto::basic_publish{0, "", "q", false, false}, {},
-                              proto::as_bytes("x"), 131072);
+        proto::encode_message(batch, 1, proto::basic_publish{0, "", "q", false, false}, {}, proto::as_bytes("x"),
+                              131072);
     }
     client->connection().receive(batch.data(), broker.now());
     const auto ack = client->expect<proto::basic_ack>();
@@ -286,8 +286,9 @@ TEST_F(channel_fixture, exchange_type_mismatch_says_what_differs)
     client->send(1, proto::exchange_declare{0, "x", "fanout", false, false, false, false, false, {}});
     const auto close = client->expect<proto::channel_close>();
     EXPECT_EQ(close.reply_code, 406);
-    EXPECT_EQ(close.reply_text, "PRECONDITION_FAILED - inequivalent arg 'type' for exchange 'x' in vhost "
-                                "'/': received 'fanout' but current is 'direct'");
+    EXPECT_EQ(close.reply_text,
+              "PRECONDITION_FAILED - inequivalent arg 'type' for exchange 'x' in vhost "
+              "'/': received 'fanout' but current is 'direct'");
 }
 
 TEST_F(channel_fixture, single_active_consumer_only_feeds_the_first)
@@ -372,8 +373,8 @@ TEST(connection_blocked, is_sent_to_clients_that_asked_for_it)
     client.send_bytes(std::string("AMQP\x00\x00\x09\x01", 8));
     client.expect<proto::connection_start>();
     const proto::field_table capabilities{{"connection.blocked", true}};
-    client.send(0, proto::connection_start_ok{{{"capabilities", capabilities}}, "PLAIN",
-                                              proto::plain_response("guest", "guest"), "en_US"});
+    client.send(0, proto::connection_start_ok{
+                       {{"capabilities", capabilities}}, "PLAIN", proto::plain_response("guest", "guest"), "en_US"});
     client.expect<proto::connection_tune>();
     client.send(0, proto::connection_tune_ok{2047, 131072, 0});
     client.send(0, proto::connection_open{"/", "", false});

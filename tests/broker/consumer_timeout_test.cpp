@@ -56,9 +56,10 @@ TEST_F(consumer_timeout, a_delivery_left_unacknowledged_closes_its_channel_and_i
     client->connection().tick(clock.now);
     const auto close = client->expect<proto::channel_close>();
     EXPECT_EQ(close.reply_code, 406);
-    EXPECT_EQ(close.reply_text, "PRECONDITION_FAILED - delivery acknowledgement on channel 1 timed out. "
-                                "Timeout value used: 5000 ms. This timeout value can be configured, see "
-                                "consumers doc guide to learn more");
+    EXPECT_EQ(close.reply_text,
+              "PRECONDITION_FAILED - delivery acknowledgement on channel 1 timed out. "
+              "Timeout value used: 5000 ms. This timeout value can be configured, see "
+              "consumers doc guide to learn more");
     EXPECT_EQ(ready(), 1u);
 }
 

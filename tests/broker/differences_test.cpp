@@ -249,8 +249,8 @@ struct differences_ttl : ::testing::Test {
         client->handshake();
         client->open_channel(1);
         client->declare_queue(1, "dlq");
-        client->declare_queue(1, "delay", {{"x-message-ttl", 250}, {"x-dead-letter-exchange", ""},
-                                            {"x-dead-letter-routing-key", "dlq"}});
+        client->declare_queue(
+            1, "delay", {{"x-message-ttl", 250}, {"x-dead-letter-exchange", ""}, {"x-dead-letter-routing-key", "dlq"}});
     }
 
     std::size_t ready(const std::string& queue) { return broker.find_vhost("/")->find_queue(queue)->ready_count(); }

@@ -36,8 +36,7 @@ public:
     explicit model_peer(broker_state& broker, std::string peer_name = "127.0.0.1:1000",
                         amqp::test::handshake_options options = model_options())
         : peer(std::move(options), this), broker_(broker), connection_(broker, std::move(peer_name))
-    {
-    }
+    {}
 
     server_connection& connection() noexcept { return connection_; }
     // What the last input asked of the host.

@@ -21,9 +21,8 @@ TEST(server_connection, handshake_offers_rabbitmq_capabilities)
     EXPECT_EQ(start.mechanisms, "AMQPLAIN PLAIN");
     const auto* capabilities = start.server_properties.find("capabilities")->get_if<proto::field_table>();
     ASSERT_NE(capabilities, nullptr);
-    for (const char* c : {"publisher_confirms", "exchange_exchange_bindings", "basic.nack",
-                          "consumer_cancel_notify", "connection.blocked", "authentication_failure_close",
-                          "per_consumer_qos"}) {
+    for (const char* c : {"publisher_confirms", "exchange_exchange_bindings", "basic.nack", "consumer_cancel_notify",
+                          "connection.blocked", "authentication_failure_close", "per_consumer_qos"}) {
         EXPECT_EQ(*capabilities->find(c), proto::field_value{true}) << c;
     }
 }
@@ -45,8 +44,8 @@ TEST(server_connection, wrong_password_is_refused_with_a_reason)
     client.expect<proto::connection_start>();
     // Only clients announcing authentication_failure_close are told why.
     const proto::field_table capabilities{{"authentication_failure_close", true}};
-    client.send(0, proto::connection_start_ok{{{"capabilities", capabilities}}, "PLAIN",
-                                              proto::plain_response("guest", "nope"), "en_US"});
+    client.send(0, proto::connection_start_ok{
+                       {{"capabilities", capabilities}}, "PLAIN", proto::plain_response("guest", "nope"), "en_US"});
     const auto close = client.expect<proto::connection_close>();
     EXPECT_EQ(close.reply_code, 403);
     EXPECT_EQ(close.reply_text,

@@ -1,6 +1,6 @@
 // The server's handshake machine alone: each method in, the step out.
-#include "model/broker_state.hpp"
 #include "model/server_handshake.hpp"
+#include "model/broker_state.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -18,8 +18,7 @@ std::optional<client::incoming_message> get_soon(client::blocking_channel& ch, c
                                                  bool no_ack = false)
 {
     std::optional<client::incoming_message> m;
-    for (int i = 0; i < 200 && !m; ++i)
-        m = ch.basic_get(queue, no_ack);
+    for (int i = 0; i < 200 && !m; ++i) m = ch.basic_get(queue, no_ack);
     return m;
 }
 
@@ -35,8 +34,7 @@ std::uint32_t depth(client::blocking_channel& ch, const std::string& queue)
 std::uint32_t depth_becomes(client::blocking_channel& ch, const std::string& queue, std::uint32_t expected)
 {
     std::uint32_t seen = depth(ch, queue);
-    for (int i = 0; i < 200 && seen != expected; ++i)
-        seen = depth(ch, queue);
+    for (int i = 0; i < 200 && seen != expected; ++i) seen = depth(ch, queue);
     return seen;
 }
 
@@ -89,8 +87,7 @@ TEST_F(client_test, blocking_exchange_bindings_purge_and_delete)
     ch.exchange_bind(destination, source, "logs.#");
     const auto q = ch.queue_declare(queue_name());
     ch.queue_bind(q.queue, destination);
-    for (int i = 0; i < 3; ++i)
-        ch.basic_publish(source, "logs.disk", client::message("m" + std::to_string(i)));
+    for (int i = 0; i < 3; ++i) ch.basic_publish(source, "logs.disk", client::message("m" + std::to_string(i)));
     ch.basic_publish(source, "metrics.disk", client::message("not routed"));
     EXPECT_EQ(depth(ch, q.queue), 3u);
     EXPECT_EQ(ch.queue_purge(q.queue), 3u);
@@ -144,8 +141,7 @@ TEST_F(client_test, blocking_cancel_requeues_what_was_buffered_but_not_yielded)
     auto ch = conn.channel(true);
     const auto name = queue_name();
     ch.queue_declare(name);
-    for (int i = 0; i < 5; ++i)
-        ch.basic_publish("", name, client::message(std::to_string(i)));
+    for (int i = 0; i < 5; ++i) ch.basic_publish("", name, client::message(std::to_string(i)));
     ch.basic_qos(5);
     std::vector<std::string> bodies;
     std::size_t requeued = 0;
@@ -155,8 +151,7 @@ TEST_F(client_test, blocking_cancel_requeues_what_was_buffered_but_not_yielded)
         ch.basic_ack(m->delivery_tag);
         // Wait (bounded) until the other four arrived: RabbitMQ may send deliveries
         // after cancel-ok, and those are requeued without being counted.
-        for (int i = 0; i < 500 && ch.get_waiting_message_count() < 4; ++i)
-            conn.process_data_events(10ms);
+        for (int i = 0; i < 500 && ch.get_waiting_message_count() < 4; ++i) conn.process_data_events(10ms);
         EXPECT_EQ(ch.get_waiting_message_count(), 4u);
         requeued = ch.cancel();
     }
@@ -272,8 +267,7 @@ TEST_F(client_test, blocking_callbacks_from_other_threads_run_on_the_connections
     });
     worker.join();
     const auto deadline = std::chrono::steady_clock::now() + 10s;
-    while (!acked && std::chrono::steady_clock::now() < deadline)
-        conn.process_data_events(1s);
+    while (!acked && std::chrono::steady_clock::now() < deadline) conn.process_data_events(1s);
     ASSERT_TRUE(acked);
     EXPECT_EQ(ran_on, user);
     EXPECT_EQ(depth(ch, name), 0u);
@@ -283,8 +277,7 @@ TEST_F(client_test, blocking_callbacks_from_other_threads_run_on_the_connections
     std::thread late([&] { conn.add_callback_threadsafe([&ran] { ran = true; }); });
     conn.sleep(50ms);
     late.join();
-    if (!ran)
-        conn.process_data_events(0ms);  // it was queued after the sleep ended
+    if (!ran) conn.process_data_events(0ms);  // it was queued after the sleep ended
     EXPECT_TRUE(ran);
 
     // And during any blocking call.
@@ -321,14 +314,11 @@ TEST_F(client_test, blocking_nack_requeues_and_multiple_settles_everything_hande
     auto ch = conn.channel(true);
     const auto name = queue_name();
     ch.queue_declare(name);
-    for (int i = 0; i < 3; ++i)
-        ch.basic_publish("", name, client::message(std::to_string(i)));
-    for (int i = 0; i < 3; ++i)
-        ASSERT_TRUE(ch.basic_get(name).has_value());
+    for (int i = 0; i < 3; ++i) ch.basic_publish("", name, client::message(std::to_string(i)));
+    for (int i = 0; i < 3; ++i) ASSERT_TRUE(ch.basic_get(name).has_value());
     ch.basic_nack(0, true, true);
     EXPECT_EQ(depth_becomes(ch, name, 3), 3u);
-    for (int i = 0; i < 3; ++i)
-        ASSERT_TRUE(ch.basic_get(name).has_value());
+    for (int i = 0; i < 3; ++i) ASSERT_TRUE(ch.basic_get(name).has_value());
     ch.basic_ack(0, true);
     EXPECT_EQ(depth(ch, name), 0u);
     EXPECT_THROW(ch.basic_ack(1), client::amqp_error);  // settled by the multiple ack
@@ -362,8 +352,7 @@ TEST_F(client_test, blocking_connect_failures_throw_typed_exceptions)
 
 TEST_F(client_test, blocking_broker_closing_the_connection_ends_the_consumer_with_an_error)
 {
-    if (!broker())
-        GTEST_SKIP() << "needs the embedded broker to force the close";
+    if (!broker()) GTEST_SKIP() << "needs the embedded broker to force the close";
     auto parsed = client::parse_url(url());
     auto options = std::get<client::connection_options>(parsed);
     options.connection_name = "blocking-forced";
@@ -378,8 +367,7 @@ TEST_F(client_test, blocking_broker_closing_the_connection_ends_the_consumer_wit
     ASSERT_EQ(broker()->close_connection("blocking-forced", "forced"), 1u);
     try {
         // Inactivity timeouts until the close arrives, then the error (bounded).
-        for (int i = 0; i < 200 && it != range.end(); ++i)
-            ++it;
+        for (int i = 0; i < 200 && it != range.end(); ++i) ++it;
         ADD_FAILURE() << "the consumer did not end";
     } catch (const client::connection_closed_error& e) {
         EXPECT_EQ(e.info().reply_code, 320);

@@ -40,8 +40,7 @@ client_test::client_test() : suffix_(random_suffix())
 
 client_test::~client_test()
 {
-    if (external_)
-        delete_entities();
+    if (external_) delete_entities();
 }
 
 void client_test::run(std::function<asio::awaitable<void>()> body, std::chrono::milliseconds timeout)
@@ -54,13 +53,11 @@ void client_test::run(std::function<asio::awaitable<void>()> body, std::chrono::
     });
     io_.restart();
     const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (!finished && std::chrono::steady_clock::now() < deadline)
-        io_.run_one_until(deadline);
+    while (!finished && std::chrono::steady_clock::now() < deadline) io_.run_one_until(deadline);
     ASSERT_TRUE(finished) << "the test body did not finish within " << timeout.count() << " ms";
     // Let handlers that are already due (closing sockets) run.
     io_.poll();
-    if (error)
-        std::rethrow_exception(error);
+    if (error) std::rethrow_exception(error);
 }
 
 asio::awaitable<client::connection> client_test::connect()
@@ -86,16 +83,14 @@ std::string client_test::url_with(std::string_view user, std::string_view passwo
     const auto& options = std::get<client::connection_options>(parsed);
     const auto& where = options.endpoints.front();
     std::string encoded_vhost;
-    for (char c : vhost)
-        encoded_vhost += c == '/' ? std::string("%2F") : std::string(1, c);
-    return std::string(options.tls ? "amqps" : "amqp") + "://" + std::string(user) + ":" + std::string(password) +
-           "@" + where.host + ":" + std::to_string(where.port) + "/" + encoded_vhost;
+    for (char c : vhost) encoded_vhost += c == '/' ? std::string("%2F") : std::string(1, c);
+    return std::string(options.tls ? "amqps" : "amqp") + "://" + std::string(user) + ":" + std::string(password) + "@" +
+           where.host + ":" + std::to_string(where.port) + "/" + encoded_vhost;
 }
 
 void client_test::delete_entities()
 {
-    if (queues_.empty() && exchanges_.empty())
-        return;
+    if (queues_.empty() && exchanges_.empty()) return;
     asio::io_context io;
     asio::co_spawn(
         io,
@@ -103,15 +98,14 @@ void client_test::delete_entities()
             auto conn = co_await client::connect(io.get_executor(), url_);
             auto ch = co_await conn.channel();
             for (const auto& q : queues_) {
-                auto [ec, n] = co_await ch.queue_delete(q, false, false, asio::experimental::as_tuple(asio::use_awaitable));
+                auto [ec, n] =
+                    co_await ch.queue_delete(q, false, false, asio::experimental::as_tuple(asio::use_awaitable));
                 (void)n;
-                if (ec)
-                    ch = co_await conn.channel();
+                if (ec) ch = co_await conn.channel();
             }
             for (const auto& x : exchanges_) {
                 auto [ec] = co_await ch.exchange_delete(x, false, asio::experimental::as_tuple(asio::use_awaitable));
-                if (ec)
-                    ch = co_await conn.channel();
+                if (ec) ch = co_await conn.channel();
             }
             co_await conn.close();
         },

@@ -42,8 +42,7 @@ protected:
 
     // Runs `body` on io() until it finishes (failing the test after `timeout`);
     // rethrows what it threw.
-    void run(std::function<asio::awaitable<void>()> body,
-             std::chrono::milliseconds timeout = std::chrono::seconds(10));
+    void run(std::function<asio::awaitable<void>()> body, std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
     // A connection to url() (or to url() with the query `extra` appended).
     asio::awaitable<client::connection> connect();

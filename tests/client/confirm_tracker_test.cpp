@@ -50,8 +50,7 @@ public:
     // Calls the completions, as the channel does, and returns what was logged since the last call.
     std::vector<outcome> run(std::vector<confirm_tracker::settled> settled)
     {
-        for (auto& s : settled)
-            s.done(s.outcome);
+        for (auto& s : settled) s.done(s.outcome);
         return std::exchange(log_, {});
     }
 
@@ -95,8 +94,7 @@ TEST(confirm_tracker, ack_settles_single_publishes_out_of_order)
 {
     confirm_tracker tracker;
     publishes p;
-    for (int i = 1; i <= 3; ++i)
-        p.add(tracker, i);
+    for (int i = 1; i <= 3; ++i) p.add(tracker, i);
     EXPECT_THAT(p.run(tracker.on_ack(2, false)), ElementsAre(outcome{2, {}, nullptr}));
     EXPECT_EQ(tracker.pending(), 2u);
     EXPECT_THAT(p.run(tracker.on_ack(3, false)), ElementsAre(outcome{3, {}, nullptr}));
@@ -108,8 +106,7 @@ TEST(confirm_tracker, ack_multiple_settles_the_prefix_in_order)
 {
     confirm_tracker tracker;
     publishes p;
-    for (int i = 1; i <= 5; ++i)
-        p.add(tracker, i);
+    for (int i = 1; i <= 5; ++i) p.add(tracker, i);
     EXPECT_THAT(p.run(tracker.on_ack(3, true)),
                 ElementsAre(outcome{1, {}, nullptr}, outcome{2, {}, nullptr}, outcome{3, {}, nullptr}));
     EXPECT_EQ(tracker.pending(), 2u);
@@ -121,8 +118,7 @@ TEST(confirm_tracker, ack_multiple_skips_what_was_settled_already)
 {
     confirm_tracker tracker;
     publishes p;
-    for (int i = 1; i <= 4; ++i)
-        p.add(tracker, i);
+    for (int i = 1; i <= 4; ++i) p.add(tracker, i);
     (void)p.run(tracker.on_ack(2, false));
     EXPECT_THAT(p.run(tracker.on_ack(3, true)), ElementsAre(outcome{1, {}, nullptr}, outcome{3, {}, nullptr}));
     EXPECT_EQ(tracker.pending(), 1u);
@@ -144,11 +140,10 @@ TEST(confirm_tracker, nack_fails_with_message_nacked)
 {
     confirm_tracker tracker;
     publishes p;
-    for (int i = 1; i <= 3; ++i)
-        p.add(tracker, i);
+    for (int i = 1; i <= 3; ++i) p.add(tracker, i);
     EXPECT_THAT(p.run(tracker.on_nack(2, false)), ElementsAre(outcome{2, errc::message_nacked, nullptr}));
-    EXPECT_THAT(p.run(tracker.on_nack(3, true)), ElementsAre(outcome{1, errc::message_nacked, nullptr},
-                                                             outcome{3, errc::message_nacked, nullptr}));
+    EXPECT_THAT(p.run(tracker.on_nack(3, true)),
+                ElementsAre(outcome{1, errc::message_nacked, nullptr}, outcome{3, errc::message_nacked, nullptr}));
     EXPECT_EQ(tracker.pending(), 0u);
 }
 
@@ -179,9 +174,9 @@ TEST(confirm_tracker, return_matches_the_oldest_pending_mandatory_publish)
     p.add(tracker, 3, true, "orders", "created", 5);
     const auto returned = make_return("orders", "created", "hello");
     EXPECT_TRUE(tracker.on_return(returned));
-    EXPECT_THAT(p.run(tracker.on_ack(3, true)), ElementsAre(outcome{1, {}, nullptr},
-                                                            outcome{2, errc::message_returned, returned.get()},
-                                                            outcome{3, {}, nullptr}));
+    EXPECT_THAT(p.run(tracker.on_ack(3, true)),
+                ElementsAre(outcome{1, {}, nullptr}, outcome{2, errc::message_returned, returned.get()},
+                            outcome{3, {}, nullptr}));
 }
 
 TEST(confirm_tracker, second_return_matches_the_next_publish)
@@ -233,8 +228,7 @@ TEST(confirm_tracker, fail_all_settles_everything_pending_with_the_outcome)
 {
     confirm_tracker tracker;
     publishes p;
-    for (int i = 1; i <= 3; ++i)
-        p.add(tracker, i);
+    for (int i = 1; i <= 3; ++i) p.add(tracker, i);
     (void)p.run(tracker.on_ack(2, false));
     const failure closed{errc::channel_closed,
                          std::make_shared<const close_info>(close_info{406, "PRECONDITION_FAILED", 60, 40, true}),
@@ -242,8 +236,8 @@ TEST(confirm_tracker, fail_all_settles_everything_pending_with_the_outcome)
     auto settled = tracker.fail_all(closed);
     ASSERT_EQ(settled.size(), 2u);
     EXPECT_EQ(settled[0].outcome.info, closed.info);
-    EXPECT_THAT(p.run(std::move(settled)), ElementsAre(outcome{1, errc::channel_closed, nullptr},
-                                                       outcome{3, errc::channel_closed, nullptr}));
+    EXPECT_THAT(p.run(std::move(settled)),
+                ElementsAre(outcome{1, errc::channel_closed, nullptr}, outcome{3, errc::channel_closed, nullptr}));
     EXPECT_EQ(tracker.pending(), 0u);
     EXPECT_THAT(tracker.on_ack(3, true), IsEmpty());
 }

@@ -42,8 +42,8 @@ TEST_F(client_test, wrong_password_is_an_authentication_error)
 TEST_F(client_test, unknown_vhost_is_refused_with_the_brokers_text)
 {
     run([&]() -> asio::awaitable<void> {
-        auto [ec, conn] = co_await client::connect(io().get_executor(), url_with("guest", "guest", "no-such-vhost"),
-                                                   as_tuple);
+        auto [ec, conn] =
+            co_await client::connect(io().get_executor(), url_with("guest", "guest", "no-such-vhost"), as_tuple);
         EXPECT_EQ(ec, client::errc::vhost_refused);
         EXPECT_FALSE(conn.is_open());
     });
@@ -97,8 +97,7 @@ TEST_F(client_test, failover_tries_the_next_host)
 
 TEST_F(client_test, connection_name_reaches_the_broker)
 {
-    if (!broker())
-        GTEST_SKIP() << "inspects the embedded broker";
+    if (!broker()) GTEST_SKIP() << "inspects the embedded broker";
     run([&]() -> asio::awaitable<void> {
         auto conn = co_await client::connect(io().get_executor(), url() + "?name=orders-service");
         const auto connections = broker()->connections();
@@ -119,8 +118,7 @@ TEST_F(client_test, heartbeat_from_the_url_is_negotiated)
 
 TEST_F(client_test, broker_closing_the_connection_fails_pending_work_and_calls_on_close)
 {
-    if (!broker())
-        GTEST_SKIP() << "closes the connection through the embedded broker";
+    if (!broker()) GTEST_SKIP() << "closes the connection through the embedded broker";
     run([&]() -> asio::awaitable<void> {
         auto conn = co_await client::connect(io().get_executor(), url() + "?name=victim");
         std::optional<client::close_info> seen;
@@ -144,8 +142,7 @@ TEST_F(client_test, broker_closing_the_connection_fails_pending_work_and_calls_o
 
 TEST_F(client_test, blocked_and_unblocked_are_reported)
 {
-    if (!broker())
-        GTEST_SKIP() << "blocks through the embedded broker";
+    if (!broker()) GTEST_SKIP() << "blocks through the embedded broker";
     run([&]() -> asio::awaitable<void> {
         auto conn = co_await connect();
         std::vector<std::pair<bool, std::string>> seen;
@@ -164,8 +161,7 @@ TEST_F(client_test, blocked_and_unblocked_are_reported)
 
 TEST_F(client_test, a_publisher_is_not_read_from_while_blocked)
 {
-    if (!broker())
-        GTEST_SKIP() << "blocks through the embedded broker";
+    if (!broker()) GTEST_SKIP() << "blocks through the embedded broker";
     run([&]() -> asio::awaitable<void> {
         auto conn = co_await connect();
         client::channel_options confirming;
@@ -177,8 +173,7 @@ TEST_F(client_test, a_publisher_is_not_read_from_while_blocked)
         // RabbitMQ takes the publish that meets the block, then reads no more.
         co_await ch.basic_publish("", q, client::message("taken"));
         bool second_confirmed = false;
-        ch.basic_publish("", q, client::message("held"), false,
-                         [&](std::error_code ec) { second_confirmed = !ec; });
+        ch.basic_publish("", q, client::message("held"), false, [&](std::error_code ec) { second_confirmed = !ec; });
         // A round trip on another connection: the broker serves it, not the held one.
         auto other = co_await connect();
         auto other_ch = co_await other.channel();

@@ -13,8 +13,7 @@ namespace {
 delivery_tracker with_deliveries(std::uint64_t first, std::uint64_t last)
 {
     delivery_tracker tracker;
-    for (auto tag = first; tag <= last; ++tag)
-        tracker.delivered(tag);
+    for (auto tag = first; tag <= last; ++tag) tracker.delivered(tag);
     return tracker;
 }
 

@@ -32,8 +32,7 @@ void expect_exception(std::exception_ptr error, const std::function<void(const E
         std::rethrow_exception(error);
     } catch (const E& e) {
         EXPECT_EQ(typeid(e), typeid(E)) << "a subclass: " << typeid(e).name() << ": " << e.what();
-        if (check)
-            check(e);
+        if (check) check(e);
     } catch (const std::exception& e) {
         ADD_FAILURE() << "wrong exception type " << typeid(e).name() << ": " << e.what();
     }
@@ -43,8 +42,7 @@ void expect_exception(std::exception_ptr error, const std::function<void(const E
 std::size_t occurrences(const std::string& text, const std::string& part)
 {
     std::size_t count = 0;
-    for (auto at = text.find(part); at != std::string::npos; at = text.find(part, at + part.size()))
-        ++count;
+    for (auto at = text.find(part); at != std::string::npos; at = text.find(part, at + part.size())) ++count;
     return count;
 }
 
@@ -187,8 +185,7 @@ TEST(error, make_exception_gives_connection_closed_error_without_close_info)
 
 TEST(error, make_exception_gives_authentication_error)
 {
-    const close_info info{403, "ACCESS_REFUSED - Login was refused using authentication mechanism PLAIN", 0, 0,
-                          true};
+    const close_info info{403, "ACCESS_REFUSED - Login was refused using authentication mechanism PLAIN", 0, 0, true};
     expect_exception<authentication_error>(make_exception(errc::authentication_refused, &info), [&](const auto& e) {
         EXPECT_EQ(e.code(), errc::authentication_refused);
         EXPECT_EQ(e.info(), info);

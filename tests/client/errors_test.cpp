@@ -71,7 +71,8 @@ TEST_F(client_test, another_connections_exclusive_queue_is_405)
         auto ch = co_await other.channel();
         const auto info = co_await channel_error_of(ch.declare_queue(name));
         EXPECT_EQ(info.reply_code, 405);
-        EXPECT_THAT(info.reply_text, HasSubstr("RESOURCE_LOCKED - cannot obtain exclusive access to locked queue '" + name));
+        EXPECT_THAT(info.reply_text,
+                    HasSubstr("RESOURCE_LOCKED - cannot obtain exclusive access to locked queue '" + name));
         co_await other.close();
         co_await owner.close();
     });
@@ -112,15 +113,15 @@ TEST_F(client_test, prefetch_one_sends_work_to_the_free_consumer)
         co_await free_channel.set_qos(1);
         std::vector<client::incoming_message> held;  // the busy consumer never acks
         int free_got = 0;
-        co_await busy_channel.basic_consume(q.name(), [&](client::incoming_message m) { held.push_back(std::move(m)); });
+        co_await busy_channel.basic_consume(q.name(),
+                                            [&](client::incoming_message m) { held.push_back(std::move(m)); });
         co_await free_channel.basic_consume(q.name(), [&](client::incoming_message m) {
             ++free_got;
             EXPECT_FALSE(m.ack());
         });
         for (int i = 0; i < 10; ++i)
             co_await ch.default_exchange().publish(client::message(std::to_string(i)), q.name());
-        for (int i = 0; i < 1000 && free_got + static_cast<int>(held.size()) < 10; ++i)
-            co_await ch.get_queue(q.name());
+        for (int i = 0; i < 1000 && free_got + static_cast<int>(held.size()) < 10; ++i) co_await ch.get_queue(q.name());
         EXPECT_EQ(held.size(), 1u);
         EXPECT_EQ(free_got, 9);
         co_await conn.close();
@@ -143,8 +144,7 @@ TEST_F(client_test, every_confirmed_message_is_consumed_exactly_once)
                 const int id = std::stoi(m.body);
                 ++seen.at(id);
                 EXPECT_FALSE(m.ack());
-                if (++consumed == count)
-                    all_consumed.cancel();
+                if (++consumed == count) all_consumed.cancel();
             });
 
             auto publisher = co_await conn.channel({.publisher_confirms = true});
@@ -155,15 +155,13 @@ TEST_F(client_test, every_confirmed_message_is_consumed_exactly_once)
                 publisher.basic_publish("", q.name(), client::message(std::to_string(i)), false,
                                         [&](std::error_code ec) {
                                             ++(ec ? failed : confirmed);
-                                            if (confirmed + failed == count)
-                                                all_confirmed.cancel();
+                                            if (confirmed + failed == count) all_confirmed.cancel();
                                         });
             }
             co_await all_confirmed.async_wait(asio::experimental::as_tuple(asio::use_awaitable));
             EXPECT_EQ(confirmed, count);
             EXPECT_EQ(failed, 0);
-            if (consumed < count)
-                co_await all_consumed.async_wait(asio::experimental::as_tuple(asio::use_awaitable));
+            if (consumed < count) co_await all_consumed.async_wait(asio::experimental::as_tuple(asio::use_awaitable));
             EXPECT_EQ(consumed, count);
             EXPECT_EQ(std::count(seen.begin(), seen.end(), 1), count);
             co_await conn.close();

@@ -232,8 +232,8 @@ TEST(handshake, refusals_become_authentication_errors_with_the_broker_text)
         try {
             std::rethrow_exception(error);
         } catch (const authentication_error& e) {
-            EXPECT_EQ(e.code(), step == 1 ? std::error_code(errc::authentication_refused)
-                                          : std::error_code(errc::vhost_refused));
+            EXPECT_EQ(e.code(),
+                      step == 1 ? std::error_code(errc::authentication_refused) : std::error_code(errc::vhost_refused));
             EXPECT_EQ(e.info().reply_code, access_refused);
             EXPECT_THAT(e.what(), HasSubstr(text));
         } catch (const std::exception& e) {

@@ -45,7 +45,7 @@ inline protocol::connection_start broker_start(std::string mechanisms = "PLAIN A
 }
 
 inline protocol::connection_tune broker_tune(std::uint16_t channel_max = 0, std::uint32_t frame_max = 131072,
-                                      std::uint16_t heartbeat = 60)
+                                             std::uint16_t heartbeat = 60)
 {
     protocol::connection_tune tune;
     tune.channel_max = channel_max;
@@ -55,7 +55,7 @@ inline protocol::connection_tune broker_tune(std::uint16_t channel_max = 0, std:
 }
 
 inline protocol::connection_close broker_close(std::uint16_t code, std::string text, std::uint16_t class_id = 0,
-                                        std::uint16_t method_id = 0)
+                                               std::uint16_t method_id = 0)
 {
     return protocol::connection_close{code, std::move(text), class_id, method_id};
 }

@@ -76,9 +76,9 @@ TEST(handshake, client_properties_announce_capabilities)
     const auto properties = handshake::client_properties(test_options());
     const auto* capabilities = table_at(properties, "capabilities");
     ASSERT_NE(capabilities, nullptr) << properties;
-    for (const char* name : {"publisher_confirms", "consumer_cancel_notify", "connection.blocked",
-                             "authentication_failure_close", "basic.nack", "exchange_exchange_bindings",
-                             "per_consumer_qos"}) {
+    for (const char* name :
+         {"publisher_confirms", "consumer_cancel_notify", "connection.blocked", "authentication_failure_close",
+          "basic.nack", "exchange_exchange_bindings", "per_consumer_qos"}) {
         SCOPED_TRACE(name);
         const auto* value = capabilities->find(name);
         ASSERT_NE(value, nullptr) << *capabilities;
@@ -170,8 +170,7 @@ TEST(handshake, negotiates_the_lower_nonzero_limit_and_our_heartbeat)
     };
     for (const auto& c : cases) {
         SCOPED_TRACE(testing::Message() << "channel_max " << c.our_channel_max << "/" << c.their_channel_max
-                                        << " frame_max " << c.our_frame_max << "/" << c.their_frame_max
-                                        << " heartbeat "
+                                        << " frame_max " << c.our_frame_max << "/" << c.their_frame_max << " heartbeat "
                                         << (c.our_heartbeat ? std::to_string(*c.our_heartbeat) : "unset") << "/"
                                         << c.their_heartbeat);
         auto options = test_options();

@@ -95,13 +95,13 @@ TEST(message, round_trip_keeps_each_property_alone)
         return m;
     };
     const message singles[] = {
-        only(&message::content_type, full),  only(&message::content_encoding, full),
-        only(&message::headers, full),       only(&message::delivery_mode, full),
-        only(&message::priority, full),      only(&message::correlation_id, full),
-        only(&message::reply_to, full),      only(&message::expiration, full),
-        only(&message::message_id, full),    only(&message::timestamp, full),
-        only(&message::type, full),          only(&message::user_id, full),
-        only(&message::app_id, full),        only(&message::cluster_id, full),
+        only(&message::content_type, full), only(&message::content_encoding, full),
+        only(&message::headers, full),      only(&message::delivery_mode, full),
+        only(&message::priority, full),     only(&message::correlation_id, full),
+        only(&message::reply_to, full),     only(&message::expiration, full),
+        only(&message::message_id, full),   only(&message::timestamp, full),
+        only(&message::type, full),         only(&message::user_id, full),
+        only(&message::app_id, full),       only(&message::cluster_id, full),
     };
     for (const auto& single : singles) {
         const auto properties = to_properties(single);

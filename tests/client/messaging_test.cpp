@@ -41,8 +41,7 @@ TEST_F(client_test, publish_and_get_keep_body_and_every_property)
         co_await ch.default_exchange().publish(sent, q.name());
         std::optional<client::incoming_message> got;
         // basic.publish has no reply: poll get until the message is there (bounded).
-        for (int i = 0; i < 100 && !got; ++i)
-            got = co_await q.get();
+        for (int i = 0; i < 100 && !got; ++i) got = co_await q.get();
         CO_ASSERT_TRUE(got.has_value());
         EXPECT_EQ(static_cast<const client::message&>(*got), sent);
         EXPECT_EQ(got->routing_key, q.name());
@@ -62,8 +61,7 @@ TEST_F(client_test, confirms_resolve_each_publish)
         auto ch = co_await conn.channel({.publisher_confirms = true});
         EXPECT_TRUE(ch.publisher_confirms());
         auto q = co_await ch.declare_queue(queue_name());
-        for (int i = 0; i < 10; ++i)
-            co_await ch.basic_publish("", q.name(), client::message("m" + std::to_string(i)));
+        for (int i = 0; i < 10; ++i) co_await ch.basic_publish("", q.name(), client::message("m" + std::to_string(i)));
         auto declared = co_await ch.get_queue(q.name());
         EXPECT_EQ(declared.declared_message_count(), 10u);
         co_await conn.close();
@@ -163,8 +161,7 @@ TEST_F(client_test, consumer_callback_gets_deliveries_and_acks)
         EXPECT_THAT(tag, ::testing::StartsWith("amq.ctag-"));
         for (int i = 0; i < 3; ++i)
             co_await ch.default_exchange().publish(client::message("b" + std::to_string(i)), q.name());
-        for (int i = 0; i < 100 && bodies.size() < 3; ++i)
-            co_await ch.get_queue(q.name());
+        for (int i = 0; i < 100 && bodies.size() < 3; ++i) co_await ch.get_queue(q.name());
         EXPECT_THAT(bodies, ElementsAre("b0", "b1", "b2"));
         co_await q.cancel(tag);
         auto after = co_await ch.get_queue(q.name());
@@ -182,8 +179,7 @@ TEST_F(client_test, acking_twice_is_an_error_on_our_side_and_the_channel_stays_o
         auto q = co_await ch.declare_queue(queue_name());
         co_await ch.default_exchange().publish(client::message("once"), q.name());
         std::optional<client::incoming_message> m;
-        for (int i = 0; i < 100 && !m; ++i)
-            m = co_await q.get();
+        for (int i = 0; i < 100 && !m; ++i) m = co_await q.get();
         CO_ASSERT_TRUE(m.has_value());
         EXPECT_FALSE(m->ack());
         EXPECT_EQ(m->ack(), client::errc::already_settled);
@@ -252,8 +248,7 @@ TEST_F(client_test, process_guard_acks_or_rejects)
         try {
             auto guard = first->process(true);
             throw std::runtime_error("handler failed");
-        } catch (const std::runtime_error&) {
-        }
+        } catch (const std::runtime_error&) {}
         auto again = co_await it.next();
         CO_ASSERT_TRUE(again.has_value());
         EXPECT_TRUE(again->redelivered);
@@ -325,8 +320,7 @@ TEST_F(client_test, topic_routing_through_an_exchange_to_exchange_binding)
         co_await source.publish(client::message("disk full"), "logs.disk.error");
         co_await source.publish(client::message("all fine"), "logs.disk.info");
         std::optional<client::incoming_message> m;
-        for (int i = 0; i < 100 && !m; ++i)
-            m = co_await q.get(true);
+        for (int i = 0; i < 100 && !m; ++i) m = co_await q.get(true);
         CO_ASSERT_TRUE(m.has_value());
         EXPECT_EQ(m->body, "disk full");
         EXPECT_EQ(m->exchange, source.name());
@@ -389,8 +383,7 @@ TEST_F(client_test, server_named_exclusive_queue_and_purge)
         exclusive.exclusive = true;
         auto q = co_await ch.declare_queue("", exclusive);
         EXPECT_THAT(q.name(), ::testing::StartsWith("amq.gen-"));
-        for (int i = 0; i < 3; ++i)
-            co_await ch.default_exchange().publish(client::message("x"), q.name());
+        for (int i = 0; i < 3; ++i) co_await ch.default_exchange().publish(client::message("x"), q.name());
         co_await ch.get_queue(q.name());
         EXPECT_EQ(co_await q.purge(), 3u);
         EXPECT_EQ(co_await q.remove(), 0u);
@@ -405,8 +398,7 @@ TEST_F(client_test, large_bodies_are_split_into_frames)
         auto ch = co_await conn.channel({.publisher_confirms = true});
         auto q = co_await ch.declare_queue(queue_name());
         std::string body(1'000'000, 'x');
-        for (std::size_t i = 0; i < body.size(); i += 997)
-            body[i] = static_cast<char>('a' + i % 26);
+        for (std::size_t i = 0; i < body.size(); i += 997) body[i] = static_cast<char>('a' + i % 26);
         co_await ch.default_exchange().publish(client::message(body), q.name());
         auto m = co_await q.get(true);
         CO_ASSERT_TRUE(m.has_value());

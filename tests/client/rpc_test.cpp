@@ -14,8 +14,7 @@ asio::awaitable<void> reverse_server(client::channel channel, client::queue queu
     auto requests = queue.iterator();
     for (;;) {
         auto [ec, request] = co_await requests.next(std::chrono::milliseconds::zero(), as_tuple);
-        if (ec || !request)
-            co_return;
+        if (ec || !request) co_return;
         client::message reply(std::string(request->body.rbegin(), request->body.rend()));
         reply.correlation_id = request->correlation_id;
         co_await channel.default_exchange().publish(std::move(reply), request->reply_to.value_or(""));
@@ -36,10 +35,8 @@ TEST_P(rpc, concurrent_calls_get_their_own_replies)
         client::rpc_options options;
         options.direct_reply_to = GetParam();
         auto rpc = co_await client::rpc_client::create(co_await conn.channel(), options);
-        if (GetParam())
-            EXPECT_EQ(rpc.reply_queue(), "amq.rabbitmq.reply-to");
-        else
-            EXPECT_THAT(rpc.reply_queue(), ::testing::StartsWith("amq.gen-"));
+        if (GetParam()) EXPECT_EQ(rpc.reply_queue(), "amq.rabbitmq.reply-to");
+        else EXPECT_THAT(rpc.reply_queue(), ::testing::StartsWith("amq.gen-"));
 
         std::vector<std::string> replies(5);
         int done = 0;

@@ -19,8 +19,8 @@ namespace amqp::test {
 namespace {
 
 using namespace std::chrono_literals;
-using runtime::simulation_end;
 using harness::world;
+using runtime::simulation_end;
 
 TEST(client_simulation, a_transport_that_never_opens_times_out_after_connection_timeout_on_every_endpoint_and_round)
 {
@@ -59,12 +59,11 @@ TEST(client_simulation, a_broker_that_never_answers_the_header_times_out_the_han
     auto options = sim_options();
     options.connection_timeout = 7s;
     connect_result result;
-    client::connection::connect(w.io().get_executor(), options, env,
-                                [&](std::error_code ec, client::connection c) {
-                                    result.done = true;
-                                    result.ec = ec;
-                                    result.connection = std::move(c);
-                                });
+    client::connection::connect(w.io().get_executor(), options, env, [&](std::error_code ec, client::connection c) {
+        result.done = true;
+        result.ec = ec;
+        result.connection = std::move(c);
+    });
     ASSERT_EQ(w.run_until([&] { return result.done; }, 1h), simulation_end::done);
     EXPECT_EQ(result.ec, client::errc::connection_timeout);
     EXPECT_EQ(w.elapsed(), 7s);
@@ -110,8 +109,7 @@ TEST(client_simulation, a_transport_that_opens_after_the_timeout_is_closed_and_t
     ASSERT_TRUE(late_broker_end);
     std::array<std::byte, 16> buffer{};
     std::optional<std::error_code> read_error;
-    late_broker_end->async_read_some(asio::buffer(buffer),
-                                     [&](std::error_code ec, std::size_t) { read_error = ec; });
+    late_broker_end->async_read_some(asio::buffer(buffer), [&](std::error_code ec, std::size_t) { read_error = ec; });
     ASSERT_EQ(w.run_until([&] { return read_error.has_value(); }, 1s), simulation_end::done);
     EXPECT_EQ(*read_error, asio::error::eof);
 

@@ -34,8 +34,7 @@ std::string without_generated_names(std::string_view line)
     while (at < line.size()) {
         std::size_t prefix = 0;
         for (std::string_view p : {std::string_view("amq.ctag-"), std::string_view("amq.gen-")}) {
-            if (line.substr(at, p.size()) == p)
-                prefix = p.size();
+            if (line.substr(at, p.size()) == p) prefix = p.size();
         }
         if (prefix == 0) {
             out += line[at++];
@@ -46,8 +45,7 @@ std::string without_generated_names(std::string_view line)
         const auto random = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-'; };
         if (at < line.size() && random(line[at])) {
             out += '*';
-            while (at < line.size() && random(line[at]))
-                ++at;
+            while (at < line.size() && random(line[at])) ++at;
         }
     }
     return out;

@@ -63,14 +63,12 @@ public:
 private:
     scripted_broker(harness::world& w, std::shared_ptr<runtime::pipe_end> end, behaviour b)
         : world_(w), end_(std::move(end)), behaviour_(b), timer_(w.clock().make_timer(w.io().get_executor()))
-    {
-    }
+    {}
 
     void read()
     {
-        end_->async_read_some(asio::buffer(buffer_), [self = shared_from_this()](std::error_code ec, std::size_t n) {
-            self->on_read(ec, n);
-        });
+        end_->async_read_some(asio::buffer(buffer_),
+                              [self = shared_from_this()](std::error_code ec, std::size_t n) { self->on_read(ec, n); });
     }
 
     void on_read(std::error_code ec, std::size_t n)
@@ -103,11 +101,9 @@ private:
                 end_->close();
                 return;
             }
-            if (!decoded.frame)
-                break;
+            if (!decoded.frame) break;
             on_frame(*decoded.frame);
-            if (silent_ || closed_)
-                return;
+            if (silent_ || closed_) return;
         }
         read();
     }
@@ -158,19 +154,16 @@ private:
     void write(protocol::byte_buffer out)
     {
         auto bytes = std::make_shared<protocol::byte_buffer>(std::move(out));
-        end_->async_write(asio::buffer(bytes->data().data(), bytes->size()),
-                          [bytes](std::error_code, std::size_t) {});
+        end_->async_write(asio::buffer(bytes->data().data(), bytes->size()), [bytes](std::error_code, std::size_t) {});
     }
 
     void schedule_heartbeat()
     {
-        if (behaviour_.heartbeat == 0)
-            return;
+        if (behaviour_.heartbeat == 0) return;
         timer_->wait_until(world_.clock().now() + std::chrono::seconds(behaviour_.heartbeat),
                            [weak = weak_from_this()](std::error_code ec) {
                                auto self = weak.lock();
-                               if (ec || !self || self->closed_)
-                                   return;
+                               if (ec || !self || self->closed_) return;
                                protocol::byte_buffer out;
                                protocol::encode_heartbeat(out);
                                self->write(std::move(out));

@@ -16,8 +16,8 @@ namespace amqp::test {
 namespace {
 
 using namespace std::chrono_literals;
-using runtime::simulation_end;
 using harness::world;
+using runtime::simulation_end;
 
 TEST(client_simulation, a_connection_with_heartbeats_stays_up_for_ten_virtual_minutes_in_no_real_time)
 {
@@ -88,8 +88,7 @@ TEST(client_simulation, with_a_one_second_heartbeat_the_client_sends_one_after_e
     std::function<void()> open_next = [&] {
         connected.connection.channel({}, [](std::error_code, client::channel) {});
         timer->wait_until(w.clock().now() + 300ms, [&](std::error_code ec) {
-            if (!ec && w.elapsed() < 20s)
-                open_next();
+            if (!ec && w.elapsed() < 20s) open_next();
         });
     };
     open_next();

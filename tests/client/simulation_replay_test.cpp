@@ -17,8 +17,8 @@ namespace amqp::test {
 namespace {
 
 using namespace std::chrono_literals;
-using runtime::simulation_end;
 using harness::world;
+using runtime::simulation_end;
 
 // One scripted run: connect over a pipe that splits reads at seeded boundaries, idle
 // for a virtual minute with heartbeats, close. The trace is what happened when.
@@ -30,13 +30,12 @@ std::vector<std::string> heartbeat_run(unsigned seed)
         return std::uniform_int_distribution<std::size_t>(1, waiting)(random);
     };
     std::shared_ptr<scripted_broker> broker;
-    auto env = w.pipes([&](std::shared_ptr<runtime::pipe_end> end) { broker = scripted_broker::serve(w, end, {}); },
-                       split);
+    auto env =
+        w.pipes([&](std::shared_ptr<runtime::pipe_end> end) { broker = scripted_broker::serve(w, end, {}); }, split);
     connect_result connected;
     start_connect(w, sim_options(), env, connected);
     EXPECT_EQ(w.run_until([&] { return connected.done; }, 1s), simulation_end::done);
-    if (connected.ec)
-        return w.log().lines();
+    if (connected.ec) return w.log().lines();
     EXPECT_EQ(w.run_until([] { return false; }, 1min), simulation_end::time_limit);
     bool closed = false;
     connected.connection.close([&](std::error_code ec) {

@@ -23,11 +23,10 @@ protected:
             base_ = env;
             return;
         }
-        if (external_broker())
-            GTEST_SKIP() << "AMQP_URL without AMQPS_URL (e.g. amqps://guest:guest@localhost:5671/)";
+        if (external_broker()) GTEST_SKIP() << "AMQP_URL without AMQPS_URL (e.g. amqps://guest:guest@localhost:5671/)";
         fakebroker::broker_options options;
-        options.tls = fakebroker::tls_listener_options{tls_dir + "/server.pem", tls_dir + "/server-key.pem",
-                                                       tls_dir + "/ca.pem", true, false, 0};
+        options.tls = fakebroker::tls_listener_options{
+            tls_dir + "/server.pem", tls_dir + "/server-key.pem", tls_dir + "/ca.pem", true, false, 0};
         tls_broker_.emplace(options);
         tls_broker_->start();
         base_ = "amqps://guest:guest@localhost:" + std::to_string(tls_broker_->tls_port()) + "/";
@@ -57,9 +56,9 @@ TEST_F(tls, connects_with_the_test_ca_and_moves_messages)
 TEST_F(tls, presents_a_client_certificate)
 {
     run([&]() -> asio::awaitable<void> {
-        auto conn = co_await client::connect(
-            io().get_executor(), url_with_query("cafile=" + tls_dir + "/ca.pem&certfile=" + tls_dir +
-                                                "/client.pem&keyfile=" + tls_dir + "/client-key.pem"));
+        auto conn = co_await client::connect(io().get_executor(),
+                                             url_with_query("cafile=" + tls_dir + "/ca.pem&certfile=" + tls_dir +
+                                                            "/client.pem&keyfile=" + tls_dir + "/client-key.pem"));
         EXPECT_TRUE(conn.is_open());
         co_await conn.close();
     });

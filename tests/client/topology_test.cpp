@@ -1,5 +1,5 @@
-#include "backoff.hpp"
 #include "topology.hpp"
+#include "backoff.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -22,8 +22,7 @@ queue_options auto_delete_queue()
 std::vector<std::string> queue_names(const topology& t)
 {
     std::vector<std::string> names;
-    for (const auto& q : t.queues())
-        names.push_back(q.name);
+    for (const auto& q : t.queues()) names.push_back(q.name);
     return names;
 }
 
@@ -164,8 +163,7 @@ TEST(backoff, grows_by_the_multiplier_up_to_the_maximum_and_resets)
 {
     backoff b(100ms, 2.0, 1000ms, 0.0, 1);
     std::vector<long> pauses;
-    for (int i = 0; i < 6; ++i)
-        pauses.push_back(b.next().count());
+    for (int i = 0; i < 6; ++i) pauses.push_back(b.next().count());
     EXPECT_THAT(pauses, testing::ElementsAre(100, 200, 400, 800, 1000, 1000));
     b.reset();
     EXPECT_EQ(b.next(), 100ms);

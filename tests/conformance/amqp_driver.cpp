@@ -54,8 +54,8 @@ std::string errno_text(int error) { return std::strerror(error); }
 
 int remaining_ms(std::chrono::steady_clock::time_point deadline)
 {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     return int(std::max<std::chrono::milliseconds::rep>(0, left.count()));
 }
 
@@ -179,16 +179,12 @@ void amqp_driver::close_socket() noexcept
     fd_ = -1;
 }
 
-driver_error amqp_driver::failure(std::string what) const
-{
-    return driver_error(what + pending_summary());
-}
+driver_error amqp_driver::failure(std::string what) const { return driver_error(what + pending_summary()); }
 
-driver_error amqp_driver::unexpected(std::uint16_t channel, std::string_view wanted,
-                                     const proto::command& got) const
+driver_error amqp_driver::unexpected(std::uint16_t channel, std::string_view wanted, const proto::command& got) const
 {
-    return failure("expected " + std::string(wanted) + " on channel " + std::to_string(channel) +
-                   ", got " + describe(got));
+    return failure("expected " + std::string(wanted) + " on channel " + std::to_string(channel) + ", got " +
+                   describe(got));
 }
 
 std::string amqp_driver::pending_summary() const
@@ -312,8 +308,7 @@ void amqp_driver::send_bytes(std::span<const std::byte> bytes)
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
             pollfd p{fd_, POLLOUT, 0};
             if (::poll(&p, 1, remaining_ms(deadline)) == 0) {
-                throw failure("timed out after " + std::to_string(timeout_.count()) +
-                              " ms sending to the server");
+                throw failure("timed out after " + std::to_string(timeout_.count()) + " ms sending to the server");
             }
             continue;
         }
@@ -372,10 +367,7 @@ std::size_t amqp_driver::pending(std::uint16_t channel) const
     return std::size_t(std::count_if(box.begin(), box.end(), on_channel));
 }
 
-void amqp_driver::open_channel(std::uint16_t channel)
-{
-    rpc<proto::channel_open_ok>(channel, proto::channel_open{});
-}
+void amqp_driver::open_channel(std::uint16_t channel) { rpc<proto::channel_open_ok>(channel, proto::channel_open{}); }
 
 void amqp_driver::close_channel(std::uint16_t channel)
 {
@@ -413,8 +405,7 @@ std::optional<proto::connection_close> amqp_driver::expect_connection_end()
             if (!close) throw unexpected(0, proto::connection_close::name, c->value);
             try {
                 send(0, proto::connection_close_ok{});
-            } catch (const driver_error&) {
-            }
+            } catch (const driver_error&) {}
             return std::move(*close);
         }
         if (closed_) return std::nullopt;
@@ -432,8 +423,8 @@ proto::channel_close amqp_driver::expect_channel_close(std::uint16_t channel, pr
     codec_->discard(channel);
     if (close.reply_code != std::uint16_t(code)) {
         std::ostringstream os;
-        os << "expected channel.close with reply code " << std::uint16_t(code) << " on channel "
-           << channel << ", got " << close;
+        os << "expected channel.close with reply code " << std::uint16_t(code) << " on channel " << channel << ", got "
+           << close;
         throw failure(os.str());
     }
     return close;
@@ -467,8 +458,8 @@ std::string amqp_driver::read_until_closed()
         pollfd p{fd_, POLLIN, 0};
         if (::poll(&p, 1, remaining_ms(deadline)) == 0) {
             throw failure("timed out after " + std::to_string(timeout_.count()) +
-                          " ms waiting for the server to close the socket; got " +
-                          std::to_string(bytes.size()) + " bytes");
+                          " ms waiting for the server to close the socket; got " + std::to_string(bytes.size()) +
+                          " bytes");
         }
         char chunk[4096];
         const ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
@@ -495,8 +486,7 @@ void amqp_driver::expect_heartbeat()
     while (codec_->heartbeats() == seen) {
         if (closed_) throw failure("the server closed the socket while waiting for a heartbeat");
         if (!read_some(deadline)) {
-            throw failure("timed out after " + std::to_string(timeout_.count()) +
-                          " ms waiting for a heartbeat");
+            throw failure("timed out after " + std::to_string(timeout_.count()) + " ms waiting for a heartbeat");
         }
     }
 }

@@ -128,8 +128,7 @@ public:
     }
     void send_message(std::uint16_t channel, const protocol::basic_publish& publish,
                       const protocol::basic_properties& properties, std::string_view body);
-    void send_message(std::uint16_t channel, const protocol::basic_publish& publish,
-                      std::string_view body)
+    void send_message(std::uint16_t channel, const protocol::basic_publish& publish, std::string_view body)
     {
         send_message(channel, publish, {}, body);
     }
@@ -220,8 +219,7 @@ private:
     handshake_options handshake(const connect_options& options) const;
     void close_socket() noexcept;
     std::string pending_summary() const;
-    driver_error unexpected(std::uint16_t channel, std::string_view wanted,
-                            const protocol::command& got) const;
+    driver_error unexpected(std::uint16_t channel, std::string_view wanted, const protocol::command& got) const;
     driver_error failure(std::string what) const;
 
     amqp_url url_;

@@ -35,8 +35,7 @@ TEST_F(basic, consume_deliver_ack)
     EXPECT_EQ(b.body, "b");
 
     d.send(1, proto::basic_ack{2, true});
-    EXPECT_EQ(d.rpc<proto::basic_cancel_ok>(1, proto::basic_cancel{"my-tag", false}).consumer_tag,
-              "my-tag");
+    EXPECT_EQ(d.rpc<proto::basic_cancel_ok>(1, proto::basic_cancel{"my-tag", false}).consumer_tag, "my-tag");
     // Acknowledged: closing the channel gives nothing back.
     d.close_channel(1);
     d.open_channel(1);

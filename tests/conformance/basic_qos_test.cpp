@@ -15,8 +15,7 @@ using basic = conformance;
 
 // Sends basic.consume and waits for its consume-ok; deliveries to the channel's
 // other consumers that arrive first are counted and dropped.
-std::size_t consume_counting_deliveries(amqp_driver& d, std::uint16_t channel,
-                                        const proto::basic_consume& consume)
+std::size_t consume_counting_deliveries(amqp_driver& d, std::uint16_t channel, const proto::basic_consume& consume)
 {
     d.send(channel, consume);
     std::size_t deliveries = 0;

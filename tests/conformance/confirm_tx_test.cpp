@@ -13,8 +13,7 @@ using confirm_tx = conformance;
 // Reads confirms until `last` is covered, when everything before `first` already
 // was, and returns every tag they cover in the order the broker confirmed them (an
 // ack with multiple covers all tags up to it that were not yet confirmed).
-std::vector<std::uint64_t> read_acks(amqp_driver& d, std::uint16_t channel, std::uint64_t first,
-                                     std::uint64_t last)
+std::vector<std::uint64_t> read_acks(amqp_driver& d, std::uint16_t channel, std::uint64_t first, std::uint64_t last)
 {
     std::vector<std::uint64_t> tags;
     std::uint64_t confirmed = first - 1;

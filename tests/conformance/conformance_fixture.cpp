@@ -191,16 +191,15 @@ bool queue_exists(amqp_driver& d, std::uint16_t channel, const std::string& queu
     throw driver_error("queue_exists: expected queue.declare-ok or a 404 channel.close, got " + describe(c));
 }
 
-std::optional<message<proto::basic_get_ok>> get(amqp_driver& d, std::uint16_t channel,
-                                                const std::string& queue, bool no_ack)
+std::optional<message<proto::basic_get_ok>> get(amqp_driver& d, std::uint16_t channel, const std::string& queue,
+                                                bool no_ack)
 {
     d.send(channel, get_from(queue, no_ack));
     proto::command c = d.next(channel);
     if (std::holds_alternative<proto::basic_get_empty>(c.method)) return std::nullopt;
     if (auto* ok = std::get_if<proto::basic_get_ok>(&c.method)) {
         return message<proto::basic_get_ok>{
-            std::move(*ok), c.header ? std::move(c.header->properties) : proto::basic_properties{},
-            std::move(c.body)};
+            std::move(*ok), c.header ? std::move(c.header->properties) : proto::basic_properties{}, std::move(c.body)};
     }
     throw driver_error("get: expected basic.get-ok or basic.get-empty, got " + describe(c));
 }

@@ -84,8 +84,8 @@ private:
 //   get:          basic.get; nullopt for get-empty.
 protocol::queue_declare_ok queue_state(amqp_driver& d, std::uint16_t channel, const std::string& queue);
 bool queue_exists(amqp_driver& d, std::uint16_t channel, const std::string& queue);
-std::optional<message<protocol::basic_get_ok>> get(amqp_driver& d, std::uint16_t channel,
-                                                   const std::string& queue, bool no_ack = false);
+std::optional<message<protocol::basic_get_ok>> get(amqp_driver& d, std::uint16_t channel, const std::string& queue,
+                                                   bool no_ack = false);
 
 // Publishes `count` messages with the bodies "<body>0", "<body>1", ... on a channel
 // that is already in confirm mode and whose last confirmed tag was `first_tag - 1`,

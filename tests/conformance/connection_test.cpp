@@ -51,9 +51,8 @@ TEST_F(connection, start_announces_version_mechanisms_and_capabilities)
     for (const char* key : {"product", "version", "platform", "capabilities"}) {
         EXPECT_TRUE(start.server_properties.contains(key)) << key;
     }
-    for (const char* name : {"publisher_confirms", "exchange_exchange_bindings", "basic.nack",
-                             "consumer_cancel_notify", "connection.blocked",
-                             "authentication_failure_close", "per_consumer_qos"}) {
+    for (const char* name : {"publisher_confirms", "exchange_exchange_bindings", "basic.nack", "consumer_cancel_notify",
+                             "connection.blocked", "authentication_failure_close", "per_consumer_qos"}) {
         EXPECT_TRUE(capability(start, name)) << name;
     }
     d.close();
@@ -140,8 +139,7 @@ TEST_F(connection, handshake_errors_close_the_socket_without_a_close)
     cases[0].options.mechanism = "CRAM-MD5";
     cases[1].name = "refused login, client without authentication_failure_close";
     cases[1].options.password = "not-the-password";
-    cases[1].options.client_properties.set(
-        "capabilities", proto::field_table{{"authentication_failure_close", false}});
+    cases[1].options.client_properties.set("capabilities", proto::field_table{{"authentication_failure_close", false}});
     cases[2].name = "tune-ok frame_max below 4096";
     cases[2].tune_ok = proto::connection_tune_ok{2047, 1024, 0};
     cases[3].name = "tune-ok frame_max above the server's";
@@ -169,9 +167,9 @@ TEST_F(connection, wrong_protocol_header_gets_the_right_one_back)
 {
     // RabbitMQ closes with a reset right after its header. ("AMQP" 1 1 0 9 and
     // "AMQP" 1 1 8 0, the 0-9 and 0-8 headers, are not wrong: RabbitMQ speaks those.)
-    for (std::string_view header : {std::string_view("AMQP\x00\x00\x09\x02", 8),
-                                    std::string_view("AMQP\x00\x00\x0a\x00", 8),
-                                    std::string_view("GET / HTTP/1.1\r\n\r\n")}) {
+    for (std::string_view header :
+         {std::string_view("AMQP\x00\x00\x09\x02", 8), std::string_view("AMQP\x00\x00\x0a\x00", 8),
+          std::string_view("GET / HTTP/1.1\r\n\r\n")}) {
         amqp_driver d(url());
         d.open_socket();
         d.send_bytes(header);
@@ -247,8 +245,8 @@ TEST_F(connection, the_broker_listens_on_both_loopbacks)
     if (!has_ipv6_loopback()) GTEST_SKIP() << "no ::1 on this machine";
     for (const char* host : {"127.0.0.1", "[::1]"}) {
         SCOPED_TRACE(host);
-        amqp_driver d("amqp://" + target.user + ":" + target.password + "@" + host + ":" +
-                      std::to_string(target.port) + "/");
+        amqp_driver d("amqp://" + target.user + ":" + target.password + "@" + host + ":" + std::to_string(target.port) +
+                      "/");
         d.connect();
         d.open_channel(1);
         d.close();

@@ -137,8 +137,7 @@ TEST_F(differences, a_body_longer_than_announced_is_505_sooner_or_later)
 {
     amqp_driver d = connect_channel();
     d.send_bytes(hand_made_method(1, publish_to("", queue_name())) + hand_made_header(1, 3) +
-                 hand_made_frame(frame_type::body, 1, "abcde") +
-                 hand_made_method(1, proto::basic_qos{0, 1, false}));
+                 hand_made_frame(frame_type::body, 1, "abcde") + hand_made_method(1, proto::basic_qos{0, 1, false}));
     const proto::connection_close close = d.expect_connection_close(reply_code::unexpected_frame);
     if (external_broker()) {
         EXPECT_EQ(close.reply_text, "UNEXPECTED_FRAME - expected content body, got non content body frame instead");

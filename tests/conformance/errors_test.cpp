@@ -125,8 +125,7 @@ TEST_F(errors, channel_methods_on_channel_zero_are_504)
 {
     amqp_driver d = connect();
     d.send(0, proto::channel_open{});
-    expect_close(d, reply_code::channel_error,
-                 "CHANNEL_ERROR - unexpected method in connection state running", 20, 10);
+    expect_close(d, reply_code::channel_error, "CHANNEL_ERROR - unexpected method in connection state running", 20, 10);
 }
 
 TEST_F(errors, frame_larger_than_frame_max_is_501)
@@ -140,9 +139,8 @@ TEST_F(errors, frame_larger_than_frame_max_is_501)
         if (shift == 0) break;
     }
     d.send_bytes(header);
-    expect_close(d, reply_code::frame_error,
-                 "FRAME_ERROR - type 1, all octets = <<>>: {frame_too_large,200000,131064}", 0, 0,
-                 false);
+    expect_close(d, reply_code::frame_error, "FRAME_ERROR - type 1, all octets = <<>>: {frame_too_large,200000,131064}",
+                 0, 0, false);
 }
 
 TEST_F(errors, body_frame_larger_than_frame_max_is_501)
@@ -154,16 +152,15 @@ TEST_F(errors, body_frame_larger_than_frame_max_is_501)
     d.send_bytes(raw_frame(frame_type::method, 1, method_payload(publish_to("", "q"))) +
                  raw_frame(frame_type::header, 1, content_header_payload(body.size())) +
                  raw_frame(frame_type::body, 1, body));
-    expect_close(d, reply_code::frame_error,
-                 "FRAME_ERROR - type 3, all octets = <<>>: {frame_too_large,5000,4088}", 0, 0, false);
+    expect_close(d, reply_code::frame_error, "FRAME_ERROR - type 3, all octets = <<>>: {frame_too_large,5000,4088}", 0,
+                 0, false);
 }
 
 TEST_F(errors, unknown_frame_type_is_501)
 {
     amqp_driver d = connect_channel();
     d.send_bytes(raw_frame(frame_type(9), 1, "abc"));
-    expect_close(d, reply_code::frame_error,
-                 "FRAME_ERROR - type 9, all octets = <<\"abc\">>: unknown_frame", 0, 0);
+    expect_close(d, reply_code::frame_error, "FRAME_ERROR - type 9, all octets = <<\"abc\">>: unknown_frame", 0, 0);
 }
 
 TEST_F(errors, bad_frame_end_is_501)
@@ -279,8 +276,7 @@ TEST_F(errors, second_connection_open_is_504)
 {
     amqp_driver d = connect();
     d.send(0, proto::connection_open{"/", "", false});
-    expect_close(d, reply_code::channel_error,
-                 "CHANNEL_ERROR - unexpected method in connection state running", 10, 40);
+    expect_close(d, reply_code::channel_error, "CHANNEL_ERROR - unexpected method in connection state running", 10, 40);
 }
 
 TEST_F(errors, channel_flow_stop_is_not_implemented)

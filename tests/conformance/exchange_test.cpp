@@ -95,8 +95,7 @@ TEST_F(exchange, amq_prefix_is_reserved)
     const std::string x = "amq." + unique_name("x");
     d.send(1, declare_exchange(x, "direct"));
     const proto::channel_close close = d.expect_channel_close(1, reply_code::access_refused);
-    EXPECT_EQ(close.reply_text,
-              "ACCESS_REFUSED - exchange name '" + x + "' contains reserved prefix 'amq.*'");
+    EXPECT_EQ(close.reply_text, "ACCESS_REFUSED - exchange name '" + x + "' contains reserved prefix 'amq.*'");
     EXPECT_EQ(close.class_id, 40);
     EXPECT_EQ(close.method_id, 10);
     d.close();
@@ -159,7 +158,8 @@ TEST_F(exchange, the_type_is_checked_before_the_name)
         amqp_driver d = connect_channel();
         d.send(1, declare_exchange(name, "no-such-type"));
         const proto::connection_close close = d.expect_connection_close(reply_code::command_invalid);
-        EXPECT_EQ(close.reply_text, "COMMAND_INVALID - unknown exchange type 'no-such-type'") << "name '" << name << "'";
+        EXPECT_EQ(close.reply_text, "COMMAND_INVALID - unknown exchange type 'no-such-type'")
+            << "name '" << name << "'";
         d.expect_socket_closed();
     }
 }
@@ -218,8 +218,7 @@ TEST_F(exchange, publishing_to_an_internal_exchange_is_403)
     d.rpc<proto::exchange_declare_ok>(1, declare);
     d.send_message(1, publish_to(x, ""), "hello");
     const proto::channel_close close = d.expect_channel_close(1, reply_code::access_refused);
-    EXPECT_EQ(close.reply_text,
-              "ACCESS_REFUSED - cannot publish to internal exchange '" + x + "' in vhost '/'");
+    EXPECT_EQ(close.reply_text, "ACCESS_REFUSED - cannot publish to internal exchange '" + x + "' in vhost '/'");
     EXPECT_EQ(close.class_id, 60);
     EXPECT_EQ(close.method_id, 40);
     d.close();

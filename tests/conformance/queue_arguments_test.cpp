@@ -156,8 +156,7 @@ TEST_F(queue_arguments, rejected_messages_are_dead_lettered_with_x_death)
     // The order of the entries, as RabbitMQ writes them.
     std::vector<std::string> names;
     for (const auto& [key, value] : *death) names.push_back(key);
-    EXPECT_EQ(names, (std::vector<std::string>{"count", "reason", "queue", "time", "exchange",
-                                               "routing-keys"}));
+    EXPECT_EQ(names, (std::vector<std::string>{"count", "reason", "queue", "time", "exchange", "routing-keys"}));
 
     for (const auto& [key, expected] :
          {std::pair{"x-first-death-exchange", std::string()}, std::pair{"x-first-death-queue", q},
@@ -209,7 +208,8 @@ TEST_F(queue_arguments, max_length_overflow_is_dead_lettered)
     std::optional<message<proto::basic_get_ok>> dead;
     ASSERT_TRUE(eventually([&] { return (dead = get(d, 1, dlq, true)).has_value(); }));
     EXPECT_EQ(dead->body, "first");
-    const auto* death = header(dead->properties, "x-death")->get_if<proto::field_array>()->at(0).get_if<proto::field_table>();
+    const auto* death =
+        header(dead->properties, "x-death")->get_if<proto::field_array>()->at(0).get_if<proto::field_table>();
     ASSERT_TRUE(death);
     EXPECT_EQ(string_at(*death, "reason"), "maxlen");
     EXPECT_EQ(get(d, 1, q, true)->body, "second");
@@ -298,8 +298,8 @@ TEST_F(queue_arguments, invalid_argument_values_are_406)
     d.open_channel(1);
     d.send(1, declare_queue(q, {{"x-overflow", std::string("sideways")}}));
     close = d.expect_channel_close(1, reply_code::precondition_failed);
-    EXPECT_EQ(close.reply_text, "PRECONDITION_FAILED - invalid arg 'x-overflow' for queue '" + q +
-                                    "' in vhost '/': invalid_overflow");
+    EXPECT_EQ(close.reply_text,
+              "PRECONDITION_FAILED - invalid arg 'x-overflow' for queue '" + q + "' in vhost '/': invalid_overflow");
 
     d.open_channel(1);
     d.send(1, declare_queue(q, {{"x-max-priority", std::int32_t(256)}}));

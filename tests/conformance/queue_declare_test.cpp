@@ -102,15 +102,15 @@ TEST_F(queue, redeclare_with_other_properties_is_406)
     auto_delete.auto_delete = true;
     d.send(1, auto_delete);
     close = d.expect_channel_close(1, reply_code::precondition_failed);
-    EXPECT_EQ(close.reply_text, "PRECONDITION_FAILED - inequivalent arg 'auto_delete' for queue '" +
-                                    q + "' in vhost '/': received 'true' but current is 'false'");
+    EXPECT_EQ(close.reply_text, "PRECONDITION_FAILED - inequivalent arg 'auto_delete' for queue '" + q +
+                                    "' in vhost '/': received 'true' but current is 'false'");
 
     d.open_channel(1);
     d.send(1, declare_queue(q, {{"x-message-ttl", std::int32_t(1000)}}));
     close = d.expect_channel_close(1, reply_code::precondition_failed);
-    EXPECT_EQ(close.reply_text, "PRECONDITION_FAILED - inequivalent arg 'x-message-ttl' for queue '" +
-                                    q + "' in vhost '/': received the value '1000' of type "
-                                        "'signedint' but current is none");
+    EXPECT_EQ(close.reply_text, "PRECONDITION_FAILED - inequivalent arg 'x-message-ttl' for queue '" + q +
+                                    "' in vhost '/': received the value '1000' of type "
+                                    "'signedint' but current is none");
     d.close();
 }
 
@@ -120,8 +120,8 @@ TEST_F(queue, a_redeclare_names_the_first_differing_argument_in_rabbitmqs_order)
     const std::string q = queue_name();
     const std::string what = "PRECONDITION_FAILED - inequivalent arg ";
     const std::string for_queue = " for queue '" + q + "' in vhost '/': ";
-    d.rpc<proto::queue_declare_ok>(1, declare_queue(q, {{"x-max-length", std::int32_t(3)},
-                                                        {"x-queue-type", std::string("classic")}}));
+    d.rpc<proto::queue_declare_ok>(
+        1, declare_queue(q, {{"x-max-length", std::int32_t(3)}, {"x-queue-type", std::string("classic")}}));
     // Both present: the values alone.
     d.send(1, declare_queue(q, {{"x-max-length", std::int32_t(77)}, {"x-queue-type", std::string("classic")}}));
     EXPECT_EQ(d.expect_channel_close(1, reply_code::precondition_failed).reply_text,
@@ -156,8 +156,7 @@ TEST_F(queue, amq_prefix_is_reserved)
     const std::string q = "amq." + unique_name("q");
     d.send(1, declare_queue(q));
     const proto::channel_close close = d.expect_channel_close(1, reply_code::access_refused);
-    EXPECT_EQ(close.reply_text,
-              "ACCESS_REFUSED - queue name '" + q + "' contains reserved prefix 'amq.*'");
+    EXPECT_EQ(close.reply_text, "ACCESS_REFUSED - queue name '" + q + "' contains reserved prefix 'amq.*'");
     EXPECT_EQ(close.class_id, 50);
     EXPECT_EQ(close.method_id, 10);
     d.close();
@@ -175,10 +174,9 @@ TEST_F(queue, exclusive_queue_is_locked_to_its_connection)
     amqp_driver other = connect_channel();
     other.send(1, declare);
     proto::channel_close close = other.expect_channel_close(1, reply_code::resource_locked);
-    const std::string locked =
-        "RESOURCE_LOCKED - cannot obtain exclusive access to locked queue '" + q +
-        "' in vhost '/'. It could be originally declared on another connection or the exclusive "
-        "property value does not match that of the original declaration.";
+    const std::string locked = "RESOURCE_LOCKED - cannot obtain exclusive access to locked queue '" + q +
+                               "' in vhost '/'. It could be originally declared on another connection or the exclusive "
+                               "property value does not match that of the original declaration.";
     EXPECT_EQ(close.reply_text, locked);
     EXPECT_EQ(close.class_id, 50);
     EXPECT_EQ(close.method_id, 10);

@@ -73,8 +73,9 @@ TEST_F(quorum_queue, its_type_is_part_of_equivalence)
     classic.durable = true;
     d.send(1, classic);
     const proto::channel_close close = d.expect_channel_close(1, reply_code::precondition_failed);
-    EXPECT_EQ(close.reply_text, "PRECONDITION_FAILED - inequivalent arg 'x-queue-type' for queue '" + q +
-                                    "' in vhost '/': received none but current is the value 'quorum' of type 'longstr'");
+    EXPECT_EQ(close.reply_text,
+              "PRECONDITION_FAILED - inequivalent arg 'x-queue-type' for queue '" + q +
+                  "' in vhost '/': received none but current is the value 'quorum' of type 'longstr'");
     d.close();
 }
 

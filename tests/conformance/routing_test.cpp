@@ -90,18 +90,30 @@ TEST_F(routing, topic_patterns)
             d.rpc<proto::queue_bind_ok>(1, bind_queue(queue_of[name], x, key));
         }
     }
-    const std::vector<std::string> keys{
-        "quick.orange.rabbit", "lazy.orange.elephant", "quick.orange.fox", "lazy.brown.fox",
-        "lazy.pink.rabbit",    "quick.brown.fox",      "orange",           "quick.orange.male.rabbit",
-        "lazy.orange.male.rabbit", "lazy", "a.b", "a.x.y.b", "a.x", "", "word", "a..b"};
+    const std::vector<std::string> keys{"quick.orange.rabbit",
+                                        "lazy.orange.elephant",
+                                        "quick.orange.fox",
+                                        "lazy.brown.fox",
+                                        "lazy.pink.rabbit",
+                                        "quick.brown.fox",
+                                        "orange",
+                                        "quick.orange.male.rabbit",
+                                        "lazy.orange.male.rabbit",
+                                        "lazy",
+                                        "a.b",
+                                        "a.x.y.b",
+                                        "a.x",
+                                        "",
+                                        "word",
+                                        "a..b"};
     for (const std::string& key : keys) d.send_message(1, publish_to(x, key), key);
 
     EXPECT_EQ(drain(d, queue_of["orange"]),
               (bodies{"quick.orange.rabbit", "lazy.orange.elephant", "quick.orange.fox"}));
     // Matching two of the queue's bindings still delivers once.
     EXPECT_EQ(drain(d, queue_of["rabbit_lazy"]),
-              (bodies{"quick.orange.rabbit", "lazy.orange.elephant", "lazy.brown.fox",
-                      "lazy.pink.rabbit", "lazy.orange.male.rabbit", "lazy"}));
+              (bodies{"quick.orange.rabbit", "lazy.orange.elephant", "lazy.brown.fox", "lazy.pink.rabbit",
+                      "lazy.orange.male.rabbit", "lazy"}));
     EXPECT_EQ(drain(d, queue_of["all"]), bodies(keys.begin(), keys.end()));
     EXPECT_EQ(drain(d, queue_of["a_b"]), (bodies{"a.b", "a.x.y.b", "a..b"}));
     EXPECT_EQ(drain(d, queue_of["one_word"]), (bodies{"orange", "lazy", "word"}));
@@ -119,11 +131,12 @@ TEST_F(routing, headers_all_and_any)
     const std::string implicit_all = queue_name("implicit_all");
     for (const std::string& q : {all, any, implicit_all}) d.rpc<proto::queue_declare_ok>(1, declare_queue(q));
     d.rpc<proto::queue_bind_ok>(
-        1, bind_queue(all, x, "", {{"x-match", std::string("all")}, {"format", std::string("pdf")},
-                                   {"type", std::string("report")}}));
+        1,
+        bind_queue(all, x, "",
+                   {{"x-match", std::string("all")}, {"format", std::string("pdf")}, {"type", std::string("report")}}));
     d.rpc<proto::queue_bind_ok>(
-        1, bind_queue(any, x, "", {{"x-match", std::string("any")}, {"format", std::string("pdf")},
-                                   {"type", std::string("log")}}));
+        1, bind_queue(any, x, "",
+                      {{"x-match", std::string("any")}, {"format", std::string("pdf")}, {"type", std::string("log")}}));
     d.rpc<proto::queue_bind_ok>(
         1, bind_queue(implicit_all, x, "", {{"format", std::string("pdf")}, {"type", std::string("report")}}));
 
@@ -155,14 +168,14 @@ TEST_F(routing, headers_matching_ignores_x_arguments_unless_with_x)
     const std::string any_with_x = queue_name("any_with_x");
     const std::string all_with_x = queue_name("all_with_x");
     for (const std::string& q : {any, any_with_x, all_with_x}) d.rpc<proto::queue_declare_ok>(1, declare_queue(q));
-    d.rpc<proto::queue_bind_ok>(
-        1, bind_queue(any, x, "", {{"x-match", std::string("any")}, {"x-tag", std::string("t")}}));
+    d.rpc<proto::queue_bind_ok>(1,
+                                bind_queue(any, x, "", {{"x-match", std::string("any")}, {"x-tag", std::string("t")}}));
     d.rpc<proto::queue_bind_ok>(
         1, bind_queue(any_with_x, x, "", {{"x-match", std::string("any-with-x")}, {"x-tag", std::string("t")}}));
-    d.rpc<proto::queue_bind_ok>(1, bind_queue(all_with_x, x, "",
-                                              {{"x-match", std::string("all-with-x")},
-                                               {"x-tag", std::string("t")},
-                                               {"kind", std::string("k")}}));
+    d.rpc<proto::queue_bind_ok>(
+        1,
+        bind_queue(all_with_x, x, "",
+                   {{"x-match", std::string("all-with-x")}, {"x-tag", std::string("t")}, {"kind", std::string("k")}}));
     proto::basic_properties props;
     props.headers = headers({{"x-tag", std::string("t")}});
     d.send_message(1, publish_to(x, ""), props, "x-tag");

@@ -48,9 +48,8 @@ bool refused_login(const divergence& d)
     const auto* fake = connection_close_of(d.first);
     const auto* rabbit = connection_close_of(d.second);
     return d.where.channel == 0 && fake && rabbit && fake->reply_code == 403 && rabbit->reply_code == 403 &&
-           rabbit->reply_text.starts_with("ACCESS_REFUSED - Login was refused") &&
-           fake->class_id == rabbit->class_id && fake->method_id == rabbit->method_id &&
-           text_extends(fake->reply_text, rabbit->reply_text, " (");
+           rabbit->reply_text.starts_with("ACCESS_REFUSED - Login was refused") && fake->class_id == rabbit->class_id &&
+           fake->method_id == rabbit->method_id && text_extends(fake->reply_text, rabbit->reply_text, " (");
 }
 
 // docs/differences.md, "Unknown vhosts": a hint appended when a similar vhost exists.

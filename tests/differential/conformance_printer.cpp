@@ -23,7 +23,8 @@ std::string variable_for(std::string_view name)
 
 bool is_name_start(std::string_view s, std::size_t at)
 {
-    return s[at] == '@' && at + 1 < s.size() && (s[at + 1] == 'q' || s[at + 1] == 'x' || s[at + 1] == 'm' || s[at + 1] == 'u');
+    return s[at] == '@' && at + 1 < s.size() &&
+           (s[at + 1] == 'q' || s[at + 1] == 'x' || s[at + 1] == 'm' || s[at + 1] == 'u');
 }
 
 bool name_char(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; }
@@ -142,7 +143,9 @@ public:
         if (p.reply_to) line("reply_to", string_expr(*p.reply_to));
         if (p.expiration) line("expiration", string_expr(*p.expiration));
         if (p.message_id) line("message_id", string_expr(*p.message_id));
-        if (p.timestamp) line("timestamp", "proto::timestamp(std::chrono::seconds(" + std::to_string(p.timestamp->time_since_epoch().count()) + "))");
+        if (p.timestamp)
+            line("timestamp", "proto::timestamp(std::chrono::seconds(" +
+                                  std::to_string(p.timestamp->time_since_epoch().count()) + "))");
         if (p.type) line("type", string_expr(*p.type));
         if (p.user_id) line("user_id", string_expr(*p.user_id));
         if (p.app_id) line("app_id", string_expr(*p.app_id));
@@ -153,7 +156,8 @@ public:
     std::string body_expr(const std::string& body)
     {
         if (body.size() > 64 && body.find_first_not_of(body[0]) == std::string::npos) {
-            return "std::string(" + std::to_string(body.size()) + ", " + cpp_literal(std::string(1, body[0])).replace(0, 1, "'").replace(2, 1, "'") + ")";
+            return "std::string(" + std::to_string(body.size()) + ", " +
+                   cpp_literal(std::string(1, body[0])).replace(0, 1, "'").replace(2, 1, "'") + ")";
         }
         return "std::string(" + cpp_literal(body) + ", " + std::to_string(body.size()) + ")";
     }
@@ -178,7 +182,8 @@ public:
         const std::string ch = std::to_string(channel);
         std::string type;
         std::visit([&type](const auto& x) { type = type_name(std::decay_t<decltype(x)>::name); }, m);
-        const auto close_checks = [&](std::uint16_t code, const std::string& text, std::uint16_t cls, std::uint16_t mth) {
+        const auto close_checks = [&](std::uint16_t code, const std::string& text, std::uint16_t cls,
+                                      std::uint16_t mth) {
             os << "        EXPECT_EQ(m.reply_code, " << code << ");\n";
             std::string t = text;
             // The normalised text, with the run's names back as variables.
@@ -200,7 +205,8 @@ public:
             os << "        " << c << ".send(0, proto::connection_close_ok{});\n    }\n";
         } else if (const auto* ok = std::get_if<proto::queue_declare_ok>(&m)) {
             // The message count is not checked: RabbitMQ counts ahead of its queue processes.
-            os << "    EXPECT_EQ(" << c << ".expect<proto::queue_declare_ok>(" << ch << ").consumer_count, " << ok->consumer_count << "u);\n";
+            os << "    EXPECT_EQ(" << c << ".expect<proto::queue_declare_ok>(" << ch << ").consumer_count, "
+               << ok->consumer_count << "u);\n";
         } else if (o.command.header) {
             os << "    {\n        const auto m = " << c << ".expect_message<proto::" << type << ">(" << ch << ");\n";
             os << "        EXPECT_EQ(m.body, " << body_expr(unprefixed(o.command.body)) << ");\n    }\n";
@@ -266,7 +272,8 @@ public:
                 } else {
                     body << "    {\n        connect_options o;\n        o.vhost = \"no-such-vhost\";\n";
                     body << "        " << c << ".start(o);\n        " << c << ".tune(o);\n";
-                    body << "        " << c << ".send(0, proto::connection_open{\"no-such-vhost\", \"\", false});\n    }\n";
+                    body << "        " << c
+                         << ".send(0, proto::connection_open{\"no-such-vhost\", \"\", false});\n    }\n";
                     skip = {"connection.start", "connection.tune"};
                 }
                 break;
@@ -276,7 +283,8 @@ public:
             case step::kind::send:
                 for (const outgoing& o : s.frames) {
                     if (!o.raw.empty()) {
-                        body << "    " << c << ".send_bytes(std::string(" << cpp_literal(o.raw) << ", " << o.raw.size() << "));\n";
+                        body << "    " << c << ".send_bytes(std::string(" << cpp_literal(o.raw) << ", " << o.raw.size()
+                             << "));\n";
                     } else if (const auto* p = std::get_if<proto::basic_publish>(&o.method)) {
                         body << "    " << c << ".send_message(" << o.channel << ", " << method_expr(*p) << ",\n        "
                              << properties_expr(o.properties) << ",\n        " << body_expr(o.body) << ");\n";
@@ -289,11 +297,13 @@ public:
             for (const auto& [key, e] : by_step[i]) {
                 if (key.connection != s.connection && !declared.count(key.connection)) continue;
                 static const std::set<std::string_view> none;
-                expectation(body, "c" + std::to_string(key.connection), key.channel, *e, key.connection == s.connection ? skip : none);
+                expectation(body, "c" + std::to_string(key.connection), key.channel, *e,
+                            key.connection == s.connection ? skip : none);
             }
             for (const auto& [after, connection] : run_.ended) {
                 if (after != i) continue;
-                body << "    c" << connection << " = amqp_driver(url());  // the client closes the socket: what follows on it "
+                body << "    c" << connection
+                     << " = amqp_driver(url());  // the client closes the socket: what follows on it "
                      << "is the consequence of a deliberate difference\n";
             }
         }

@@ -17,7 +17,10 @@ namespace proto = amqp::protocol;
 TEST(differential_printer, literals_escape_every_byte)
 {
     EXPECT_EQ(cpp_literal("a\"b"), "\"a\\\"b\"");
-    EXPECT_EQ(cpp_literal(std::string("\x01" "a", 2)), "\"\\x01\" \"a\"");
+    EXPECT_EQ(cpp_literal(std::string("\x01"
+                                      "a",
+                                      2)),
+              "\"\\x01\" \"a\"");
     EXPECT_EQ(cpp_literal(std::string("\x01z", 2)), "\"\\x01z\"");
 }
 
@@ -28,9 +31,12 @@ TEST(differential_printer, a_connect_that_replaces_a_connection_makes_a_new_driv
     const seed_result r = check(generate(12), second, run_options{});
     const std::string test = conformance_test(r.run, "differential_seed_12");
     std::size_t connects = 0;
-    for (std::size_t at = test.find("c0.connect();"); at != std::string::npos; at = test.find("c0.connect();", at + 1)) ++connects;
+    for (std::size_t at = test.find("c0.connect();"); at != std::string::npos; at = test.find("c0.connect();", at + 1))
+        ++connects;
     EXPECT_EQ(connects, 3u) << test;
-    EXPECT_NE(test.find("c0 = amqp_driver(url());  // a new connection in place of the last one\n    c0.connect();"), std::string::npos) << test;
+    EXPECT_NE(test.find("c0 = amqp_driver(url());  // a new connection in place of the last one\n    c0.connect();"),
+              std::string::npos)
+        << test;
     EXPECT_EQ(test.find("expect<proto::connection_start>"), std::string::npos) << test;
     EXPECT_EQ(test.find("expect<proto::connection_tune>"), std::string::npos) << test;
     EXPECT_EQ(test.find("expect<proto::connection_open_ok>"), std::string::npos) << test;

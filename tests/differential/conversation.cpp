@@ -39,9 +39,7 @@ std::string describe(const step& s)
         if (s.credentials == login::wrong_password) os << " with a wrong password";
         if (s.credentials == login::unknown_vhost) os << " to an unknown vhost";
         break;
-    case step::kind::disconnect:
-        os << "disconnect (socket closed without connection.close)";
-        break;
+    case step::kind::disconnect: os << "disconnect (socket closed without connection.close)"; break;
     case step::kind::send:
         for (std::size_t i = 0; i < s.frames.size(); ++i) os << (i ? " + " : "") << describe(s.frames[i]);
         break;

@@ -38,14 +38,14 @@ enum class login { ok, wrong_password, unknown_vhost };
 
 struct step {
     enum class kind {
-        connect,     // protocol header, then the handshake answered as a client does
-        send,        // the frames, back to back, without waiting in between
+        connect,  // protocol header, then the handshake answered as a client does
+        send,  // the frames, back to back, without waiting in between
         disconnect,  // the client closes its socket without connection.close
     };
     kind what = kind::send;
     int connection = 0;
     login credentials = login::ok;  // for connect
-    std::vector<outgoing> frames;   // for send
+    std::vector<outgoing> frames;  // for send
 };
 
 struct conversation {

@@ -24,7 +24,8 @@ void print_transcript(std::ostream& os, const char* title, const normalised_tran
     os << "  " << title << ":\n";
     for (const auto& [key, events] : t) {
         for (const auto& e : events) {
-            os << "    c" << key.connection << " ch" << key.channel << lane_name(key.lane) << " step " << e.step << ": " << e.text.substr(0, 300) << "\n";
+            os << "    c" << key.connection << " ch" << key.channel << lane_name(key.lane) << " step " << e.step << ": "
+               << e.text.substr(0, 300) << "\n";
         }
     }
 }
@@ -68,7 +69,8 @@ int main(int argc, char** argv)
     app.add_flag("--tolerate-known", tolerate_known, "known broker bugs do not fail the run");
     app.add_flag("--print-test", print_test, "print every seed's run as a conformance test, diverging or not");
     app.add_option("--max-steps", max_steps, "the longest conversation")->check(CLI::Range(1, 1000));
-    app.add_option("--step-timeout", step_timeout_ms, "ms to wait for the second broker per step")->check(CLI::Range(1, 60000));
+    app.add_option("--step-timeout", step_timeout_ms, "ms to wait for the second broker per step")
+        ->check(CLI::Range(1, 60000));
     CLI11_PARSE(app, argc, argv);
 
     seed_range range;
@@ -139,7 +141,9 @@ int main(int argc, char** argv)
         // behaviour, and is reported as such.
         // The earliest one is shrunk: later ones are often its consequences.
         const divergence* first_bad = nullptr;
-        const auto step_of = [](const divergence& d) { return d.first ? d.first->step : d.second ? d.second->step : 0; };
+        const auto step_of = [](const divergence& d) {
+            return d.first ? d.first->step : d.second ? d.second->step : 0;
+        };
         for (const divergence& d : r.divergences) {
             if (!d.allowed.empty() && (d.deliberate || tolerate_known)) continue;
             if (!first_bad || step_of(d) < step_of(*first_bad)) first_bad = &d;
@@ -154,8 +158,7 @@ int main(int argc, char** argv)
         const auto still = [&](const conversation& candidate) {
             try {
                 return repeats(check(candidate, second, options));
-            } catch (const std::exception&) {
-            }
+            } catch (const std::exception&) {}
             return false;
         };
         seed_result again;
@@ -167,7 +170,8 @@ int main(int argc, char** argv)
         // The embedded broker's side of a conversation is the same on every run (the
         // runner only ends a connection on both brokers earlier when RabbitMQ's side
         // shows a deliberate difference at another moment).
-        const auto fake_differs = compare(normalise(r.run.first, r.run.prefix), normalise(again.run.first, again.run.prefix));
+        const auto fake_differs =
+            compare(normalise(r.run.first, r.run.prefix), normalise(again.run.first, again.run.prefix));
         if (!fake_differs.empty()) {
             ++fake_changed;
             std::cout << "seed " << s << ": the embedded broker answered otherwise on the second run: "
@@ -175,7 +179,8 @@ int main(int argc, char** argv)
         }
         if (!repeats(again)) {
             ++flaky;
-            std::cout << "seed " << s << ": a divergence that did not repeat (timing): " << first_bad->describe() << "\n";
+            std::cout << "seed " << s << ": a divergence that did not repeat (timing): " << first_bad->describe()
+                      << "\n";
             continue;
         }
         ++failing_seeds;
@@ -184,7 +189,8 @@ int main(int argc, char** argv)
         if (!no_shrink) {
             const conversation shrunk = shrink(c, still);
             const seed_result final_run = check(shrunk, second, options);
-            std::cout << "shrunk from " << c.steps.size() << " to " << shrunk.steps.size() << " steps; " << final_run.run.sent;
+            std::cout << "shrunk from " << c.steps.size() << " to " << shrunk.steps.size() << " steps; "
+                      << final_run.run.sent;
             for (const divergence& d : final_run.divergences) std::cout << "  " << d.describe() << "\n";
             std::cout << "\n" << conformance_test(final_run.run, "differential_seed_" + std::to_string(s)) << "\n";
         }
@@ -199,6 +205,7 @@ int main(int argc, char** argv)
     for (const auto& [kind, g] : unexplained) {
         std::cout << "  " << kind << ": " << g.count << ", first in seed " << g.seed << "\n    " << g.example << "\n";
     }
-    std::printf("time: %.1f s, %.0f seeds per minute\n", seconds, seconds > 0 ? double(seeds_run) * 60.0 / seconds : 0.0);
+    std::printf("time: %.1f s, %.0f seeds per minute\n", seconds,
+                seconds > 0 ? double(seeds_run) * 60.0 / seconds : 0.0);
     return failing_seeds > 0 ? 1 : 0;
 }

@@ -1,6 +1,6 @@
 // The self-check: two embedded brokers agree, and the embedded side is the same on every run.
-#include "conformance_printer.hpp"
 #include "differential.hpp"
+#include "conformance_printer.hpp"
 #include "generator.hpp"
 #include "recorded_events.hpp"
 #include "runner.hpp"
@@ -50,8 +50,10 @@ TEST(differential_self_check, the_embedded_side_is_the_same_on_every_run)
         EXPECT_TRUE(found.empty()) << "seed " << seed << ": " << describe_all(found);
         std::size_t steps_a = 0;
         std::size_t steps_b = 0;
-        for (const auto& [k, v] : a) for (const auto& e : v) steps_a += e.step;
-        for (const auto& [k, v] : b) for (const auto& e : v) steps_b += e.step;
+        for (const auto& [k, v] : a)
+            for (const auto& e : v) steps_a += e.step;
+        for (const auto& [k, v] : b)
+            for (const auto& e : v) steps_b += e.step;
         EXPECT_EQ(steps_a, steps_b) << "seed " << seed << ": events arrived at other steps";
     }
 }

@@ -21,10 +21,7 @@ namespace {
 
 class embedded_target final : public target {
 public:
-    embedded_target() : broker_(io_, options())
-    {
-        broker_.start();
-    }
+    embedded_target() : broker_(io_, options()) { broker_.start(); }
 
     ~embedded_target() override
     {
@@ -110,16 +107,17 @@ private:
         auto end = c.end;
         auto alive = c.alive;
         auto buffer = c.buffer;
-        end->async_read_some(asio::buffer(*buffer), [this, connection, alive, buffer](std::error_code ec, std::size_t n) {
-            if (!*alive) return;
-            slot& c = connections_[std::size_t(connection)];
-            if (ec) {
-                c.client->server_closed(step_);
-                return;
-            }
-            c.client->receive(std::span<const std::byte>(buffer->data(), n), step_);
-            read(connection);
-        });
+        end->async_read_some(asio::buffer(*buffer),
+                             [this, connection, alive, buffer](std::error_code ec, std::size_t n) {
+                                 if (!*alive) return;
+                                 slot& c = connections_[std::size_t(connection)];
+                                 if (ec) {
+                                     c.client->server_closed(step_);
+                                     return;
+                                 }
+                                 c.client->receive(std::span<const std::byte>(buffer->data(), n), step_);
+                                 read(connection);
+                             });
     }
 
     asio::io_context io_;

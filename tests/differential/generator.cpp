@@ -105,7 +105,8 @@ std::string conversation_builder::some_exchange(bool allow_builtin)
 {
     std::vector<std::string> names;
     for (const auto& x : exchanges_) names.push_back(x.name);
-    if (allow_builtin && r_.percent(15)) return pick(std::vector<std::string>{"amq.direct", "amq.fanout", "amq.topic", "amq.headers"});
+    if (allow_builtin && r_.percent(15))
+        return pick(std::vector<std::string>{"amq.direct", "amq.fanout", "amq.topic", "amq.headers"});
     if (names.empty() || r_.percent(8)) return "@missing-x";
     return pick(names);
 }

@@ -68,7 +68,11 @@ void conversation_builder::publish(int i, int ch)
     // makes sure the broker has taken it before the next step goes elsewhere
     // (RabbitMQ's queues work asynchronously).
     if (!c.confirm && !c.tx && !missing_exchange && !bad_property) {
-        frames.push_back({std::uint16_t(ch), proto::exchange_declare{0, "amq.direct", "direct", true, false, false, false, false, {}}, {}, {}, {}});
+        frames.push_back({std::uint16_t(ch),
+                          proto::exchange_declare{0, "amq.direct", "direct", true, false, false, false, false, {}},
+                          {},
+                          {},
+                          {}});
     }
     send(i, std::move(frames));
     if (missing_exchange || bad_property) return channel_closed(i, ch);
@@ -158,9 +162,6 @@ void conversation_builder::settle(int i, int ch)
     if (!zero_ok && (int(tag) > c.deliveries || c.deliveries == 0)) channel_closed(i, ch);
 }
 
-void conversation_builder::recover(int i, int ch)
-{
-    send(i, std::uint16_t(ch), proto::basic_recover{!r_.percent(10)});
-}
+void conversation_builder::recover(int i, int ch) { send(i, std::uint16_t(ch), proto::basic_recover{!r_.percent(10)}); }
 
 }  // namespace amqp::differential::detail

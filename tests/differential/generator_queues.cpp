@@ -17,7 +17,9 @@ proto::field_table conversation_builder::queue_arguments(bool quorum, bool& vali
         if (bad) valid = false;
         switch (which) {
         case 0:
-            if (bad) t.set("x-max-length", r_.percent(50) ? proto::field_value(std::int32_t(-1)) : proto::field_value(std::string("two")));
+            if (bad)
+                t.set("x-max-length",
+                      r_.percent(50) ? proto::field_value(std::int32_t(-1)) : proto::field_value(std::string("two")));
             else t.set("x-max-length", std::int32_t(r_.between(1, 3)));
             break;
         case 1:
@@ -25,14 +27,18 @@ proto::field_table conversation_builder::queue_arguments(bool quorum, bool& vali
             break;
         case 2:
             if (bad) t.set("x-dead-letter-exchange", std::int32_t(5));
-            else t.set("x-dead-letter-exchange", exchanges_.empty() || r_.percent(20) ? std::string("@missing-x") : pick(exchanges_).name);
+            else
+                t.set("x-dead-letter-exchange",
+                      exchanges_.empty() || r_.percent(20) ? std::string("@missing-x") : pick(exchanges_).name);
             break;
         case 3:
             if (quorum) {
                 if (bad) t.set("x-max-priority", std::int32_t(5));  // classic only
                 else t.set("x-delivery-limit", std::int32_t(r_.between(1, 3)));
             } else {
-                if (bad) t.set("x-max-priority", r_.percent(50) ? proto::field_value(std::int32_t(300)) : proto::field_value(std::string("high")));
+                if (bad)
+                    t.set("x-max-priority", r_.percent(50) ? proto::field_value(std::int32_t(300))
+                                                           : proto::field_value(std::string("high")));
                 else t.set("x-max-priority", std::int32_t(r_.between(1, 9)));
             }
             break;
@@ -41,7 +47,9 @@ proto::field_table conversation_builder::queue_arguments(bool quorum, bool& vali
             else t.set("x-expires", std::int32_t(600000));
             break;
         case 5:
-            if (bad) t.set("x-message-ttl", r_.percent(50) ? proto::field_value(std::int32_t(-5)) : proto::field_value(std::string("soon")));
+            if (bad)
+                t.set("x-message-ttl",
+                      r_.percent(50) ? proto::field_value(std::int32_t(-5)) : proto::field_value(std::string("soon")));
             else t.set("x-message-ttl", std::int32_t(600000));
             break;
         default:

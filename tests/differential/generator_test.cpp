@@ -1,6 +1,6 @@
 // The generator: the same conversation for a seed on every run, its bounds, and the draws it makes them from.
-#include "conversation.hpp"
 #include "generator.hpp"
+#include "conversation.hpp"
 
 #include <gtest/gtest.h>
 

@@ -43,9 +43,9 @@ struct side {
             connection_record& r = record.connections[i];
             r.connected = true;
             ++r.connects;
-            sessions[i] = std::make_unique<session>(
-                "guest", s.credentials == login::wrong_password ? "wrong-password" : "guest",
-                s.credentials == login::unknown_vhost ? "no-such-vhost" : "/", r);
+            sessions[i] =
+                std::make_unique<session>("guest", s.credentials == login::wrong_password ? "wrong-password" : "guest",
+                                          s.credentials == login::unknown_vhost ? "no-such-vhost" : "/", r);
             broker.open(s.connection, *sessions[i]);
             sessions[i]->start();
             return true;
@@ -137,7 +137,8 @@ std::vector<lag> lags(const connection_record& first, const connection_record& s
         bool parted = false;
         for (std::size_t k = 0; k < have && !parted; ++k) parted = shape(*events[k]) != shape(*theirs[k]);
         if (parted) continue;
-        out.push_back({lane.first, lane.second, have, wanted, have + 1 == wanted && events.back()->what == event::kind::socket_closed});
+        out.push_back({lane.first, lane.second, have, wanted,
+                       have + 1 == wanted && events.back()->what == event::kind::socket_closed});
     }
     return out;
 }
@@ -158,7 +159,8 @@ struct stream_id {
 // server has closed (it sends nothing more but the socket's end), a socket close
 // after the client's own close-ok once the grace period has ended, and streams given
 // up on (`stalled`).
-std::vector<stream_id> behind(const side& a, const side& b, clock::time_point grace_end, const std::set<stream_id>& stalled)
+std::vector<stream_id> behind(const side& a, const side& b, clock::time_point grace_end,
+                              const std::set<stream_id>& stalled)
 {
     std::vector<stream_id> out;
     for (std::size_t i = 0; i < a.record.connections.size(); ++i) {
@@ -221,7 +223,8 @@ void play(side& a, side& b, const step& s, std::size_t index, const run_options&
         // client's close-ok to it, which the session answers at once on both) has
         // arrived on the second broker before the next step goes out, so that both
         // brokers see the same interleaving.
-        b.broker.settle([&] { return behind(a, b, grace_end, p.stalled).empty(); }, start + options.step_timeout, index);
+        b.broker.settle([&] { return behind(a, b, grace_end, p.stalled).empty(); }, start + options.step_timeout,
+                        index);
         for (const stream_id& id : behind(a, b, grace_end, p.stalled)) p.stalled.insert(id);
     }
     a.reap();
@@ -267,7 +270,12 @@ run_result run_pair(const conversation& c, target& first, target& second, const 
             for (const std::uint16_t ch : channels) {
                 step barrier;
                 barrier.connection = i;
-                barrier.frames.push_back({ch, proto::exchange_declare{0, "amq.direct", "direct", true, false, false, false, false, {}}, {}, {}, {}});
+                barrier.frames.push_back(
+                    {ch,
+                     proto::exchange_declare{0, "amq.direct", "direct", true, false, false, false, false, {}},
+                     {},
+                     {},
+                     {}});
                 result.sent.steps.push_back(barrier);
                 play(a, b, barrier, result.sent.steps.size() - 1, options, p);
             }

@@ -1,6 +1,6 @@
 // The runner's lags: which streams of the second broker are still waited for after a step.
-#include "recorded_events.hpp"
 #include "runner.hpp"
+#include "recorded_events.hpp"
 #include "transcript.hpp"
 
 #include <gtest/gtest.h>
@@ -38,7 +38,8 @@ TEST(differential_lags, an_earlier_connect_is_not_compared)
     connection_record fake;
     connection_record rabbit;
     handshake(fake, 0, 1);
-    fake.channels[0].push_back(command_event(5, proto::connection_close{540, "NOT_IMPLEMENTED - unknown method 60.99", 60, 99}, 1));
+    fake.channels[0].push_back(
+        command_event(5, proto::connection_close{540, "NOT_IMPLEMENTED - unknown method 60.99", 60, 99}, 1));
     fake.channels[0].push_back(socket_closed_event(5, 1));
     handshake(fake, 6, 2);
     handshake(rabbit, 0, 1);
@@ -57,7 +58,8 @@ TEST(differential_lags, streams_that_parted_are_not_waited_for)
     connection_record fake;
     connection_record rabbit;
     fake.connects = rabbit.connects = 1;
-    fake.channels[1] = {command_event(1, proto::queue_declare_ok{"q", 0, 0}, 1), command_event(2, proto::basic_qos_ok{}, 1)};
+    fake.channels[1] = {command_event(1, proto::queue_declare_ok{"q", 0, 0}, 1),
+                        command_event(2, proto::basic_qos_ok{}, 1)};
     rabbit.channels[1] = {command_event(1, proto::channel_close{404, "NOT_FOUND", 50, 10}, 1)};
     EXPECT_TRUE(lags(fake, rabbit).empty());
 }

@@ -84,8 +84,7 @@ test::handshake_options session::handshake() const
 
 session::session(std::string user, std::string password, std::string vhost, connection_record& record)
     : user_(std::move(user)), password_(std::move(password)), vhost_(std::move(vhost)), record_(record)
-{
-}
+{}
 
 void session::start() { out_.append(proto::protocol_header); }
 
@@ -128,7 +127,8 @@ void session::receive(std::span<const std::byte> bytes, std::size_t step)
     for (;;) {
         proto::decoded_frame d = reader_.next();
         if (d.error) {
-            record_.channels[0].push_back({event::kind::undecodable, step, {}, d.error->reply_text(), record_.connects});
+            record_.channels[0].push_back(
+                {event::kind::undecodable, step, {}, d.error->reply_text(), record_.connects});
             broken_ = true;
             done_ = true;
             return;
@@ -138,7 +138,8 @@ void session::receive(std::span<const std::byte> bytes, std::size_t step)
         const std::uint16_t channel = d.frame->channel;
         proto::command_read read = commands_.add(*d.frame);
         if (read.error) {
-            record_.channels[channel].push_back({event::kind::undecodable, step, {}, read.error->reply_text(), record_.connects});
+            record_.channels[channel].push_back(
+                {event::kind::undecodable, step, {}, read.error->reply_text(), record_.connects});
             broken_ = true;
             done_ = true;
             return;

@@ -20,9 +20,9 @@ namespace amqp::differential {
 // What one connection received, in order.
 struct event {
     enum class kind {
-        command,        // a method, with its content for content-carrying methods
+        command,  // a method, with its content for content-carrying methods
         socket_closed,  // the server closed the socket
-        undecodable,    // bytes the codec refused (detail says why); nothing is read after
+        undecodable,  // bytes the codec refused (detail says why); nothing is read after
     };
     kind what = kind::command;
     // The conversation step during which it arrived.

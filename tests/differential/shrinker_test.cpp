@@ -1,7 +1,7 @@
 // The shrinker: a conversation reduced to the steps and arguments that still show a divergence.
+#include "shrinker.hpp"
 #include "conversation.hpp"
 #include "generator.hpp"
-#include "shrinker.hpp"
 
 #include <gtest/gtest.h>
 
@@ -52,7 +52,9 @@ TEST(differential_shrinker, drops_arguments_that_do_not_matter)
     const auto oracle = [](const conversation& candidate) {
         for (const step& st : candidate.steps) {
             for (const outgoing& o : st.frames) {
-                if (const auto* q = std::get_if<proto::queue_declare>(&o.method); q && q->arguments.contains("x-max-priority")) return true;
+                if (const auto* q = std::get_if<proto::queue_declare>(&o.method);
+                    q && q->arguments.contains("x-max-priority"))
+                    return true;
             }
         }
         return false;

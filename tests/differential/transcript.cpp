@@ -68,12 +68,9 @@ std::string lane_name(int lane) { return lane == 1 ? " (deliveries)" : lane == 2
 std::string render(const event& e)
 {
     switch (e.what) {
-    case event::kind::socket_closed:
-        return "socket closed";
-    case event::kind::undecodable:
-        return "undecodable: " + e.detail;
-    case event::kind::command:
-        break;
+    case event::kind::socket_closed: return "socket closed";
+    case event::kind::undecodable: return "undecodable: " + e.detail;
+    case event::kind::command: break;
     }
     std::ostringstream os;
     if (const auto* start = std::get_if<proto::connection_start>(&e.command.method)) {
@@ -123,7 +120,8 @@ bool shortly_after(const event& e, const std::set<std::size_t>& steps)
 // connection ended, any queue's shortly after the client closed a socket.
 bool lazy_count(const event& e, std::string_view prefix, const comparison_context& context)
 {
-    if (e.what != event::kind::command || !std::holds_alternative<proto::queue_declare_ok>(e.command.method)) return false;
+    if (e.what != event::kind::command || !std::holds_alternative<proto::queue_declare_ok>(e.command.method))
+        return false;
     if (shortly_after(e, context.socket_end_steps)) return true;
     return quorum_declare_ok(e, prefix, context) && shortly_after(e, context.channel_end_steps);
 }
@@ -203,7 +201,8 @@ normalised_transcript normalise(const transcript& t, std::string_view prefix, co
     normalised_transcript out;
     for (const item& it : items) {
         std::string text = render(*it.e);
-        if (it.e->what == event::kind::command && std::holds_alternative<proto::queue_delete_ok>(it.e->command.method) &&
+        if (it.e->what == event::kind::command &&
+            std::holds_alternative<proto::queue_delete_ok>(it.e->command.method) &&
             context.quorum_deletes.count({it.step, it.channel})) {
             text = "queue.delete-ok(message_count=#)";
         }
@@ -215,7 +214,8 @@ normalised_transcript normalise(const transcript& t, std::string_view prefix, co
         replace_all(text, prefix, "@");
         number_names(text, "amq.gen-", generated);
         number_names(text, "amq.ctag-", tags);
-        out[{it.connection, it.channel, lane_of(*it.e), it.e->incarnation}].push_back({it.step, std::move(text), *it.e, lazy});
+        out[{it.connection, it.channel, lane_of(*it.e), it.e->incarnation}].push_back(
+            {it.step, std::move(text), *it.e, lazy});
     }
     return out;
 }
@@ -228,16 +228,17 @@ std::string event_kind(const std::optional<normalised_event>& e)
     if (o.what == event::kind::undecodable) return "undecodable";
     std::string kind;
     std::visit([&kind](const auto& m) { kind = std::string(std::decay_t<decltype(m)>::name); }, o.command.method);
-    if (const auto* c = std::get_if<proto::channel_close>(&o.command.method)) kind += " " + std::to_string(c->reply_code);
-    if (const auto* c = std::get_if<proto::connection_close>(&o.command.method)) kind += " " + std::to_string(c->reply_code);
+    if (const auto* c = std::get_if<proto::channel_close>(&o.command.method))
+        kind += " " + std::to_string(c->reply_code);
+    if (const auto* c = std::get_if<proto::connection_close>(&o.command.method))
+        kind += " " + std::to_string(c->reply_code);
     return kind;
 }
 
 std::string divergence::signature() const
 {
     return "connection " + std::to_string(where.connection) + " channel " + std::to_string(where.channel) +
-           lane_name(where.lane) + ": " +
-           event_kind(first) + " / " + event_kind(second);
+           lane_name(where.lane) + ": " + event_kind(first) + " / " + event_kind(second);
 }
 
 std::string divergence::describe() const

@@ -89,7 +89,7 @@ std::string render(const event& e);
 struct divergence {
     stream_key where;
     std::size_t index = 0;
-    std::optional<normalised_event> first;   // the embedded broker's event, if any
+    std::optional<normalised_event> first;  // the embedded broker's event, if any
     std::optional<normalised_event> second;  // the other broker's event, if any
     // The allowlist entry that explains it (its name in docs/differences.md), or empty.
     std::string allowed;

@@ -1,7 +1,7 @@
 // Transcripts: how they are normalised and compared, and which differences compare equal.
+#include "transcript.hpp"
 #include "conversation.hpp"
 #include "recorded_events.hpp"
-#include "transcript.hpp"
 
 #include <gtest/gtest.h>
 
@@ -96,7 +96,8 @@ TEST(differential_compare, each_connect_is_compared_apart)
     transcript a;
     transcript b;
     handshake(a.connections[0], 0, 1);
-    a.connections[0].channels[0].push_back(command_event(5, proto::connection_close{540, "NOT_IMPLEMENTED - unknown method 60.99", 60, 99}, 1));
+    a.connections[0].channels[0].push_back(
+        command_event(5, proto::connection_close{540, "NOT_IMPLEMENTED - unknown method 60.99", 60, 99}, 1));
     a.connections[0].channels[0].push_back(socket_closed_event(5, 1));
     handshake(a.connections[0], 6, 2);
     a.connections[0].channels[1].push_back(command_event(7, proto::channel_open_ok{}, 2));
@@ -158,8 +159,10 @@ TEST(differential_compare, a_quorum_queue_delete_ok_message_count_is_not_compare
     c.steps = {declare, remove, remove_classic};
     transcript a;
     transcript b;
-    a.connections[0].channels[1] = {command_event(1, proto::queue_delete_ok{1}), command_event(2, proto::queue_delete_ok{1})};
-    b.connections[0].channels[1] = {command_event(1, proto::queue_delete_ok{0}), command_event(2, proto::queue_delete_ok{0})};
+    a.connections[0].channels[1] = {command_event(1, proto::queue_delete_ok{1}),
+                                    command_event(2, proto::queue_delete_ok{1})};
+    b.connections[0].channels[1] = {command_event(1, proto::queue_delete_ok{0}),
+                                    command_event(2, proto::queue_delete_ok{0})};
     const comparison_context context = context_of(c, a, b);
     const auto found = compare(normalise(a, "p.", context), normalise(b, "p.", context));
     ASSERT_EQ(found.size(), 1u) << describe_all(found);

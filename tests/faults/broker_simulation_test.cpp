@@ -20,8 +20,7 @@ runtime::time_point open(sim_broker& sim, stream_peer& peer, std::uint16_t heart
     EXPECT_TRUE(sim.run_until([&] { return peer.count<proto::connection_start>() == 1; }, 1s));
     peer.send_handshake("sim", heartbeat);
     const auto sent = sim.clock().now();
-    EXPECT_TRUE(sim.run_until([&] { return peer.count<proto::connection_open_ok>() == 1; }, 1s))
-        << peer.transcript();
+    EXPECT_TRUE(sim.run_until([&] { return peer.count<proto::connection_open_ok>() == 1; }, 1s)) << peer.transcript();
     return sent;
 }
 
@@ -86,7 +85,9 @@ TEST(broker_simulation, attach_before_start_closes_the_end)
     auto [ours, theirs] = runtime::make_memory_pipe(io.get_executor());
     b.attach(theirs);
     stream_peer peer(ours, clock);
-    EXPECT_EQ(runtime::run_simulation(io, clock, [&] { return peer.ended(); }, 1s), runtime::simulation_end::done);
+    EXPECT_EQ(runtime::run_simulation(
+                  io, clock, [&] { return peer.ended(); }, 1s),
+              runtime::simulation_end::done);
     EXPECT_EQ(b.port(), 0u);
 }
 

@@ -127,10 +127,7 @@ TEST(chaos, the_same_seed_gives_the_same_faults_at_the_same_moments)
     EXPECT_THAT(first.log.back(), HasSubstr("chaos seed 1234"));
 }
 
-TEST(chaos, another_seed_gives_other_faults)
-{
-    EXPECT_NE(run_workload(1234).fired, run_workload(4321).fired);
-}
+TEST(chaos, another_seed_gives_other_faults) { EXPECT_NE(run_workload(1234).fired, run_workload(4321).fired); }
 
 TEST(chaos, can_be_switched_on_and_off_at_run_time)
 {

@@ -69,8 +69,7 @@ TEST(fault_drop, writes_what_was_sent_before_it_and_nothing_after)
 {
     sim_broker sim;
     auto p = ready_peer(sim);
-    sim.broker().add_fault(
-        fault_rule::on(hook::after_method_sent).method("queue.declare-ok").then(fault::drop()));
+    sim.broker().add_fault(fault_rule::on(hook::after_method_sent).method("queue.declare-ok").then(fault::drop()));
     p->send(1, queue_declare("a"));
     p->send(1, queue_declare("b"));
     ASSERT_TRUE(sim.run_until([&] { return p->ended(); }, 5s));
@@ -245,7 +244,8 @@ TEST(fault_swallow, a_delivery_is_never_seen_but_stays_unacked)
     sim_broker sim;
     auto p = ready_peer(sim);
     publish_n(*p, 3);
-    sim.broker().add_fault(fault_rule::on(hook::before_method_sent).method("basic.deliver").nth(2).then(fault::swallow()));
+    sim.broker().add_fault(
+        fault_rule::on(hook::before_method_sent).method("basic.deliver").nth(2).then(fault::swallow()));
     p->send(1, consume_method("q"));
     ASSERT_TRUE(receive<proto::basic_deliver>(sim, *p, 2));
     sim.run_for(10ms);
@@ -364,8 +364,8 @@ TEST(fault_refuse, the_next_connections_at_accept)
 TEST(fault_refuse, with_access_refused_in_the_handshake)
 {
     sim_broker sim;
-    sim.broker().add_fault(fault_rule::on(hook::connection_accepted)
-                               .then(fault::refuse_connections(1, refusal::access_refused)));
+    sim.broker().add_fault(
+        fault_rule::on(hook::connection_accepted).then(fault::refuse_connections(1, refusal::access_refused)));
     auto p = sim.connect();
     p->send_protocol_header();
     ASSERT_TRUE(receive<proto::connection_start>(sim, *p));
@@ -381,8 +381,8 @@ TEST(fault_refuse, with_access_refused_in_the_handshake)
 TEST(fault_refuse, with_not_allowed_at_connection_open)
 {
     sim_broker sim;
-    sim.broker().add_fault(fault_rule::on(hook::connection_accepted)
-                               .then(fault::refuse_connections(1, refusal::not_allowed)));
+    sim.broker().add_fault(
+        fault_rule::on(hook::connection_accepted).then(fault::refuse_connections(1, refusal::not_allowed)));
     auto p = sim.connect();
     p->send_protocol_header();
     ASSERT_TRUE(receive<proto::connection_start>(sim, *p));
@@ -457,8 +457,9 @@ TEST(fault_rules, are_logged_with_their_counters)
     publish_n(*p, 2);
     sim.run_for(10ms);
     ASSERT_EQ(lines.size(), 1u);
-    EXPECT_EQ(lines[0], "fault #1 rule " + std::to_string(id) +
-                            " \"second\" at method_received basic.publish connection 1 \"app\" channel 1 count 2: swallow");
+    EXPECT_EQ(lines[0],
+              "fault #1 rule " + std::to_string(id) +
+                  " \"second\" at method_received basic.publish connection 1 \"app\" channel 1 count 2: swallow");
     const auto rules = sim.broker().fault_rules();
     ASSERT_EQ(rules.size(), 1u);
     EXPECT_TRUE(rules[0].exhausted);

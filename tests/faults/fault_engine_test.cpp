@@ -91,7 +91,7 @@ TEST(fault_engine, nth_counts_only_matching_events_and_fires_once)
     EXPECT_TRUE(engine.active());
     const auto publish = received(proto::basic_publish::key);
     EXPECT_TRUE(engine.evaluate(publish).empty());
-    EXPECT_TRUE(engine.evaluate(received(proto::basic_ack::key)).empty());         // another method
+    EXPECT_TRUE(engine.evaluate(received(proto::basic_ack::key)).empty());  // another method
     EXPECT_TRUE(engine.evaluate(received(proto::basic_publish::key, 2)).empty());  // another channel
     EXPECT_TRUE(engine.evaluate({hook::method_handled, 1, "app", 1, proto::basic_publish::key}).empty());
     EXPECT_TRUE(engine.evaluate(publish).empty());
@@ -175,8 +175,11 @@ TEST(fault_engine, logs_what_fired_with_its_counters)
     fault_engine engine;
     std::vector<std::string> lines;
     engine.set_log([&](std::string_view line) { lines.emplace_back(line); });
-    const auto id = engine.add(
-        fault_rule::on(hook::method_received).method("basic.publish").nth(2).named("second publish").then(fault::reset()));
+    const auto id = engine.add(fault_rule::on(hook::method_received)
+                                   .method("basic.publish")
+                                   .nth(2)
+                                   .named("second publish")
+                                   .then(fault::reset()));
     engine.evaluate(received(proto::basic_publish::key, 1, 4, "orders"));
     engine.evaluate(received(proto::basic_publish::key, 1, 4, "orders"));
     ASSERT_EQ(engine.fired().size(), 1u);
@@ -237,10 +240,10 @@ std::vector<fault_event> workload()
     std::vector<fault_event> out;
     for (std::uint64_t i = 0; i < 400; ++i) {
         const hook h = all_hooks()[i % all_hooks().size()];
-        const std::uint16_t channel = (h == hook::connection_accepted || h == hook::handshake ||
-                                       h == hook::heartbeat_tick)
-                                          ? 0
-                                          : std::uint16_t(1 + i % 3);
+        const std::uint16_t channel =
+            (h == hook::connection_accepted || h == hook::handshake || h == hook::heartbeat_tick)
+                ? 0
+                : std::uint16_t(1 + i % 3);
         out.push_back({h, 1 + i % 4, "c", channel, channel ? proto::basic_publish::key : proto::method_key{}});
     }
     return out;

@@ -19,9 +19,10 @@ protected:
         client_->rpc<proto::exchange_declare_ok>(
             1, proto::exchange_declare{.exchange = "audit", .type = "fanout", .arguments = {}});
         client_->rpc<proto::queue_declare_ok>(1, proto::queue_declare{.queue = "orders", .arguments = {}});
-        client_->rpc<proto::queue_bind_ok>(
-            1, proto::queue_bind{.queue = "orders", .exchange = "events", .routing_key = "orders.*",
-                                 .arguments = {{"x-origin", std::string("test")}}});
+        client_->rpc<proto::queue_bind_ok>(1, proto::queue_bind{.queue = "orders",
+                                                                .exchange = "events",
+                                                                .routing_key = "orders.*",
+                                                                .arguments = {{"x-origin", std::string("test")}}});
         client_->rpc<proto::exchange_bind_ok>(
             1, proto::exchange_bind{.destination = "audit", .source = "events", .routing_key = "", .arguments = {}});
     }
@@ -68,10 +69,7 @@ TEST_F(management_bound, an_exchange_to_exchange_binding_names_an_exchange_desti
     EXPECT_EQ(b["properties_key"], "~");
 }
 
-TEST_F(management_bindings, a_fresh_broker_has_no_bindings)
-{
-    EXPECT_EQ(get({"bindings"}).body, json::array());
-}
+TEST_F(management_bindings, a_fresh_broker_has_no_bindings) { EXPECT_EQ(get({"bindings"}).body, json::array()); }
 
 using management_bindings_in_two_vhosts = management_two_vhosts;
 

@@ -12,7 +12,9 @@ TEST_F(management_exchanges, a_declared_exchange_shows_its_type_flags_and_argume
 {
     auto client = connect("client");
     client.rpc<proto::exchange_declare_ok>(
-        1, proto::exchange_declare{.exchange = "events", .type = "topic", .durable = true,
+        1, proto::exchange_declare{.exchange = "events",
+                                   .type = "topic",
+                                   .durable = true,
                                    .arguments = {{"alternate-exchange", std::string("unrouted")}}});
 
     const auto reply = get({"exchanges", "/", "events"});

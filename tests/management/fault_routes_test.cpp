@@ -52,8 +52,7 @@ TEST_F(management_faults, an_array_with_one_bad_rule_adds_none)
 
     EXPECT_EQ(added.status, 400);
     EXPECT_EQ(added.body["error"], "bad_request");
-    EXPECT_NE(added.body["reason"].get<std::string>().find("method_recieved"), std::string::npos)
-        << added.body.dump();
+    EXPECT_NE(added.body["reason"].get<std::string>().find("method_recieved"), std::string::npos) << added.body.dump();
     EXPECT_TRUE(broker().fault_rules().empty());
 }
 

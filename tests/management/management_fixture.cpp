@@ -71,8 +71,8 @@ nlohmann::json find_one(const nlohmann::json& list, const std::string& key, cons
         }
     }
     if (matches != 1) {
-        ADD_FAILURE() << "expected one element with " << key << " = " << value.dump() << ", found " << matches
-                      << " in " << list.dump();
+        ADD_FAILURE() << "expected one element with " << key << " = " << value.dump() << ", found " << matches << " in "
+                      << list.dump();
         return nullptr;
     }
     return found;

@@ -61,7 +61,6 @@ void publish(amqp::test::amqp_driver& client, const std::string& exchange, const
 nlohmann::json find_one(const nlohmann::json& list, const std::string& key, const nlohmann::json& value);
 
 // Polls `condition` until it holds or `timeout` passes; false on timeout.
-bool eventually(const std::function<bool()>& condition,
-                std::chrono::milliseconds timeout = std::chrono::seconds(5));
+bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout = std::chrono::seconds(5));
 
 }  // namespace amqp::fakebroker::test

@@ -44,20 +44,23 @@ TEST_F(management_overview, names_rabbitmq_3_10_8_and_the_node)
     EXPECT_EQ(body["rates_mode"], "none");
     EXPECT_EQ(body["message_stats"], json::object());
     EXPECT_EQ(body["exchange_types"], (json{{{"name", "direct"}, {"enabled", true}},
-                                           {{"name", "fanout"}, {"enabled", true}},
-                                           {{"name", "headers"}, {"enabled", true}},
-                                           {{"name", "topic"}, {"enabled", true}}}));
+                                            {{"name", "fanout"}, {"enabled", true}},
+                                            {{"name", "headers"}, {"enabled", true}},
+                                            {{"name", "topic"}, {"enabled", true}}}));
 }
 
 TEST_F(management_overview, lists_the_amqp_listener_and_the_http_one_it_was_given)
 {
     const json body = get({"overview"}).body;
 
-    EXPECT_EQ(body["listeners"],
-              (json{{{"node", "rabbit@fakebroker"}, {"protocol", "amqp"}, {"ip_address", "127.0.0.1"},
-                     {"port", broker().port()}},
-                    {{"node", "rabbit@fakebroker"}, {"protocol", "http"}, {"ip_address", "127.0.0.1"},
-                     {"port", http_port}}}));
+    EXPECT_EQ(
+        body["listeners"],
+        (json{
+            {{"node", "rabbit@fakebroker"},
+             {"protocol", "amqp"},
+             {"ip_address", "127.0.0.1"},
+             {"port", broker().port()}},
+            {{"node", "rabbit@fakebroker"}, {"protocol", "http"}, {"ip_address", "127.0.0.1"}, {"port", http_port}}}));
     EXPECT_EQ(body["contexts"][0]["port"], std::to_string(http_port));
 }
 

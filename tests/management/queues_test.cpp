@@ -55,8 +55,8 @@ TEST_F(management_queues, durable_exclusive_and_quorum_queues_say_so)
     client.rpc<proto::queue_declare_ok>(1, proto::queue_declare{.queue = "kept", .durable = true, .arguments = {}});
     client.rpc<proto::queue_declare_ok>(1, proto::queue_declare{.queue = "mine", .exclusive = true, .arguments = {}});
     client.rpc<proto::queue_declare_ok>(
-        1, proto::queue_declare{.queue = "voted", .durable = true,
-                                .arguments = {{"x-queue-type", std::string("quorum")}}});
+        1, proto::queue_declare{
+               .queue = "voted", .durable = true, .arguments = {{"x-queue-type", std::string("quorum")}}});
 
     EXPECT_EQ(get({"queues", "/", "kept"}).body["durable"], true);
     EXPECT_EQ(get({"queues", "/", "mine"}).body["exclusive"], true);
@@ -105,10 +105,10 @@ TEST_F(management_queues, a_queue_lists_its_bindings_including_the_default_excha
         1, proto::exchange_declare{.exchange = "events", .type = "topic", .arguments = {}});
     client.rpc<proto::queue_declare_ok>(1, proto::queue_declare{.queue = "orders", .arguments = {}});
     client.rpc<proto::queue_declare_ok>(1, proto::queue_declare{.queue = "other", .arguments = {}});
-    client.rpc<proto::queue_bind_ok>(1, proto::queue_bind{.queue = "orders", .exchange = "events",
-                                                          .routing_key = "orders.*", .arguments = {}});
-    client.rpc<proto::queue_bind_ok>(1, proto::queue_bind{.queue = "other", .exchange = "events",
-                                                          .routing_key = "other.*", .arguments = {}});
+    client.rpc<proto::queue_bind_ok>(
+        1, proto::queue_bind{.queue = "orders", .exchange = "events", .routing_key = "orders.*", .arguments = {}});
+    client.rpc<proto::queue_bind_ok>(
+        1, proto::queue_bind{.queue = "other", .exchange = "events", .routing_key = "other.*", .arguments = {}});
 
     const auto reply = get({"queues", "/", "orders", "bindings"});
 

@@ -64,17 +64,15 @@ struct event_log {
 
     void watch(client::robust_connection& c)
     {
-        c.on_connection_lost([this](const client::close_info& why) {
-            events.push_back("lost " + std::to_string(why.reply_code));
-        });
+        c.on_connection_lost(
+            [this](const client::close_info& why) { events.push_back("lost " + std::to_string(why.reply_code)); });
         c.on_channel_restored([this](std::uint16_t n) { events.push_back("channel " + std::to_string(n)); });
         c.on_reconnected([this] { events.push_back("reconnected"); });
         c.on_recovery_failed([this](const client::recovery_failure& f) {
             events.push_back("failed " + f.what + ": " + std::to_string(f.info.reply_code));
         });
-        c.on_consumer_cancelled([this](const std::string&, const std::string& queue) {
-            events.push_back("cancelled on " + queue);
-        });
+        c.on_consumer_cancelled(
+            [this](const std::string&, const std::string& queue) { events.push_back("cancelled on " + queue); });
     }
     std::size_t count(const std::string& event) const
     {
@@ -82,17 +80,15 @@ struct event_log {
     }
     std::size_t count_prefix(const std::string& prefix) const
     {
-        return static_cast<std::size_t>(std::count_if(events.begin(), events.end(), [&](const std::string& e) {
-            return e.rfind(prefix, 0) == 0;
-        }));
+        return static_cast<std::size_t>(
+            std::count_if(events.begin(), events.end(), [&](const std::string& e) { return e.rfind(prefix, 0) == 0; }));
     }
 };
 
 inline std::vector<std::string> bodies(const std::vector<client::incoming_message>& messages)
 {
     std::vector<std::string> out;
-    for (const auto& m : messages)
-        out.push_back(m.body);
+    for (const auto& m : messages) out.push_back(m.body);
     return out;
 }
 

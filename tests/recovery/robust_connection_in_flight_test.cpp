@@ -118,8 +118,7 @@ TEST_P(recovery_test, every_publish_of_a_confirm_burst_resolves_across_a_forced_
                         co_await ch.basic_publish("", "burst", client::message(std::to_string(i)), false,
                                                   asio::redirect_error(asio::use_awaitable, ec));
                         ++resolved;
-                        if (ec && !client::is_retriable(ec))
-                            ADD_FAILURE() << "publish " << i << ": " << ec.message();
+                        if (ec && !client::is_retriable(ec)) ADD_FAILURE() << "publish " << i << ": " << ec.message();
                         confirmed += !ec;
                         retriable += ec && client::is_retriable(ec);
                     },

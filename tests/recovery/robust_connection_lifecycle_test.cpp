@@ -60,8 +60,7 @@ TEST_P(recovery_test, a_hundred_reconnects_leave_one_channel_and_one_consumer)
 
 TEST_P(recovery_test, two_thousand_reconnects_leave_no_timer_channel_or_name_behind)
 {
-    if (!simulated())
-        GTEST_SKIP() << "thousands of reconnects take minutes in real time";
+    if (!simulated()) GTEST_SKIP() << "thousands of reconnects take minutes in real time";
     auto& timers = dynamic_cast<runtime::virtual_clock&>(clock());
     run(
         [&]() -> asio::awaitable<void> {
@@ -75,10 +74,8 @@ TEST_P(recovery_test, two_thousand_reconnects_leave_no_timer_channel_or_name_beh
             co_await ch.basic_consume(first_name, [](client::incoming_message) {});
             auto reconnect = [&](std::uint64_t n) -> asio::awaitable<bool> {
                 for (std::uint64_t i = conn.reconnects(); i < n; ++i) {
-                    if (broker().close_connection("app") != 1)
-                        co_return false;
-                    if (!co_await until([&] { return conn.reconnects() == i + 1; }))
-                        co_return false;
+                    if (broker().close_connection("app") != 1) co_return false;
+                    if (!co_await until([&] { return conn.reconnects() == i + 1; })) co_return false;
                 }
                 co_return true;
             };
@@ -126,8 +123,7 @@ TEST_P(recovery_test, the_first_connection_fails_fast_or_is_retried_as_asked)
         for (const bool fail_fast : {true, false}) {
             broker().clear_faults();
             // The next two connections are turned away as they are accepted.
-            broker().add_fault(
-                fault_rule::on(hook::connection_accepted).nth(1).then(fault::refuse_connections(2)));
+            broker().add_fault(fault_rule::on(hook::connection_accepted).nth(1).then(fault::refuse_connections(2)));
             auto o = options();
             o.fail_fast = fail_fast;
             bool failed = false;
@@ -150,8 +146,7 @@ TEST_P(recovery_test, reconnect_pauses_grow_with_backoff)
     using fakebroker::fault;
     using fakebroker::fault_rule;
     using fakebroker::hook;
-    if (!simulated())
-        GTEST_SKIP() << "pauses are measured on the virtual clock";
+    if (!simulated()) GTEST_SKIP() << "pauses are measured on the virtual clock";
     run([&]() -> asio::awaitable<void> {
         client::recovery_options recovery;
         recovery.backoff_multiplier = 2;
@@ -168,7 +163,8 @@ TEST_P(recovery_test, reconnect_pauses_grow_with_backoff)
                                .then(fault::drop()));
         auto ch = co_await conn.channel();
         std::error_code ignored;
-        co_await ch.declare_queue("trigger", client::queue_options{}, asio::redirect_error(asio::use_awaitable, ignored));
+        co_await ch.declare_queue("trigger", client::queue_options{},
+                                  asio::redirect_error(asio::use_awaitable, ignored));
         CO_ASSERT_TRUE(co_await until([&] { return conn.reconnects() == 1; }));
         EXPECT_EQ(std::chrono::duration_cast<std::chrono::milliseconds>(back - lost), (1 + 2 + 4 + 5 + 5) * first);
         co_await conn.close();

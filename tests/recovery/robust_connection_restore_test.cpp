@@ -82,8 +82,7 @@ TEST_P(recovery_test, a_broker_restart_brings_back_transient_entities_and_not_de
         }
         EXPECT_FALSE(logs) << "a deleted exchange came back";
         EXPECT_TRUE(audit);
-        for (const auto& b : broker().bindings())
-            EXPECT_NE(b.source, "audit") << "an unbound binding came back";
+        for (const auto& b : broker().bindings()) EXPECT_NE(b.source, "audit") << "an unbound binding came back";
         EXPECT_EQ(log.count_prefix("failed"), 0u);
         co_await conn.close();
     });
@@ -94,7 +93,8 @@ TEST_P(recovery_test, a_server_named_queue_gets_a_new_name_that_bindings_consume
     run([&]() -> asio::awaitable<void> {
         auto conn = co_await connect_robust();
         std::vector<std::string> renames;
-        conn.on_queue_renamed([&](const std::string& from, const std::string& to) { renames.push_back(from + ">" + to); });
+        conn.on_queue_renamed(
+            [&](const std::string& from, const std::string& to) { renames.push_back(from + ">" + to); });
         auto ch = co_await conn.channel();
         co_await ch.declare_exchange("news", client::exchange_type::fanout);
         client::queue_options exclusive;
@@ -104,8 +104,8 @@ TEST_P(recovery_test, a_server_named_queue_gets_a_new_name_that_bindings_consume
         std::vector<client::incoming_message> received;
         client::consume_options no_ack;
         no_ack.no_ack = true;
-        co_await ch.basic_consume(first_name, [&](client::incoming_message m) { received.push_back(std::move(m)); },
-                                  no_ack);
+        co_await ch.basic_consume(
+            first_name, [&](client::incoming_message m) { received.push_back(std::move(m)); }, no_ack);
 
         CO_ASSERT_TRUE(broker().close_connection("app") == 1);
         CO_ASSERT_TRUE(co_await until([&] { return conn.reconnects() == 1; }));
@@ -162,8 +162,8 @@ TEST_P(recovery_test, the_broker_cancelling_a_consumer_is_reported_and_the_consu
         std::vector<client::incoming_message> received;
         client::consume_options no_ack;
         no_ack.no_ack = true;
-        co_await ch.basic_consume("events", [&](client::incoming_message m) { received.push_back(std::move(m)); },
-                                  no_ack);
+        co_await ch.basic_consume(
+            "events", [&](client::incoming_message m) { received.push_back(std::move(m)); }, no_ack);
 
         auto other = co_await connect_plain();
         auto admin = co_await other.channel();

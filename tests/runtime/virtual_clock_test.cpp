@@ -28,7 +28,9 @@ TEST(virtual_clock, fires_timers_in_deadline_order_then_arming_order)
     early->wait_until(start + 1s, [&](std::error_code) { fired.push_back("early"); });
     tie->wait_until(start + 5s, [&](std::error_code) { fired.push_back("tie"); });
 
-    EXPECT_EQ(run_simulation(io, clock, [] { return false; }, 1h), simulation_end::idle);
+    EXPECT_EQ(run_simulation(
+                  io, clock, [] { return false; }, 1h),
+              simulation_end::idle);
     EXPECT_THAT(fired, ElementsAre("early", "late Success", "tie"));
     EXPECT_EQ(clock.now(), start + 5s);
 }
@@ -44,7 +46,8 @@ TEST(virtual_clock, cancelling_or_rearming_aborts_the_earlier_wait)
     t->cancel();
     t->wait_until(clock.now() + 3s, [&](std::error_code ec) { results.push_back(ec); });
 
-    run_simulation(io, clock, [] { return false; }, 1h);
+    run_simulation(
+        io, clock, [] { return false; }, 1h);
     ASSERT_EQ(results.size(), 3u);
     EXPECT_EQ(results[0], asio::error::operation_aborted);
     EXPECT_EQ(results[1], asio::error::operation_aborted);
@@ -81,9 +84,13 @@ TEST(virtual_clock, the_simulation_stops_at_its_condition_and_at_its_time_limit)
     };
     t->wait_until(start + 1s, tick);
 
-    EXPECT_EQ(run_simulation(io, clock, [&] { return ticks == 10; }, 1h), simulation_end::done);
+    EXPECT_EQ(run_simulation(
+                  io, clock, [&] { return ticks == 10; }, 1h),
+              simulation_end::done);
     EXPECT_EQ(clock.now(), start + 10s);
-    EXPECT_EQ(run_simulation(io, clock, [] { return false; }, 30s), simulation_end::time_limit);
+    EXPECT_EQ(run_simulation(
+                  io, clock, [] { return false; }, 30s),
+              simulation_end::time_limit);
     EXPECT_EQ(ticks, 40);
 }
 

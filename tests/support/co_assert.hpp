@@ -22,15 +22,15 @@ template <class T>
 
 }  // namespace amqp::test::detail
 
-#define AMQP_CO_ASSERT_RESULT_(result)                                                            \
-    do {                                                                                          \
-        if (const ::testing::AssertionResult amqp_co_assert_ = (result); !amqp_co_assert_) {      \
-            ADD_FAILURE() << amqp_co_assert_.message();                                           \
-            co_return;                                                                            \
-        }                                                                                         \
+#define AMQP_CO_ASSERT_RESULT_(result)                                                       \
+    do {                                                                                     \
+        if (const ::testing::AssertionResult amqp_co_assert_ = (result); !amqp_co_assert_) { \
+            ADD_FAILURE() << amqp_co_assert_.message();                                      \
+            co_return;                                                                       \
+        }                                                                                    \
     } while (false)
 
-#define CO_ASSERT_TRUE(condition)                                                                 \
+#define CO_ASSERT_TRUE(condition) \
     AMQP_CO_ASSERT_RESULT_(::amqp::test::detail::co_assert_result((condition), #condition))
 #define CO_ASSERT_FALSE(condition) CO_ASSERT_TRUE(!(condition))
 #define CO_ASSERT_EQ(a, b) AMQP_CO_ASSERT_RESULT_(::testing::internal::EqHelper::Compare(#a, #b, a, b))

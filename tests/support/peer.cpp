@@ -10,10 +10,8 @@ namespace amqp::test {
 
 namespace proto = amqp::protocol;
 
-peer::peer(handshake_options options, peer_transport* transport)
-    : options_(std::move(options)), transport_(transport)
-{
-}
+peer::peer(handshake_options options, peer_transport* transport) : options_(std::move(options)), transport_(transport)
+{}
 
 void peer::send_bytes(std::span<const std::byte> bytes)
 {
@@ -101,9 +99,9 @@ void peer::receive(std::span<const std::byte> bytes, time_point at)
         }
         proto::command_read read = command_reader_.add(*f.frame);
         if (read.error) {
-            return fail("bad frame sequence on channel " + std::to_string(f.frame->channel) + ": " +
-                            read.error->reply_text(),
-                        at);
+            return fail(
+                "bad frame sequence on channel " + std::to_string(f.frame->channel) + ": " + read.error->reply_text(),
+                at);
         }
         if (read.command) {
             commands_.push_back({at, f.frame->channel, *read.command});

@@ -95,12 +95,12 @@ std::vector<permission_row> make_rows()
          allowed<proto::exchange_declare_ok>(), exchange_exists("limited.with-ae")},
 
         // Passive declares need no permission; what does not exist is a 404.
-        {"exchange_declare_passive_of_another_name", limited, none,
-         passive_of(declare_exchange("other.x", "direct")), allowed<proto::exchange_declare_ok>()},
+        {"exchange_declare_passive_of_another_name", limited, none, passive_of(declare_exchange("other.x", "direct")),
+         allowed<proto::exchange_declare_ok>()},
         {"queue_declare_passive_of_another_name", limited, none, passive_of(declare_queue("other.q")),
          allowed(proto::queue_declare_ok{"other.q", 0, 0})},
-        {"queue_declare_passive_by_a_user_allowed_nothing", unprivileged, none,
-         passive_of(declare_queue("other.q")), allowed(proto::queue_declare_ok{"other.q", 0, 0})},
+        {"queue_declare_passive_by_a_user_allowed_nothing", unprivileged, none, passive_of(declare_queue("other.q")),
+         allowed(proto::queue_declare_ok{"other.q", 0, 0})},
         {"queue_declare_passive_of_an_absent_queue", limited, none, passive_of(declare_queue("other.absent")),
          not_found("NOT_FOUND - no queue 'other.absent' in vhost '/'")},
 
@@ -131,8 +131,7 @@ std::vector<permission_row> make_rows()
          queue_absent("limited.with-dlx")},
         {"queue_declare_with_the_default_exchange_as_dead_letter_exchange", limited, write,
          declare_queue("limited.with-dlx", dead_letter_exchange("")),
-         allowed(proto::queue_declare_ok{"limited.with-dlx", 0, 0}),
-         queue_exists("limited.with-dlx")},
+         allowed(proto::queue_declare_ok{"limited.with-dlx", 0, 0}), queue_exists("limited.with-dlx")},
 
         // queue.delete: configure, before RabbitMQ looks for the queue.
         {"queue_delete_of_another_name", limited, configure, delete_queue("other.q"),
@@ -246,8 +245,7 @@ void PrintTo(const permission_row& row, std::ostream* os) { *os << row.name; }
 
 permission_names::permission_names(std::string suffix, made_callback made)
     : suffix_(std::move(suffix)), on_made_(std::move(made))
-{
-}
+{}
 
 std::string permission_names::operator()(kind k, const std::string& name)
 {

@@ -65,7 +65,7 @@ permission_outcome allowed()
     return {Reply::name, std::nullopt, 0, {}};
 }
 permission_outcome allowed(protocol::method reply);
-permission_outcome refused(std::string reply_text);    // 403 ACCESS_REFUSED
+permission_outcome refused(std::string reply_text);  // 403 ACCESS_REFUSED
 permission_outcome not_found(std::string reply_text);  // 404 NOT_FOUND
 
 // What a row leaves behind, checked afterwards over guest's connection.

@@ -14,10 +14,8 @@ protocol::exchange_declare declare_exchange(std::string exchange, std::string ty
                                             protocol::field_table arguments = {});
 protocol::queue_bind bind_queue(std::string queue, std::string exchange, std::string routing_key,
                                 protocol::field_table arguments = {});
-protocol::basic_publish publish_to(std::string exchange, std::string routing_key,
-                                   bool mandatory = false);
-protocol::basic_consume consume_from(std::string queue, std::string consumer_tag = {},
-                                     bool no_ack = false);
+protocol::basic_publish publish_to(std::string exchange, std::string routing_key, bool mandatory = false);
+protocol::basic_consume consume_from(std::string queue, std::string consumer_tag = {}, bool no_ack = false);
 protocol::basic_get get_from(std::string queue, bool no_ack = false);
 protocol::queue_unbind unbind_queue(std::string queue, std::string exchange, std::string routing_key);
 protocol::exchange_bind bind_exchange(std::string destination, std::string source);

@@ -21,9 +21,9 @@ std::vector<std::string> names_of(const field_table& table)
 TEST(capabilities, the_server_lists_rabbitmq_3_10s_set)
 {
     const std::vector<std::string> expected{
-        "publisher_confirms",     "exchange_exchange_bindings", "basic.nack",
-        "consumer_cancel_notify", "connection.blocked",         "consumer_priorities",
-        "authentication_failure_close", "per_consumer_qos",     "direct_reply_to"};
+        "publisher_confirms",           "exchange_exchange_bindings", "basic.nack",
+        "consumer_cancel_notify",       "connection.blocked",         "consumer_priorities",
+        "authentication_failure_close", "per_consumer_qos",           "direct_reply_to"};
     EXPECT_EQ(names_of(server_capabilities()), expected);
 }
 

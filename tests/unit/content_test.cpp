@@ -91,7 +91,10 @@ TEST(basic_properties, all_fourteen_round_trip_in_a_content_header)
 TEST(basic_properties, flags_for_properties_basic_does_not_have_are_refused)
 {
     // class 60, weight 0, size 0, flags with bit 1 set
-    const auto bytes = test::from_hex("003c0000" "0000000000000000" "0002");
+    const auto bytes = test::from_hex(
+        "003c0000"
+        "0000000000000000"
+        "0002");
     auto header = decode_content_header(bytes);
     ASSERT_FALSE(header);
     EXPECT_EQ(header.error().code, reply_code::syntax_error);
@@ -99,7 +102,10 @@ TEST(basic_properties, flags_for_properties_basic_does_not_have_are_refused)
 
 TEST(content, header_for_another_class_is_not_implemented)
 {
-    const auto bytes = test::from_hex("00320000" "0000000000000000" "0000");
+    const auto bytes = test::from_hex(
+        "00320000"
+        "0000000000000000"
+        "0000");
     auto header = decode_content_header(bytes);
     ASSERT_FALSE(header);
     EXPECT_EQ(header.error().code, reply_code::not_implemented);
@@ -141,7 +147,9 @@ TEST(content, an_empty_body_has_no_body_frame)
     EXPECT_EQ(f.frame->type, frame_type::header);
     EXPECT_EQ(f.consumed, out.size());
     // class 60, weight 0, size 0, no flags
-    EXPECT_EQ(test::to_hex(f.frame->payload), "003c00000000000000000000" "0000");
+    EXPECT_EQ(test::to_hex(f.frame->payload),
+              "003c00000000000000000000"
+              "0000");
 }
 
 TEST(content, encoded_properties_give_the_same_frames_as_the_properties)
@@ -168,7 +176,14 @@ TEST(content, encoded_properties_with_an_empty_body_make_only_the_header_frame)
     const auto no_properties = test::from_hex("0000");
     byte_buffer out;
     encode_content(out, 1, basic_properties::class_id, no_properties, "", frame_min_size);
-    EXPECT_EQ(test::to_hex(out.data()), "02" "0001" "0000000e" "003c0000" "0000000000000000" "0000" "ce");
+    EXPECT_EQ(test::to_hex(out.data()),
+              "02"
+              "0001"
+              "0000000e"
+              "003c0000"
+              "0000000000000000"
+              "0000"
+              "ce");
 }
 
 TEST(content, body_frames_are_at_most_frame_max_and_none_for_nothing)

@@ -55,7 +55,10 @@ TEST(field_table, encodes_the_bytes_rabbitmq_expects)
     byte_buffer out;
     writer(out).table(field_table{{"a", std::int32_t{1}}, {"s", std::int16_t{-2}}});
     // size 12; "a" 'I' 00000001; "s" 's' fffe (RabbitMQ's signed 16-bit 's')
-    const std::string expected("\x00\x00\x00\x0c\x01" "aI\x00\x00\x00\x01\x01ss\xff\xfe", 16);
+    const std::string expected(
+        "\x00\x00\x00\x0c\x01"
+        "aI\x00\x00\x00\x01\x01ss\xff\xfe",
+        16);
     EXPECT_EQ(out.view(), expected);
 }
 
@@ -63,9 +66,8 @@ TEST(field_table, nested_tables_and_arrays_round_trip)
 {
     field_table deep{{"level", std::int32_t{0}}};
     for (int i = 1; i < 10; ++i) {
-        deep = field_table{{"level", std::int32_t{i}},
-                           {"child", deep},
-                           {"list", field_array{deep, field_array{std::int8_t{1}}}}};
+        deep = field_table{
+            {"level", std::int32_t{i}}, {"child", deep}, {"list", field_array{deep, field_array{std::int8_t{1}}}}};
     }
     EXPECT_EQ(round_trip(deep), deep);
 }

@@ -11,10 +11,7 @@
 namespace amqp::protocol {
 namespace {
 
-std::span<const std::byte> bytes_of(std::string_view s)
-{
-    return as_bytes(s);
-}
+std::span<const std::byte> bytes_of(std::string_view s) { return as_bytes(s); }
 
 const std::string heartbeat("\x08\x00\x00\x00\x00\x00\x00\xCE", 8);
 
@@ -81,7 +78,10 @@ TEST(frame, oversized_frame_is_refused_as_soon_as_the_header_arrives)
 
 TEST(frame, unknown_frame_type_is_a_frame_error_once_the_frame_is_in)
 {
-    const std::string frame("\x09\x00\x01\x00\x00\x00\x03" "abc\xce", 11);
+    const std::string frame(
+        "\x09\x00\x01\x00\x00\x00\x03"
+        "abc\xce",
+        11);
     for (std::size_t n = 0; n < frame.size(); ++n) {
         EXPECT_TRUE(decode_frame(bytes_of(frame).first(n), frame_min_size).need_more()) << n;
     }

@@ -12,10 +12,7 @@
 namespace amqp::protocol {
 namespace {
 
-std::string fixture_path(const char* name)
-{
-    return std::string(AMQP_GOLDEN_DIR) + "/" + name;
-}
+std::string fixture_path(const char* name) { return std::string(AMQP_GOLDEN_DIR) + "/" + name; }
 
 frame_view single_frame(std::span<const std::byte> bytes)
 {
@@ -52,9 +49,7 @@ std::vector<std::byte> reencode(std::span<const std::byte> bytes)
         encode_frame_with(out, frame_type::body, frame.channel,
                           [&](byte_buffer& payload) { payload.append(frame.payload); });
         break;
-    case frame_type::heartbeat:
-        encode_heartbeat(out);
-        break;
+    case frame_type::heartbeat: encode_heartbeat(out); break;
     }
     auto data = out.data();
     return {data.begin(), data.end()};
@@ -62,8 +57,7 @@ std::vector<std::byte> reencode(std::span<const std::byte> bytes)
 
 TEST(golden, every_captured_frame_reencodes_to_the_same_bytes)
 {
-    for (const char* name :
-         {"connection_start.hex", "basic_publish.hex", "basic_deliver.hex", "conversation.hex"}) {
+    for (const char* name : {"connection_start.hex", "basic_publish.hex", "basic_deliver.hex", "conversation.hex"}) {
         const auto lines = test::read_fixture(fixture_path(name));
         ASSERT_FALSE(lines.empty()) << name;
         for (const auto& line : lines) {

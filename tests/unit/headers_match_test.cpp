@@ -16,10 +16,7 @@ using protocol::field_value;
 
 protocol::timestamp seconds(std::int64_t s) { return protocol::timestamp(std::chrono::seconds(s)); }
 
-bool matches(const field_table& args, const field_table& headers)
-{
-    return headers_match(args, &headers);
-}
+bool matches(const field_table& args, const field_table& headers) { return headers_match(args, &headers); }
 
 // --- x-match modes ---
 
@@ -27,9 +24,8 @@ TEST(headers_match, all_is_the_default)
 {
     const field_table args{{"format", std::string("pdf")}, {"type", std::string("report")}};
     EXPECT_TRUE(matches(args, {{"format", std::string("pdf")}, {"type", std::string("report")}}));
-    EXPECT_TRUE(matches(args, {{"type", std::string("report")},
-                               {"format", std::string("pdf")},
-                               {"extra", std::int32_t(1)}}));
+    EXPECT_TRUE(
+        matches(args, {{"type", std::string("report")}, {"format", std::string("pdf")}, {"extra", std::int32_t(1)}}));
     EXPECT_FALSE(matches(args, {{"format", std::string("pdf")}}));
     EXPECT_FALSE(matches(args, {{"format", std::string("pdf")}, {"type", std::string("log")}}));
 }
@@ -62,8 +58,7 @@ TEST(headers_match, with_nothing_to_compare_all_matches_and_any_does_not)
     EXPECT_FALSE(headers_match(any, nullptr));
     // Only ignored x- arguments: the same.
     EXPECT_TRUE(matches({{"x-foo", std::int32_t(1)}}, {}));
-    EXPECT_FALSE(matches({{"x-match", std::string("any")}, {"x-foo", std::int32_t(1)}},
-                         {{"x-foo", std::int32_t(1)}}));
+    EXPECT_FALSE(matches({{"x-match", std::string("any")}, {"x-foo", std::int32_t(1)}}, {{"x-foo", std::int32_t(1)}}));
 }
 
 TEST(headers_match, a_message_without_headers)
@@ -77,9 +72,8 @@ TEST(headers_match, a_message_without_headers)
 
 TEST(headers_match, x_arguments_are_ignored_without_with_x)
 {
-    const field_table args{{"x-match", std::string("all")},
-                           {"x-first-death-reason", std::string("expired")},
-                           {"a", std::int32_t(1)}};
+    const field_table args{
+        {"x-match", std::string("all")}, {"x-first-death-reason", std::string("expired")}, {"a", std::int32_t(1)}};
     EXPECT_TRUE(matches(args, {{"a", std::int32_t(1)}}));
     EXPECT_TRUE(matches(args, {{"a", std::int32_t(1)}, {"x-first-death-reason", std::string("rejected")}}));
 }
@@ -108,12 +102,10 @@ TEST(headers_match, any_with_x_compares_x_arguments)
 // the message to carry an "x-match" header.
 TEST(headers_match, x_match_itself_is_never_compared)
 {
-    EXPECT_TRUE(matches({{"x-match", std::string("all-with-x")}, {"a", std::int32_t(1)}},
-                        {{"a", std::int32_t(1)}}));
+    EXPECT_TRUE(matches({{"x-match", std::string("all-with-x")}, {"a", std::int32_t(1)}}, {{"a", std::int32_t(1)}}));
     EXPECT_TRUE(matches({{"x-match", std::string("all-with-x")}, {"a", std::int32_t(1)}},
                         {{"a", std::int32_t(1)}, {"x-match", std::string("any")}}));
-    EXPECT_FALSE(matches({{"x-match", std::string("any-with-x")}},
-                         {{"x-match", std::string("any-with-x")}}));
+    EXPECT_FALSE(matches({{"x-match", std::string("any-with-x")}}, {{"x-match", std::string("any-with-x")}}));
 }
 
 TEST(headers_match, an_invalid_x_match_routes_as_all)
@@ -248,8 +240,7 @@ TEST(validate_x_match, accepts_the_four_modes_and_absence)
 
 std::string invalid_value(const std::string& printed)
 {
-    return "Invalid x-match field value " + printed +
-           "; expected all, any, all-with-x, or any-with-x";
+    return "Invalid x-match field value " + printed + "; expected all, any, all-with-x, or any-with-x";
 }
 
 TEST(validate_x_match, an_unknown_mode)
@@ -262,11 +253,9 @@ TEST(validate_x_match, an_unknown_mode)
 
 TEST(validate_x_match, values_print_as_erlang_binaries)
 {
-    EXPECT_EQ(validate_x_match({{"x-match", std::string("a\"b\\c\n")}}),
-              invalid_value(R"(<<"a\"b\\c\n">>)"));
+    EXPECT_EQ(validate_x_match({{"x-match", std::string("a\"b\\c\n")}}), invalid_value(R"(<<"a\"b\\c\n">>)"));
     EXPECT_EQ(validate_x_match({{"x-match", std::string("\x01\x7f")}}), invalid_value("<<1,127>>"));
-    EXPECT_EQ(validate_x_match({{"x-match", std::string("caf\xc3\xa9")}}),
-              invalid_value("<<\"caf\xc3\xa9\"/utf8>>"));
+    EXPECT_EQ(validate_x_match({{"x-match", std::string("caf\xc3\xa9")}}), invalid_value("<<\"caf\xc3\xa9\"/utf8>>"));
     EXPECT_EQ(validate_x_match({{"x-match", std::string("\xff")}}), invalid_value("<<\"\xff\">>"));
 }
 
@@ -280,8 +269,7 @@ TEST(validate_x_match, the_first_x_match_counts)
 
 std::string invalid_type(const std::string& type, const std::string& value)
 {
-    return "Invalid x-match field type " + type + " (value " + value +
-           "); expected longstr";
+    return "Invalid x-match field type " + type + " (value " + value + "); expected longstr";
 }
 
 TEST(validate_x_match, a_value_that_is_not_a_long_string)

@@ -38,20 +38,11 @@ void check_view_matches_owner()
     }
 }
 
-TEST(method_views, basic_deliver_view_encodes_as_basic_deliver)
-{
-    check_view_matches_owner<basic_deliver>();
-}
+TEST(method_views, basic_deliver_view_encodes_as_basic_deliver) { check_view_matches_owner<basic_deliver>(); }
 
-TEST(method_views, basic_get_ok_view_encodes_as_basic_get_ok)
-{
-    check_view_matches_owner<basic_get_ok>();
-}
+TEST(method_views, basic_get_ok_view_encodes_as_basic_get_ok) { check_view_matches_owner<basic_get_ok>(); }
 
-TEST(method_views, basic_return_view_encodes_as_basic_return)
-{
-    check_view_matches_owner<basic_return>();
-}
+TEST(method_views, basic_return_view_encodes_as_basic_return) { check_view_matches_owner<basic_return>(); }
 
 TEST(method_views, basic_deliver_view_writes_rabbitmqs_bytes)
 {

@@ -31,8 +31,7 @@ constexpr auto generators(std::index_sequence<I...>)
         &generated<std::variant_alternative_t<I, method>>...};
 }
 
-void round_trips_with_generated_arguments(method (*generate)(test::random_values&),
-                                          std::uint64_t seed)
+void round_trips_with_generated_arguments(method (*generate)(test::random_values&), std::uint64_t seed)
 {
     test::random_values gen(seed);
     for (int iteration = 0; iteration < 200; ++iteration) {
@@ -189,8 +188,7 @@ TEST(methods, a_bad_field_type_in_arguments_is_a_syntax_error)
     auto m = decode_method(out.data());
     ASSERT_FALSE(m);
     EXPECT_EQ(m.error().code, reply_code::syntax_error);
-    EXPECT_NE(m.error().detail.find("unknown field value type 'Z'"), std::string::npos)
-        << m.error().detail;
+    EXPECT_NE(m.error().detail.find("unknown field value type 'Z'"), std::string::npos) << m.error().detail;
 }
 
 TEST(protocol_error, long_reply_texts_are_cut_as_rabbitmq_cuts_them)

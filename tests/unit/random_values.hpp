@@ -20,12 +20,9 @@ public:
     {
         // Edge values a third of the time: they are where codecs break.
         switch (pick(6)) {
-        case 0:
-            return std::numeric_limits<T>::min();
-        case 1:
-            return std::numeric_limits<T>::max();
-        default:
-            return static_cast<T>(rng_());
+        case 0: return std::numeric_limits<T>::min();
+        case 1: return std::numeric_limits<T>::max();
+        default: return static_cast<T>(rng_());
         }
     }
 

@@ -49,8 +49,11 @@ TEST(sasl_plain, fewer_than_two_nuls_is_malformed)
 TEST(sasl_amqplain, the_response_is_a_table_without_its_size)
 {
     // LOGIN, type S, "guest"; PASSWORD, type S, "pw".
-    const std::string expected = "054c4f47494e5300000005" "6775657374"
-                                 "0850415353574f5244530000000270" "77";
+    const std::string expected =
+        "054c4f47494e5300000005"
+        "6775657374"
+        "0850415353574f5244530000000270"
+        "77";
     EXPECT_EQ(test::to_hex(as_bytes(amqplain_response("guest", "pw"))), expected);
 }
 

@@ -123,8 +123,7 @@ TEST(topic_trie, edge_cases)
         trie.add(c.pattern, 7);
         std::vector<int> out;
         trie.match(c.key, out);
-        EXPECT_EQ(out.size(), c.matches ? 1u : 0u)
-            << "pattern \"" << c.pattern << "\" key \"" << c.key << '"';
+        EXPECT_EQ(out.size(), c.matches ? 1u : 0u) << "pattern \"" << c.pattern << "\" key \"" << c.key << '"';
     }
 }
 
@@ -282,8 +281,8 @@ std::vector<std::string> reference_split(const std::string& key)
     return words;
 }
 
-bool reference_match(const std::vector<std::string>& pattern, std::size_t p,
-                     const std::vector<std::string>& key, std::size_t k)
+bool reference_match(const std::vector<std::string>& pattern, std::size_t p, const std::vector<std::string>& key,
+                     std::size_t k)
 {
     if (p == pattern.size()) return k == key.size();
     if (pattern[p] == "#") {
@@ -332,8 +331,7 @@ TEST(topic_trie, agrees_with_a_reference_matcher)
             const auto key_split = reference_split(key);
             std::vector<int> expected;
             for (std::size_t i = 0; i < bindings.size(); ++i)
-                if (reference_match(split_patterns[i], 0, key_split, 0))
-                    expected.push_back(bindings[i].second);
+                if (reference_match(split_patterns[i], 0, key_split, 0)) expected.push_back(bindings[i].second);
             std::sort(expected.begin(), expected.end());
             expected.erase(std::unique(expected.begin(), expected.end()), expected.end());
 

@@ -41,12 +41,13 @@ void only(const json& object, std::initializer_list<const char*> allowed, const 
     }
 }
 
-std::uint64_t unsigned_field(const json& object, const char* key, const std::string& where,
-                             std::uint64_t fallback = 0, std::uint64_t max = UINT64_MAX)
+std::uint64_t unsigned_field(const json& object, const char* key, const std::string& where, std::uint64_t fallback = 0,
+                             std::uint64_t max = UINT64_MAX)
 {
     const auto it = object.find(key);
     if (it == object.end()) return fallback;
-    if (!it->is_number_integer() || (it->is_number_integer() && !it->is_number_unsigned() && it->get<std::int64_t>() < 0)) {
+    if (!it->is_number_integer() ||
+        (it->is_number_integer() && !it->is_number_unsigned() && it->get<std::int64_t>() < 0)) {
         fail(where, std::string(key) + " must be a non-negative integer, not " + it->dump());
     }
     const auto value = it->get<std::uint64_t>();
@@ -81,9 +82,7 @@ fault action_from_json(const json& j, const std::string& where)
     const std::string at = where + " (" + name + ")";
     const auto ms = [&] { return std::chrono::milliseconds(unsigned_field(j, "ms", at, 0, 1'000'000'000)); };
     switch (*kind) {
-    case fault::kind::stall:
-        only(j, {"action", "ms"}, at);
-        return fault::stall(ms());
+    case fault::kind::stall: only(j, {"action", "ms"}, at); return fault::stall(ms());
     case fault::kind::close_channel:
     case fault::kind::close_connection: {
         only(j, {"action", "code", "text"}, at);
@@ -114,17 +113,16 @@ fault action_from_json(const json& j, const std::string& where)
         if (!how) fail(at, "unknown refusal '" + how_name + "' (known: at_accept, access_refused, not_allowed)");
         return fault::refuse_connections(unsigned_field(j, "count", at, 1), *how);
     }
-    default:
-        only(j, {"action"}, at);
-        return fault::of(*kind);
+    default: only(j, {"action"}, at); return fault::of(*kind);
     }
 }
 
 fault_rule rule_at(const json& j, const std::string& where)
 {
     if (!j.is_object()) fail(where, "a rule is a JSON object, not " + j.dump());
-    only(j, {"name", "on", "connection", "channel", "method", "nth", "every", "after", "first", "times",
-             "persistent", "once", "then"},
+    only(j,
+         {"name", "on", "connection", "channel", "method", "nth", "every", "after", "first", "times", "persistent",
+          "once", "then"},
          where);
     const auto on = string_field(j, "on", where);
     if (on.empty()) fail(where, "needs \"on\": the hook (one of: " + known_hooks() + ")");
@@ -179,16 +177,14 @@ fault_rule rule_at(const json& j, const std::string& where)
 
 }  // namespace
 
-fault_rule rule_from_json(const json& rule)
-{
-    return rule_at(rule, "");
-}
+fault_rule rule_from_json(const json& rule) { return rule_at(rule, ""); }
 
 std::vector<fault_rule> rules_from_json(const json& document)
 {
     std::vector<fault_rule> out;
     if (document.is_array()) {
-        for (std::size_t i = 0; i < document.size(); ++i) out.push_back(rule_at(document[i], "rule " + std::to_string(i)));
+        for (std::size_t i = 0; i < document.size(); ++i)
+            out.push_back(rule_at(document[i], "rule " + std::to_string(i)));
     } else {
         out.push_back(rule_at(document, ""));
     }
@@ -199,9 +195,9 @@ chaos_options chaos_from_json(const json& j)
 {
     const std::string where = "chaos";
     if (!j.is_object()) fail(where, "must be a JSON object");
-    only(j, {"seed", "hooks", "drop", "reset", "stall", "close_channel", "close_connection", "swallow", "delay",
-             "split_writes", "block", "cancel_consumer", "refuse_connections", "restart", "max_delay_ms",
-             "max_faults"},
+    only(j,
+         {"seed", "hooks", "drop", "reset", "stall", "close_channel", "close_connection", "swallow", "delay",
+          "split_writes", "block", "cancel_consumer", "refuse_connections", "restart", "max_delay_ms", "max_faults"},
          where);
     chaos_options c;
     c.seed = unsigned_field(j, "seed", where);
@@ -263,12 +259,8 @@ json to_json(const fault& f)
         j["text"] = f.text;
         break;
     case fault::kind::delay:
-    case fault::kind::stall:
-        j["ms"] = f.duration.count();
-        break;
-    case fault::kind::split_writes:
-        j["bytes"] = f.amount;
-        break;
+    case fault::kind::stall: j["ms"] = f.duration.count(); break;
+    case fault::kind::split_writes: j["bytes"] = f.amount; break;
     case fault::kind::block:
         j["reason"] = f.text;
         j["ms"] = f.duration.count();
@@ -280,8 +272,7 @@ json to_json(const fault& f)
         j["count"] = f.amount;
         j["how"] = to_string(f.how);
         break;
-    default:
-        break;
+    default: break;
     }
     return j;
 }
@@ -321,16 +312,11 @@ json to_json(const fault_rule_status& status)
 
 json to_json(const fired_fault& fired)
 {
-    json j{{"sequence", fired.sequence},
-           {"rule", fired.rule_id},
-           {"rule_name", fired.rule_name},
-           {"hook", to_string(fired.point)},
-           {"connection", fired.connection},
-           {"connection_name", fired.connection_name},
-           {"channel", fired.channel},
-           {"method", fired.method},
-           {"count", fired.count},
-           {"seed", fired.seed ? json(*fired.seed) : json(nullptr)},
+    json j{{"sequence", fired.sequence},     {"rule", fired.rule_id},
+           {"rule_name", fired.rule_name},   {"hook", to_string(fired.point)},
+           {"connection", fired.connection}, {"connection_name", fired.connection_name},
+           {"channel", fired.channel},       {"method", fired.method},
+           {"count", fired.count},           {"seed", fired.seed ? json(*fired.seed) : json(nullptr)},
            {"description", fired.describe()}};
     json actions = json::array();
     for (const fault& f : fired.actions) actions.push_back(to_json(f));

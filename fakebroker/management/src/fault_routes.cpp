@@ -17,10 +17,7 @@ using nlohmann::json;
 
 namespace {
 
-management_reply refused(const std::string& reason)
-{
-    return {400, {{"error", "bad_request"}, {"reason", reason}}};
-}
+management_reply refused(const std::string& reason) { return {400, {{"error", "bad_request"}, {"reason", reason}}}; }
 
 }  // namespace
 
@@ -31,7 +28,8 @@ management_reply management_routes::list_faults(const management_request&, const
     json fired = json::array();
     for (const auto& f : broker_.fired_faults()) fired.push_back(to_json(f));
     const auto chaos = broker_.chaos();
-    return {200, {{"rules", std::move(rules)}, {"fired", std::move(fired)}, {"chaos", chaos ? to_json(*chaos) : json()}}};
+    return {200,
+            {{"rules", std::move(rules)}, {"fired", std::move(fired)}, {"chaos", chaos ? to_json(*chaos) : json()}}};
 }
 
 management_reply management_routes::add_faults(const management_request& request, const params&) const

@@ -93,7 +93,8 @@ struct management_api::impl {
             return {404, {{"error", "Object Not Found"}, {"reason", "Not Found"}}};
         }
         segments->erase(segments->begin());
-        return routes->handle({req.method, std::move(*segments), req.body, *who.user, req.get_header_value("X-Reason")});
+        return routes->handle(
+            {req.method, std::move(*segments), req.body, *who.user, req.get_header_value("X-Reason")});
     }
 
     void serve(const httplib::Request& req, httplib::Response& res) const
@@ -127,20 +128,17 @@ struct management_api::impl {
 
 management_api::management_api(broker& b, std::string address, std::uint16_t port)
     : impl_(std::make_unique<impl>(b, std::move(address), port))
-{
-}
+{}
 
-management_api::~management_api()
-{
-    stop();
-}
+management_api::~management_api() { stop(); }
 
 void management_api::start()
 {
     auto& i = *impl_;
     if (i.thread.joinable()) return;
-    const int bound = i.requested_port == 0 ? i.server.bind_to_any_port(i.address)
-                                            : (i.server.bind_to_port(i.address, i.requested_port) ? i.requested_port : -1);
+    const int bound = i.requested_port == 0
+                          ? i.server.bind_to_any_port(i.address)
+                          : (i.server.bind_to_port(i.address, i.requested_port) ? i.requested_port : -1);
     if (bound <= 0) {
         throw std::runtime_error("cannot listen on " + i.address + ":" + std::to_string(i.requested_port) +
                                  " for the management API");
@@ -165,10 +163,7 @@ void management_api::stop()
     i.thread.join();
 }
 
-std::uint16_t management_api::port() const
-{
-    return impl_->port;
-}
+std::uint16_t management_api::port() const { return impl_->port; }
 
 std::string management_api::url() const
 {

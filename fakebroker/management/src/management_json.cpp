@@ -18,8 +18,8 @@ std::string quote_binding_key(std::string_view key)
     constexpr std::string_view hex = "0123456789ABCDEF";
     std::string out;
     for (const char c : key) {
-        const bool safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                          c == '.' || c == '-' || c == '_';
+        const bool safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+                          c == '-' || c == '_';
         if (safe) {
             out += c;
         } else if (c == ' ') {
@@ -104,12 +104,9 @@ json exchange_json(const exchange_info& e)
 json binding_json(const binding_info& b)
 {
     return {
-        {"source", utf8_safe(b.source)},
-        {"vhost", b.vhost},
-        {"destination", utf8_safe(b.destination)},
-        {"destination_type", b.destination_is_queue ? "queue" : "exchange"},
-        {"routing_key", utf8_safe(b.routing_key)},
-        {"arguments", field_table_json(b.arguments)},
+        {"source", utf8_safe(b.source)},           {"vhost", b.vhost},
+        {"destination", utf8_safe(b.destination)}, {"destination_type", b.destination_is_queue ? "queue" : "exchange"},
+        {"routing_key", utf8_safe(b.routing_key)}, {"arguments", field_table_json(b.arguments)},
         {"properties_key", properties_key(b)},
     };
 }
@@ -118,20 +115,13 @@ json connection_json(const connection_info& c, const node_details& node)
 {
     const auto [peer_host, peer_port] = split_host_port(c.peer);
     json out = {
-        {"name", utf8_safe(c.name)},
-        {"node", node.node},
-        {"type", "network"},
-        {"state", "running"},
-        {"protocol", "AMQP 0-9-1"},
-        {"user", c.user},
-        {"vhost", c.vhost},
-        {"host", node.amqp_address},
-        {"port", node.amqp_port},
-        {"peer_host", peer_host},
-        {"peer_port", peer_port},
-        {"ssl", false},
-        {"channels", c.channels},
-        {"client_properties", field_table_json(c.client_properties)},
+        {"name", utf8_safe(c.name)}, {"node", node.node},
+        {"type", "network"},         {"state", "running"},
+        {"protocol", "AMQP 0-9-1"},  {"user", c.user},
+        {"vhost", c.vhost},          {"host", node.amqp_address},
+        {"port", node.amqp_port},    {"peer_host", peer_host},
+        {"peer_port", peer_port},    {"ssl", false},
+        {"channels", c.channels},    {"client_properties", field_table_json(c.client_properties)},
     };
     // RabbitMQ adds it only when the client named the connection.
     if (const auto* given = c.client_properties.find("connection_name"); given && given->string()) {

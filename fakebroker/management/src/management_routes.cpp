@@ -19,25 +19,16 @@ namespace {
 const std::string product_version = "3.10.8";
 const std::string default_close_reason = "Closed via management plugin";
 
-management_reply ok(json body)
-{
-    return {200, std::move(body)};
-}
+management_reply ok(json body) { return {200, std::move(body)}; }
 
-management_reply not_found()
-{
-    return {404, {{"error", "Object Not Found"}, {"reason", "Not Found"}}};
-}
+management_reply not_found() { return {404, {{"error", "Object Not Found"}, {"reason", "Not Found"}}}; }
 
 management_reply bad_request(std::string reason)
 {
     return {400, {{"error", "bad_request"}, {"reason", std::move(reason)}}};
 }
 
-management_reply no_content()
-{
-    return {204, nullptr};
-}
+management_reply no_content() { return {204, nullptr}; }
 
 // A JSON integer, or a string holding one (RabbitMQ accepts both).
 std::optional<std::int64_t> integer_field(const json& body, const char* key)
@@ -54,10 +45,7 @@ std::optional<std::int64_t> integer_field(const json& body, const char* key)
 }
 
 // The default exchange is "" in listings but "amq.default" in paths.
-std::string exchange_from_path(const std::string& name)
-{
-    return name == "amq.default" ? std::string() : name;
-}
+std::string exchange_from_path(const std::string& name) { return name == "amq.default" ? std::string() : name; }
 
 node_details node_of(const broker& b)
 {
@@ -119,8 +107,7 @@ management_routes::management_routes(broker& b, std::string http_address, std::u
           {"DELETE", {"faults", "chaos"}, &management_routes::stop_chaos},
           {"DELETE", {"faults", "*"}, &management_routes::remove_fault},
       }
-{
-}
+{}
 
 management_reply management_routes::handle(const management_request& request) const
 {
@@ -181,7 +168,9 @@ management_reply management_routes::overview(const management_request&, const pa
          {{{"node", n.node}, {"protocol", "amqp"}, {"ip_address", n.amqp_address}, {"port", n.amqp_port}},
           {{"node", n.node}, {"protocol", "http"}, {"ip_address", http_address_}, {"port", http_port_}}}},
         {"contexts",
-         {{{"node", n.node}, {"description", "RabbitMQ Management"}, {"path", "/"},
+         {{{"node", n.node},
+           {"description", "RabbitMQ Management"},
+           {"path", "/"},
            {"port", std::to_string(http_port_)}}}},
     });
 }

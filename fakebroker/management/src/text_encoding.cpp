@@ -64,8 +64,8 @@ std::optional<std::string> base64_decode(std::string_view text)
             d[k] = base64_digit(text[i + k]);
             if (d[k] < 0) return std::nullopt;
         }
-        const std::uint32_t n = std::uint32_t(d[0]) << 18 | std::uint32_t(d[1]) << 12 |
-                                std::uint32_t(d[2]) << 6 | std::uint32_t(d[3]);
+        const std::uint32_t n =
+            std::uint32_t(d[0]) << 18 | std::uint32_t(d[1]) << 12 | std::uint32_t(d[2]) << 6 | std::uint32_t(d[3]);
         out += char(n >> 16 & 0xff);
         if (padding < 2) out += char(n >> 8 & 0xff);
         if (padding < 1) out += char(n & 0xff);

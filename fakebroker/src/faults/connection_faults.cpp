@@ -21,10 +21,7 @@ bool input_side(hook h) noexcept
 
 // Hooks reached with no channel code on the stack: the model may change at once.
 // Elsewhere (inside a delivery, a publish) closes and cancels wait for take_actions().
-bool safe_point(hook h) noexcept
-{
-    return input_side(h) || h == hook::heartbeat_tick;
-}
+bool safe_point(hook h) noexcept { return input_side(h) || h == hook::heartbeat_tick; }
 
 // Frames a fault sends itself (channel.close, connection.blocked...) pass no hooks.
 class applying {
@@ -51,7 +48,8 @@ proto::method_key key_of_frame(const proto::frame_view& frame)
     if (frame.type != proto::frame_type::method || frame.payload.size() < 4) return key;
     const auto* p = frame.payload.data();
     key.class_id = static_cast<std::uint16_t>((std::to_integer<unsigned>(p[0]) << 8) | std::to_integer<unsigned>(p[1]));
-    key.method_id = static_cast<std::uint16_t>((std::to_integer<unsigned>(p[2]) << 8) | std::to_integer<unsigned>(p[3]));
+    key.method_id =
+        static_cast<std::uint16_t>((std::to_integer<unsigned>(p[2]) << 8) | std::to_integer<unsigned>(p[3]));
     return key;
 }
 
@@ -59,8 +57,7 @@ proto::method_key key_of_frame(const proto::frame_view& frame)
 
 connection_faults::connection_faults(server_connection& connection, fault_engine& engine, std::uint64_t connection_id)
     : connection_(connection), engine_(engine), id_(connection_id)
-{
-}
+{}
 
 connection_faults::~connection_faults()
 {
@@ -139,9 +136,7 @@ connection_faults::verdict connection_faults::apply(const fault& f, hook point, 
         connection_.mark_ready();
         return verdict::skip;
     }
-    case fault::kind::stall:
-        stall(f.duration);
-        return input_side(point) ? verdict::hold : verdict::proceed;
+    case fault::kind::stall: stall(f.duration); return input_side(point) ? verdict::hold : verdict::proceed;
     case fault::kind::close_channel:
         if (channel == 0) return verdict::proceed;
         if (safe) {
@@ -167,8 +162,7 @@ connection_faults::verdict connection_faults::apply(const fault& f, hook point, 
         deferred_.push_back({f.action, 0, f.reply_code, f.text});
         connection_.mark_ready();
         return verdict::skip;
-    case fault::kind::swallow:
-        return verdict::skip;
+    case fault::kind::swallow: return verdict::skip;
     case fault::kind::delay:
         if (input_side(point)) {
             pause_input(now + f.duration);
@@ -233,9 +227,7 @@ connection_actions connection_faults::take_actions()
             }
             connection_.close_connection_with(d.reply_code, d.text, {});
             break;
-        default:
-            connection_.cancel_consumer(d.channel, d.text);
-            break;
+        default: connection_.cancel_consumer(d.channel, d.text); break;
         }
     }
     return std::exchange(actions_, {});
@@ -434,9 +426,6 @@ void connection_faults::enqueued(std::uint16_t channel)
     run_hook(hook::message_enqueued, channel, proto::basic_publish::key);
 }
 
-void connection_faults::heartbeat_tick()
-{
-    run_hook(hook::heartbeat_tick, 0, {});
-}
+void connection_faults::heartbeat_tick() { run_hook(hook::heartbeat_tick, 0, {}); }
 
 }  // namespace amqp::fakebroker

@@ -106,20 +106,20 @@ private:
 
     std::optional<std::size_t> output_hold_;  // delay: bytes past it wait
     clock::time_point output_hold_until_;
-    std::optional<std::size_t> output_end_;   // drop: bytes past it never go
+    std::optional<std::size_t> output_end_;  // drop: bytes past it never go
     bool input_paused_ = false;
     clock::time_point input_paused_until_;
     bool stalled_ = false;
     clock::time_point stalled_until_;
     std::optional<clock::time_point> unblock_at_;
     std::variant<std::monostate, held_frame, held_command> held_;
-    protocol::byte_buffer paused_input_;       // received while paused
+    protocol::byte_buffer paused_input_;  // received while paused
     std::set<std::uint16_t> silenced_channels_;  // a close is pending: nothing more goes out
-    bool silenced_ = false;                    // the same for the whole connection
-    bool applying_ = false;                    // a fault's own frames pass no hooks
-    std::optional<refusal> refusing_;          // refuse in the handshake
-    std::string_view consumer_tag_;            // message_delivered: whose delivery
-    std::uint32_t holds_ = 0;                  // taken on the engine, given back at the end
+    bool silenced_ = false;  // the same for the whole connection
+    bool applying_ = false;  // a fault's own frames pass no hooks
+    std::optional<refusal> refusing_;  // refuse in the handshake
+    std::string_view consumer_tag_;  // message_delivered: whose delivery
+    std::uint32_t holds_ = 0;  // taken on the engine, given back at the end
 };
 
 }  // namespace amqp::fakebroker

@@ -9,10 +9,7 @@ namespace amqp::fakebroker {
 
 namespace {
 
-std::uint32_t bit(hook h)
-{
-    return std::uint32_t(1) << static_cast<unsigned>(h);
-}
+std::uint32_t bit(hook h) { return std::uint32_t(1) << static_cast<unsigned>(h); }
 
 }  // namespace
 

@@ -14,33 +14,26 @@ namespace amqp::fakebroker {
 namespace {
 
 constexpr std::array hooks{
-    hook::connection_accepted, hook::handshake,         hook::frame_received,    hook::method_received,
+    hook::connection_accepted, hook::handshake,          hook::frame_received,    hook::method_received,
     hook::method_handled,      hook::before_method_sent, hook::after_method_sent, hook::heartbeat_tick,
     hook::message_enqueued,    hook::message_delivered,
 };
 
 constexpr std::array<std::string_view, hooks.size()> hook_names{
-    "connection_accepted", "handshake",         "frame_received",    "method_received",
-    "method_handled",      "before_method_sent", "after_method_sent", "heartbeat_tick",
-    "message_enqueued",    "message_delivered",
+    "connection_accepted", "handshake",         "frame_received", "method_received",  "method_handled",
+    "before_method_sent",  "after_method_sent", "heartbeat_tick", "message_enqueued", "message_delivered",
 };
 
 constexpr std::array<std::string_view, 13> kind_names{
-    "drop",         "reset", "stall",           "close_channel",      "close_connection", "swallow", "delay",
+    "drop",         "reset", "stall",   "close_channel",   "close_connection",   "swallow", "delay",
     "split_writes", "block", "unblock", "cancel_consumer", "refuse_connections", "restart",
 };
 
 constexpr std::array<std::string_view, 3> refusal_names{"at_accept", "access_refused", "not_allowed"};
 
-bool has_method(hook h) noexcept
-{
-    return h != hook::connection_accepted && h != hook::heartbeat_tick;
-}
+bool has_method(hook h) noexcept { return h != hook::connection_accepted && h != hook::heartbeat_tick; }
 
-bool has_channel(hook h) noexcept
-{
-    return has_method(h) && h != hook::handshake;
-}
+bool has_channel(hook h) noexcept { return has_method(h) && h != hook::handshake; }
 
 std::string default_text(std::uint16_t code)
 {
@@ -50,10 +43,7 @@ std::string default_text(std::uint16_t code)
 
 }  // namespace
 
-std::string_view to_string(hook h) noexcept
-{
-    return hook_names[static_cast<std::size_t>(h)];
-}
+std::string_view to_string(hook h) noexcept { return hook_names[static_cast<std::size_t>(h)]; }
 
 std::optional<hook> parse_hook(std::string_view name) noexcept
 {
@@ -63,15 +53,9 @@ std::optional<hook> parse_hook(std::string_view name) noexcept
     return std::nullopt;
 }
 
-std::span<const hook> all_hooks() noexcept
-{
-    return hooks;
-}
+std::span<const hook> all_hooks() noexcept { return hooks; }
 
-std::string_view to_string(refusal r) noexcept
-{
-    return refusal_names[static_cast<std::size_t>(r)];
-}
+std::string_view to_string(refusal r) noexcept { return refusal_names[static_cast<std::size_t>(r)]; }
 
 std::optional<refusal> parse_refusal(std::string_view name) noexcept
 {
@@ -81,10 +65,7 @@ std::optional<refusal> parse_refusal(std::string_view name) noexcept
     return std::nullopt;
 }
 
-std::string_view to_string(fault::kind k) noexcept
-{
-    return kind_names[static_cast<std::size_t>(k)];
-}
+std::string_view to_string(fault::kind k) noexcept { return kind_names[static_cast<std::size_t>(k)]; }
 
 std::optional<fault::kind> parse_fault_kind(std::string_view name) noexcept
 {
@@ -100,12 +81,9 @@ bool fault_applies(fault::kind k, hook h) noexcept
     case fault::kind::swallow:
         return h == hook::handshake || h == hook::frame_received || h == hook::method_received ||
                h == hook::before_method_sent;
-    case fault::kind::close_channel:
-        return has_channel(h);
-    case fault::kind::cancel_consumer:
-        return h != hook::connection_accepted && h != hook::handshake;
-    default:
-        return true;
+    case fault::kind::close_channel: return has_channel(h);
+    case fault::kind::cancel_consumer: return h != hook::connection_accepted && h != hook::handshake;
+    default: return true;
     }
 }
 
@@ -175,18 +153,12 @@ std::string fault::describe() const
     os << to_string(action);
     switch (action) {
     case kind::close_channel:
-    case kind::close_connection:
-        os << '(' << reply_code << ", \"" << text << "\")";
-        break;
-    case kind::delay:
-        os << '(' << duration.count() << "ms)";
-        break;
+    case kind::close_connection: os << '(' << reply_code << ", \"" << text << "\")"; break;
+    case kind::delay: os << '(' << duration.count() << "ms)"; break;
     case kind::stall:
         if (duration.count() > 0) os << '(' << duration.count() << "ms)";
         break;
-    case kind::split_writes:
-        os << '(' << amount << " bytes)";
-        break;
+    case kind::split_writes: os << '(' << amount << " bytes)"; break;
     case kind::block:
         os << "(\"" << text << '"';
         if (duration.count() > 0) os << ", " << duration.count() << "ms";
@@ -195,19 +167,13 @@ std::string fault::describe() const
     case kind::cancel_consumer:
         if (!consumer_tag.empty()) os << "(\"" << consumer_tag << "\")";
         break;
-    case kind::refuse_connections:
-        os << '(' << amount << ", " << to_string(how) << ')';
-        break;
-    default:
-        break;
+    case kind::refuse_connections: os << '(' << amount << ", " << to_string(how) << ')'; break;
+    default: break;
     }
     return os.str();
 }
 
-fault_rule fault_rule::on(hook h)
-{
-    return fault_rule(h);
-}
+fault_rule fault_rule::on(hook h) { return fault_rule(h); }
 
 fault_rule& fault_rule::connection(std::uint64_t index) &
 {
@@ -297,8 +263,8 @@ std::optional<std::string> fault_rule::problem() const
     if (actions_.empty()) return "the rule has no action";
     if (connection_index_ && *connection_index_ == 0) return "connections are numbered from 1";
     if (method_ && !has_method(hook_)) return "a method filter never matches" + at + " (it has no method)";
-    if (method_ && hook_ == hook::handshake && *method_ != "connection.start-ok" &&
-        *method_ != "connection.tune-ok" && *method_ != "connection.open") {
+    if (method_ && hook_ == hook::handshake && *method_ != "connection.start-ok" && *method_ != "connection.tune-ok" &&
+        *method_ != "connection.open") {
         return "handshake only sees connection.start-ok, connection.tune-ok and connection.open, not " + *method_;
     }
     if (channel_ && !has_channel(hook_)) return "a channel filter never matches" + at + " (it has no channel)";
@@ -405,8 +371,7 @@ std::optional<std::string> chaos_options::set_odds(std::string_view spec)
     double p = -1;
     try {
         if (eq != std::string_view::npos) p = std::stod(std::string(spec.substr(eq + 1)));
-    } catch (const std::exception&) {
-    }
+    } catch (const std::exception&) {}
     if (eq == std::string_view::npos || !(p >= 0 && p <= 1))
         return "expected ACTION=PROBABILITY with a probability from 0 to 1, got '" + std::string(spec) + "'";
     for (const auto& [known, field] : chaos_odds) {

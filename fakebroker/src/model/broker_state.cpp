@@ -5,9 +5,7 @@
 namespace amqp::fakebroker {
 
 broker_state::broker_state(broker_options options)
-    : options_(std::move(options)),
-      permissions_(options_.users),
-      names_(std::random_device{}())
+    : options_(std::move(options)), permissions_(options_.users), names_(std::random_device{}())
 {
     for (const auto& name : options_.vhosts) {
         vhosts_.emplace(name, std::make_unique<vhost>(*this, name));
@@ -30,8 +28,8 @@ vhost* broker_state::find_vhost(std::string_view name)
 
 const user* broker_state::find_user(std::string_view name) const
 {
-    auto it = std::find_if(options_.users.begin(), options_.users.end(),
-                           [name](const user& u) { return u.name == name; });
+    auto it =
+        std::find_if(options_.users.begin(), options_.users.end(), [name](const user& u) { return u.name == name; });
     return it == options_.users.end() ? nullptr : &*it;
 }
 
@@ -42,15 +40,11 @@ std::uint64_t broker_state::register_connection(server_connection* c)
     return id;
 }
 
-void broker_state::unregister_connection(std::uint64_t id)
-{
-    connections_.erase(id);
-}
+void broker_state::unregister_connection(std::uint64_t id) { connections_.erase(id); }
 
 std::string broker_state::generate_name(std::string_view prefix)
 {
-    static constexpr char alphabet[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     std::string name(prefix);
     for (int i = 0; i < 22; ++i) name += alphabet[names_() % 64];
     return name;

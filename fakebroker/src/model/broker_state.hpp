@@ -12,8 +12,8 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <random>
 #include <optional>
+#include <random>
 #include <string>
 #include <utility>
 #include <vector>
@@ -56,26 +56,23 @@ public:
     }
 
     vhost* find_vhost(std::string_view name);
-    const std::map<std::string, std::unique_ptr<vhost>, std::less<>>& vhosts() const noexcept
-    {
-        return vhosts_;
-    }
+    const std::map<std::string, std::unique_ptr<vhost>, std::less<>>& vhosts() const noexcept { return vhosts_; }
     const user* find_user(std::string_view name) const;
     // What each user may do in each vhost, compiled once.
     const permission_table& permissions() const noexcept { return permissions_; }
 
     std::uint64_t register_connection(server_connection* c);
     void unregister_connection(std::uint64_t id);
-    const std::map<std::uint64_t, server_connection*>& connections() const noexcept
-    {
-        return connections_;
-    }
+    const std::map<std::uint64_t, server_connection*>& connections() const noexcept { return connections_; }
 
     // "amq.gen-..." and "amq.ctag-..." names: a prefix and 22 URL-safe base64 characters.
     std::string generate_name(std::string_view prefix);
 
     // Direct reply-to consumers by the token in "amq.rabbitmq.reply-to.<token>".
-    void register_reply_consumer(const std::string& token, server_channel* channel) { reply_consumers_[token] = channel; }
+    void register_reply_consumer(const std::string& token, server_channel* channel)
+    {
+        reply_consumers_[token] = channel;
+    }
     void unregister_reply_consumer(const std::string& token) { reply_consumers_.erase(token); }
     server_channel* find_reply_consumer(std::string_view token) const
     {

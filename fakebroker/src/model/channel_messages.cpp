@@ -26,14 +26,13 @@ std::optional<error> server_channel::publish(proto::basic_publish& m, proto::com
     proto::basic_properties& properties = command.header->properties;
     // RabbitMQ checks user_id before the expiration.
     if (const auto& user_id = properties.user_id; user_id && *user_id != connection_.user_name()) {
-        return error{reply_code::precondition_failed, "user_id property set to '" + *user_id +
-                                                          "' but authenticated user was '" +
-                                                          connection_.user_name() + "'"};
+        return error{
+            reply_code::precondition_failed,
+            "user_id property set to '" + *user_id + "' but authenticated user was '" + connection_.user_name() + "'"};
     }
     if (const auto& expiration = properties.expiration) {
         // RabbitMQ refuses an expiration that is not a non-negative integer.
-        const bool digits = !expiration->empty() &&
-                            expiration->find_first_not_of("0123456789") == std::string::npos;
+        const bool digits = !expiration->empty() && expiration->find_first_not_of("0123456789") == std::string::npos;
         const bool negative = expiration->size() > 1 && (*expiration)[0] == '-' &&
                               expiration->find_first_not_of("0123456789", 1) == std::string::npos;
         if (!digits) {
@@ -57,8 +56,8 @@ std::optional<error> server_channel::publish(proto::basic_publish& m, proto::com
     return std::nullopt;
 }
 
-void server_channel::route_and_enqueue(const proto::basic_publish& m, const message_ref& content,
-                                       exchange& target, const proto::field_table* headers)
+void server_channel::route_and_enqueue(const proto::basic_publish& m, const message_ref& content, exchange& target,
+                                       const proto::field_table* headers)
 {
     vhost& v = connection_.vhost();
     const clock::time_point now = connection_.broker().now();
@@ -71,8 +70,8 @@ void server_channel::route_and_enqueue(const proto::basic_publish& m, const mess
 
     static const std::string reply_prefix = std::string(reply_to_queue) + ".";
     if (m.exchange.empty() && m.routing_key.starts_with(reply_prefix)) {
-        if (server_channel* replies = connection_.broker().find_reply_consumer(
-                std::string_view(m.routing_key).substr(reply_prefix.size()))) {
+        if (server_channel* replies =
+                connection_.broker().find_reply_consumer(std::string_view(m.routing_key).substr(reply_prefix.size()))) {
             replies->deliver_reply(m, *content);
             if (confirm_mode_) pending_confirm_ = seq;
             return;
@@ -81,8 +80,7 @@ void server_channel::route_and_enqueue(const proto::basic_publish& m, const mess
 
     if (routed.empty()) {
         if (m.mandatory) {
-            connection_.send_message(number_,
-                                     proto::basic_return{312, "NO_ROUTE", m.exchange, m.routing_key},
+            connection_.send_message(number_, proto::basic_return{312, "NO_ROUTE", m.exchange, m.routing_key},
                                      *content);
         }
         if (confirm_mode_) pending_confirm_ = seq;

@@ -23,8 +23,7 @@ bool uses_last_queue_shortcut(const proto::method& m)
 
 channel_table::~channel_table() = default;
 
-channel_table::step channel_table::on_command(std::uint16_t number, const proto::method& m,
-                                              std::uint16_t channel_max)
+channel_table::step channel_table::on_command(std::uint16_t number, const proto::method& m, std::uint16_t channel_max)
 {
     step s;
     const bool is_open = std::holds_alternative<proto::channel_open>(m);
@@ -42,10 +41,9 @@ channel_table::step channel_table::on_command(std::uint16_t number, const proto:
     if (it == channels_.end()) {
         const proto::method_key key = proto::key_of(m);
         if (is_open && channels_.size() >= channel_max) {
-            s.failure = error{reply_code::not_allowed, "number of channels opened (" +
-                                                           std::to_string(channels_.size()) +
-                                                           ") has reached the negotiated channel_max (" +
-                                                           std::to_string(channel_max) + ")"};
+            s.failure = error{reply_code::not_allowed,
+                              "number of channels opened (" + std::to_string(channels_.size()) +
+                                  ") has reached the negotiated channel_max (" + std::to_string(channel_max) + ")"};
         } else if (is_open) {
             channels_.emplace(number, std::make_unique<server_channel>(connection_, number));
             s.open_ok = true;

@@ -35,9 +35,9 @@ public:
     // are the table's; any other method on an open channel is that channel's.
     struct step {
         server_channel* handler = nullptr;  // the open channel to handle the command
-        bool open_ok = false;               // answer channel.open-ok
-        bool close_ok = false;              // answer channel.close-ok
-        bool closed = false;                // the channel went: drop its half-read content
+        bool open_ok = false;  // answer channel.open-ok
+        bool close_ok = false;  // answer channel.close-ok
+        bool closed = false;  // the channel went: drop its half-read content
         // Close the channel or the connection (protocol::is_hard_error tells which).
         std::optional<error> failure;
     };

@@ -7,7 +7,6 @@
 #include "erlang_terms.hpp"
 #include "headers_match.hpp"
 
-
 namespace amqp::fakebroker {
 
 namespace proto = amqp::protocol;
@@ -130,8 +129,7 @@ std::optional<error> server_channel::exchange_declare(const proto::exchange_decl
     // RabbitMQ checks the reserved prefix only for exchanges that do not exist yet, so
     // an equivalent redeclare of amq.direct succeeds.
     if (!existing && reserved_name(m.exchange)) {
-        return error{reply_code::access_refused,
-                     "exchange name '" + m.exchange + "' contains reserved prefix 'amq.*'"};
+        return error{reply_code::access_refused, "exchange name '" + m.exchange + "' contains reserved prefix 'amq.*'"};
     }
     if (existing) {
         const std::string what = in_vhost("exchange", m.exchange, v.name());
@@ -155,8 +153,8 @@ std::optional<error> server_channel::exchange_declare(const proto::exchange_decl
         if (auto e = check_forwarding(m.arguments, "alternate-exchange", resource_kind::exchange, m.exchange)) {
             return e;
         }
-        v.add_exchange(std::make_unique<exchange>(m.exchange, *type, m.durable, m.auto_delete,
-                                                  m.internal, m.arguments));
+        v.add_exchange(
+            std::make_unique<exchange>(m.exchange, *type, m.durable, m.auto_delete, m.internal, m.arguments));
     }
     if (!m.nowait) connection_.send(number_, proto::exchange_declare_ok{});
     return std::nullopt;
@@ -175,8 +173,7 @@ std::optional<error> server_channel::exchange_delete(const proto::exchange_delet
     if (auto e = check_permission(access::configure, resource_kind::exchange, m.exchange)) return e;
     if (exchange* e = v.find_exchange(m.exchange)) {
         if (m.if_unused && e->binding_count() > 0) {
-            return error{reply_code::precondition_failed,
-                         in_vhost("exchange", m.exchange, v.name()) + " in use"};
+            return error{reply_code::precondition_failed, in_vhost("exchange", m.exchange, v.name()) + " in use"};
         }
         v.delete_exchange(m.exchange);
     }
@@ -276,22 +273,21 @@ std::optional<error> server_channel::queue_declare(const proto::queue_declare& m
             const bool type_key = std::string_view(key) == "x-queue-type";
             if (type_key && (asked ? *asked : classic) == (current ? *current : classic)) continue;
             std::int64_t a = 0, c = 0;
-            const bool equal = (!asked && !current) ||
-                               (asked && current &&
-                                ((asked->to_int64(a) && current->to_int64(c) && a == c) ||
-                                 (asked->variant() == current->variant())));
+            const bool equal =
+                (!asked && !current) ||
+                (asked && current &&
+                 ((asked->to_int64(a) && current->to_int64(c) && a == c) || (asked->variant() == current->variant())));
             if (!equal) {
-                return error{reply_code::precondition_failed,
-                             std::string("inequivalent arg '") + key + "' for " + what + ": " +
-                                 describe_inequivalence(asked, current)};
+                return error{reply_code::precondition_failed, std::string("inequivalent arg '") + key + "' for " +
+                                                                  what + ": " + describe_inequivalence(asked, current)};
             }
         }
     } else {
         if (const proto::field_value* dlx = m.arguments.find("x-dead-letter-exchange"); dlx && !dlx->string()) {
             // The channel's check, before the queue's own argument checks.
-            return error{reply_code::precondition_failed,
-                         std::string("invalid type '") + erlang_type_name(*dlx) +
-                             "' for arg 'x-dead-letter-exchange' in " + in_vhost("queue", name, v.name())};
+            return error{reply_code::precondition_failed, std::string("invalid type '") + erlang_type_name(*dlx) +
+                                                              "' for arg 'x-dead-letter-exchange' in " +
+                                                              in_vhost("queue", name, v.name())};
         }
         if (auto e = check_forwarding(m.arguments, "x-dead-letter-exchange", resource_kind::queue, name)) return e;
         queue_arguments parsed;
@@ -301,8 +297,8 @@ std::optional<error> server_channel::queue_declare(const proto::queue_declare& m
         if (parsed.quorum) {
             if (auto e = check_quorum_declare(m, name)) return e;
         }
-        q = std::make_shared<queue>(v, name, m.durable, m.exclusive, m.auto_delete, m.arguments,
-                                    std::move(parsed), m.exclusive ? connection_.id() : 0);
+        q = std::make_shared<queue>(v, name, m.durable, m.exclusive, m.auto_delete, m.arguments, std::move(parsed),
+                                    m.exclusive ? connection_.id() : 0);
         v.add_queue(q);
     }
     q->touch(now);
@@ -314,12 +310,12 @@ std::optional<error> server_channel::queue_declare(const proto::queue_declare& m
     return std::nullopt;
 }
 
-std::optional<error> server_channel::check_quorum_declare(const proto::queue_declare& m,
-                                                          const std::string& name) const
+std::optional<error> server_channel::check_quorum_declare(const proto::queue_declare& m, const std::string& name) const
 {
     // In RabbitMQ 3.10's order.
     if (m.queue.empty()) {
-        return error{reply_code::precondition_failed, "Cannot declare a server-named queue for type rabbit_quorum_queue"};
+        return error{reply_code::precondition_failed,
+                     "Cannot declare a server-named queue for type rabbit_quorum_queue"};
     }
     const std::string what = in_vhost("queue", name, connection_.vhost().name());
     for (const char* key : {"x-max-priority", "x-queue-mode", "x-queue-master-locator", "x-queue-version"}) {
@@ -417,8 +413,7 @@ std::optional<error> server_channel::queue_delete(const proto::queue_delete& m)
         // RabbitMQ 3.10's quorum queues refuse both flags, as a connection error.
         return error{reply_code::not_implemented,
                      "cannot delete " + in_vhost("queue", name, v.name()) + ". queue.delete operations with " +
-                         (m.if_unused ? "if-unused" : "if-empty") +
-                         " flag set are not supported by quorum queues"};
+                         (m.if_unused ? "if-unused" : "if-empty") + " flag set are not supported by quorum queues"};
     }
     // RabbitMQ looks at if-empty first.
     if (m.if_empty && q->ready_count() > 0) {

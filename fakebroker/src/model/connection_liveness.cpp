@@ -24,8 +24,8 @@ connection_liveness::heartbeat_step connection_liveness::heartbeat_tick(clock::t
 void connection_liveness::start_closing(clock::time_point now) noexcept
 {
     const std::chrono::milliseconds interval = schedule_.interval();
-    closing_deadline_ = now + (heartbeats() && interval < closing_timeout ? interval
-                                                                   : std::chrono::milliseconds(closing_timeout));
+    closing_deadline_ =
+        now + (heartbeats() && interval < closing_timeout ? interval : std::chrono::milliseconds(closing_timeout));
 }
 
 std::optional<clock::time_point> connection_liveness::closing_tick(clock::time_point now) const noexcept

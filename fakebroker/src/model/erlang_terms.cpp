@@ -20,17 +20,16 @@ using protocol::field_value;
 const char* erlang_type_name(const field_value& v)
 {
     static constexpr const char* atoms[] = {
-        "void",  "bool",   "byte",    "unsignedbyte", "short",   "unsignedshort",
-        "signedint", "unsignedint", "long", "float", "double",  "decimal",
-        "longstr", "array", "timestamp", "table",   "binary"};
+        "void",  "bool",   "byte",    "unsignedbyte", "short", "unsignedshort", "signedint", "unsignedint", "long",
+        "float", "double", "decimal", "longstr",      "array", "timestamp",     "table",     "binary"};
     static_assert(std::size(atoms) == std::variant_size_v<protocol::field_variant>);
     return atoms[v.index()];
 }
 
 static bool is_printable_latin1(std::uint32_t c)
 {
-    return (c >= 0x20 && c <= 0x7e) || (c >= 0xa0 && c <= 0xff) || c == '\n' || c == '\r' ||
-           c == '\t' || c == '\v' || c == '\b' || c == '\f' || c == 0x1b;
+    return (c >= 0x20 && c <= 0x7e) || (c >= 0xa0 && c <= 0xff) || c == '\n' || c == '\r' || c == '\t' || c == '\v' ||
+           c == '\b' || c == '\f' || c == 0x1b;
 }
 
 // Strict UTF-8 decoding, as Erlang's <<C/utf8>> (no overlongs, no surrogates).
@@ -122,9 +121,8 @@ static void write_float(std::string& out, double d)
     digits.erase(std::remove(digits.begin(), digits.end(), '.'), digits.end());
     const int exp = std::atoi(std::string(sci.substr(e_pos + 1)).c_str());
 
-    std::string scientific = digits.substr(0, 1) + "." +
-                             (digits.size() > 1 ? digits.substr(1) : "0") + "e" +
-                             std::to_string(exp);
+    std::string scientific =
+        digits.substr(0, 1) + "." + (digits.size() > 1 ? digits.substr(1) : "0") + "e" + std::to_string(exp);
     std::string plain;
     if (exp >= 0) {
         const auto int_len = static_cast<std::size_t>(exp) + 1;
@@ -139,7 +137,6 @@ static void write_float(std::string& out, double d)
     const bool plain_allowed = d < 9007199254740992.0;
     out += plain_allowed && plain.size() <= scientific.size() ? plain : scientific;
 }
-
 
 void write_erlang_value(std::string& out, const field_value& value)
 {

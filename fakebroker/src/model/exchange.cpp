@@ -18,28 +18,23 @@ std::optional<exchange_type> parse_exchange_type(std::string_view name)
 std::string_view to_string(exchange_type type)
 {
     switch (type) {
-    case exchange_type::direct:
-        return "direct";
-    case exchange_type::fanout:
-        return "fanout";
-    case exchange_type::topic:
-        return "topic";
-    case exchange_type::headers:
-        return "headers";
+    case exchange_type::direct: return "direct";
+    case exchange_type::fanout: return "fanout";
+    case exchange_type::topic: return "topic";
+    case exchange_type::headers: return "headers";
     }
     return "direct";
 }
 
-exchange::exchange(std::string name, exchange_type type, bool durable, bool auto_delete,
-                   bool internal, protocol::field_table arguments)
+exchange::exchange(std::string name, exchange_type type, bool durable, bool auto_delete, bool internal,
+                   protocol::field_table arguments)
     : name_(std::move(name)),
       type_(type),
       durable_(durable),
       auto_delete_(auto_delete),
       internal_(internal),
       arguments_(std::move(arguments))
-{
-}
+{}
 
 const std::string* exchange::alternate_exchange() const
 {
@@ -105,9 +100,7 @@ std::size_t exchange::remove_bindings_to(std::string_view destination, bool to_q
         if (type_ == exchange_type::topic) topic_.remove(b->routing_key, b);
     }
     // One pass over the vector, rather than one erase per binding.
-    std::erase_if(bindings_, [&](const auto& b) {
-        return b->to_queue == to_queue && b->destination == destination;
-    });
+    std::erase_if(bindings_, [&](const auto& b) { return b->to_queue == to_queue && b->destination == destination; });
     return doomed.size();
 }
 
@@ -134,8 +127,7 @@ void exchange::unindex(binding* b)
         std::erase(it->second, b);
         if (it->second.empty()) bindings_by_key_.erase(it);
     }
-    if (auto it = bindings_by_target_.find(target_key(b->destination, b->to_queue));
-        it != bindings_by_target_.end()) {
+    if (auto it = bindings_by_target_.find(target_key(b->destination, b->to_queue)); it != bindings_by_target_.end()) {
         it->second.erase(b);
         if (it->second.empty()) bindings_by_target_.erase(it);
     }

@@ -30,8 +30,8 @@ struct binding {
 
     bool same_as(const binding& other) const
     {
-        return destination == other.destination && to_queue == other.to_queue &&
-               routing_key == other.routing_key && arguments == other.arguments;
+        return destination == other.destination && to_queue == other.to_queue && routing_key == other.routing_key &&
+               arguments == other.arguments;
     }
 };
 
@@ -61,8 +61,7 @@ public:
     const std::vector<std::unique_ptr<binding>>& bindings() const noexcept { return bindings_; }
 
     // Appends the bindings a message with this routing key and headers matches.
-    void route(std::string_view routing_key, const protocol::field_table* headers,
-               std::vector<binding*>& out) const;
+    void route(std::string_view routing_key, const protocol::field_table* headers, std::vector<binding*>& out) const;
 
     // Routing visits each exchange once: see queue::mark_routed.
     bool mark_routed(std::uint64_t pass) noexcept { return std::exchange(routed_pass_, pass) != pass; }

@@ -104,8 +104,7 @@ bool values_equal(const field_value& argument, const field_value& header)
     return argument.variant() == header.variant();
 }
 
-bool argument_matches(const std::string& key, const field_value& argument,
-                      const field_table* headers)
+bool argument_matches(const std::string& key, const field_value& argument, const field_table* headers)
 {
     const field_value* header = find_header(headers, key);
     if (!header) return false;

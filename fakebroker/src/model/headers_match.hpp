@@ -19,8 +19,7 @@ namespace amqp::fakebroker {
 //   - Otherwise the values must be equal, compared without their AMQP type; see
 //     headers_match.cpp for what that means per type.
 //   - When the headers repeat a key, the last occurrence counts.
-bool headers_match(const protocol::field_table& binding_arguments,
-                   const protocol::field_table* message_headers);
+bool headers_match(const protocol::field_table& binding_arguments, const protocol::field_table* message_headers);
 
 // nullopt when the binding's "x-match" is absent or a long string "all", "any",
 // "all-with-x" or "any-with-x". Otherwise the reply text RabbitMQ closes the channel

@@ -40,8 +40,7 @@ public:
     // The property flags word and the properties it announces, as on the wire.
     std::span<const std::byte> encoded_properties() const noexcept
     {
-        return {reinterpret_cast<const std::byte*>(bytes() + exchange_size_ + routing_key_size_),
-                properties_size_};
+        return {reinterpret_cast<const std::byte*>(bytes() + exchange_size_ + routing_key_size_), properties_size_};
     }
     std::string_view body() const noexcept
     {
@@ -76,7 +75,7 @@ private:
     std::uint32_t properties_size_ = 0;
     std::size_t body_size_ = 0;
     std::int64_t ttl_ms_ = -1;
-    std::uint8_t exchange_size_ = 0;     // short strings on the wire: at most 255
+    std::uint8_t exchange_size_ = 0;  // short strings on the wire: at most 255
     std::uint8_t routing_key_size_ = 0;
     std::uint8_t priority_ = 0;
     bool persistent_ = false;
@@ -121,8 +120,7 @@ private:
 };
 
 inline message_ref message_content::make(std::string_view exchange, std::string_view routing_key,
-                                         const protocol::basic_properties& properties,
-                                         std::string_view body)
+                                         const protocol::basic_properties& properties, std::string_view body)
 {
     // Encoded into a per-thread scratch buffer first, to learn the size.
     thread_local protocol::byte_buffer scratch;

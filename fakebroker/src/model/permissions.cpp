@@ -15,8 +15,8 @@ name_pattern compile(const std::string& pattern, const char* which, std::string_
         return name_pattern(pattern);
     } catch (const std::regex_error& e) {
         throw std::invalid_argument(std::string("the ") + which + " permission of user '" + std::string(user) +
-                                    "' in vhost '" + std::string(vhost) + "' is not a regular expression: '" +
-                                    pattern + "' (" + e.what() + ")");
+                                    "' in vhost '" + std::string(vhost) + "' is not a regular expression: '" + pattern +
+                                    "' (" + e.what() + ")");
     }
 }
 
@@ -27,8 +27,7 @@ const char* kind_name(resource_kind kind) { return kind == resource_kind::queue 
 name_pattern::name_pattern(const std::string& pattern)
     : matches_everything_(pattern == ".*"),
       regex_(matches_everything_ ? std::regex() : std::regex(effective_pattern(pattern), std::regex::ECMAScript))
-{
-}
+{}
 
 bool name_pattern::matches(std::string_view name) const
 {
@@ -39,18 +38,14 @@ vhost_access::vhost_access(const permissions& p, std::string_view user, std::str
     : configure_(compile(p.configure, "configure", user, vhost)),
       write_(compile(p.write, "write", user, vhost)),
       read_(compile(p.read, "read", user, vhost))
-{
-}
+{}
 
 bool vhost_access::allows(access a, std::string_view name) const
 {
     switch (a) {
-    case access::configure:
-        return configure_.matches(name);
-    case access::write:
-        return write_.matches(name);
-    case access::read:
-        return read_.matches(name);
+    case access::configure: return configure_.matches(name);
+    case access::write: return write_.matches(name);
+    case access::read: return read_.matches(name);
     }
     return false;
 }

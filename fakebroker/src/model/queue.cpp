@@ -24,8 +24,7 @@ std::optional<std::string> non_negative_int(const protocol::field_table& args, c
     }
     if (n < 0 || (positive && n == 0)) {
         return invalid_arg(key, queue, vhost,
-                           std::string(n == 0 ? "{value_zero," : "{value_negative,") +
-                               std::to_string(n) + "}");
+                           std::string(n == 0 ? "{value_zero," : "{value_negative,") + std::to_string(n) + "}");
     }
     out = n;
     return std::nullopt;
@@ -33,8 +32,7 @@ std::optional<std::string> non_negative_int(const protocol::field_table& args, c
 
 }  // namespace
 
-std::optional<std::string> queue_arguments::parse(const protocol::field_table& args,
-                                                  const std::string& queue,
+std::optional<std::string> queue_arguments::parse(const protocol::field_table& args, const std::string& queue,
                                                   const std::string& vhost, queue_arguments& out)
 {
     // In RabbitMQ 3.10's order, which decides the text when several are wrong: the
@@ -108,8 +106,8 @@ std::optional<std::string> queue_arguments::parse(const protocol::field_table& a
     }
     if (!out.quorum) {
         for (const char* key : {"x-max-in-memory-length", "x-max-in-memory-bytes", "x-delivery-limit", "x-max-age",
-                                "x-stream-max-segment-size-bytes", "x-initial-cluster-size",
-                                "x-queue-leader-locator", "x-quorum-initial-group-size"}) {
+                                "x-stream-max-segment-size-bytes", "x-initial-cluster-size", "x-queue-leader-locator",
+                                "x-quorum-initial-group-size"}) {
             if (args.find(key)) {
                 return std::string("invalid arg '") + key + "' for queue '" + queue + "' in vhost '" + vhost +
                        "' of queue type rabbit_classic_queue";
@@ -158,8 +156,7 @@ queue::queue(vhost& owner, std::string name, bool durable, bool exclusive, bool 
       limits_(std::move(parsed)),
       exclusive_owner_(exclusive_owner),
       levels_(std::size_t(limits_.max_priority) + 1)
-{
-}
+{}
 
 queue_info queue::info() const
 {
@@ -202,8 +199,7 @@ enqueue_result queue::enqueue(message_ref content, clock::time_point now)
 {
     const std::size_t size = content->body().size();
     const bool over_length = limits_.max_length && ready_count_ + 1 > std::size_t(*limits_.max_length);
-    const bool over_bytes =
-        limits_.max_length_bytes && ready_bytes_ + size > std::uint64_t(*limits_.max_length_bytes);
+    const bool over_bytes = limits_.max_length_bytes && ready_bytes_ + size > std::uint64_t(*limits_.max_length_bytes);
     if ((over_length || over_bytes) && limits_.reject_publish) return enqueue_result::rejected;
 
     queued_message m;
@@ -223,9 +219,8 @@ enqueue_result queue::enqueue(message_ref content, clock::time_point now)
 
 void queue::drop_head_for_overflow(clock::time_point now)
 {
-    while (!empty() &&
-           ((limits_.max_length && ready_count_ > std::size_t(*limits_.max_length)) ||
-            (limits_.max_length_bytes && ready_bytes_ > std::uint64_t(*limits_.max_length_bytes)))) {
+    while (!empty() && ((limits_.max_length && ready_count_ > std::size_t(*limits_.max_length)) ||
+                        (limits_.max_length_bytes && ready_bytes_ > std::uint64_t(*limits_.max_length_bytes)))) {
         queued_message dropped = pop_front();
         dead_letter(dropped, "maxlen", now);
     }

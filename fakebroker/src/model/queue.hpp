@@ -121,7 +121,8 @@ public:
     void delivered_unacked(const server_channel* channel, std::uint64_t consumer_id)
     {
         ++unacked_;
-        if (quorum()) [[unlikely]] ++quorum_holders_[{channel, consumer_id}];
+        if (quorum()) [[unlikely]]
+            ++quorum_holders_[{channel, consumer_id}];
     }
     void settled(const server_channel* channel, std::uint64_t consumer_id)
     {

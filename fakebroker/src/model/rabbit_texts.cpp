@@ -35,7 +35,8 @@ std::string frame_error_text(std::span<const std::byte> pending, std::uint32_t f
     if (frame_max != 0 && size > limit) {
         return text + "<<>>: {frame_too_large," + std::to_string(size) + "," + std::to_string(limit) + "}";
     }
-    const auto payload = pending.subspan(protocol::frame_header_size, std::min<std::size_t>(size, pending.size() - protocol::frame_header_size));
+    const auto payload = pending.subspan(protocol::frame_header_size,
+                                         std::min<std::size_t>(size, pending.size() - protocol::frame_header_size));
     text += erlang_binary(as_chars(payload)) + ": ";
     const bool whole = pending.size() > protocol::frame_header_size + size;
     const bool known = type == 1 || type == 2 || type == 3 || type == 8;

@@ -15,13 +15,9 @@ using proto::reply_code;
 
 server_channel::server_channel(server_connection& connection, std::uint16_t number)
     : connection_(connection), number_(number)
-{
-}
+{}
 
-server_channel::~server_channel()
-{
-    shutdown();
-}
+server_channel::~server_channel() { shutdown(); }
 
 std::optional<error> server_channel::handle(proto::command& command)
 {
@@ -32,11 +28,10 @@ std::optional<error> server_channel::handle(proto::command& command)
             else if constexpr (std::is_same_v<M, proto::exchange_delete>) return exchange_delete(m);
             else if constexpr (std::is_same_v<M, proto::exchange_bind>) return exchange_bind(m, true);
             else if constexpr (std::is_same_v<M, proto::exchange_unbind>) {
-                return exchange_bind(proto::exchange_bind{m.ticket, m.destination, m.source,
-                                                          m.routing_key, m.nowait, m.arguments},
-                                     false);
-            }
-            else if constexpr (std::is_same_v<M, proto::queue_declare>) return queue_declare(m);
+                return exchange_bind(
+                    proto::exchange_bind{m.ticket, m.destination, m.source, m.routing_key, m.nowait, m.arguments},
+                    false);
+            } else if constexpr (std::is_same_v<M, proto::queue_declare>) return queue_declare(m);
             else if constexpr (std::is_same_v<M, proto::queue_bind>) return queue_bind(m);
             else if constexpr (std::is_same_v<M, proto::queue_unbind>) return queue_unbind(m);
             else if constexpr (std::is_same_v<M, proto::queue_purge>) return queue_purge(m);
@@ -47,24 +42,19 @@ std::optional<error> server_channel::handle(proto::command& command)
             else if constexpr (std::is_same_v<M, proto::basic_cancel>) return cancel(m);
             else if constexpr (std::is_same_v<M, proto::basic_ack>) {
                 return settle(m.delivery_tag, m.multiple, true, false, "basic.ack");
-            }
-            else if constexpr (std::is_same_v<M, proto::basic_nack>) {
+            } else if constexpr (std::is_same_v<M, proto::basic_nack>) {
                 return settle(m.delivery_tag, m.multiple, false, m.requeue, "basic.nack");
-            }
-            else if constexpr (std::is_same_v<M, proto::basic_reject>) {
+            } else if constexpr (std::is_same_v<M, proto::basic_reject>) {
                 return settle(m.delivery_tag, false, false, m.requeue, "basic.reject");
-            }
-            else if constexpr (std::is_same_v<M, proto::basic_recover>) {
+            } else if constexpr (std::is_same_v<M, proto::basic_recover>) {
                 if (!m.requeue) return error{reply_code::not_implemented, "requeue=false"};
                 auto e = recover(m.requeue);
                 if (!e) connection_.send(number_, proto::basic_recover_ok{});
                 return e;
-            }
-            else if constexpr (std::is_same_v<M, proto::basic_recover_async>) {
+            } else if constexpr (std::is_same_v<M, proto::basic_recover_async>) {
                 if (!m.requeue) return error{reply_code::not_implemented, "requeue=false"};
                 return recover(m.requeue);
-            }
-            else if constexpr (std::is_same_v<M, proto::basic_qos>) {
+            } else if constexpr (std::is_same_v<M, proto::basic_qos>) {
                 // RabbitMQ's reading: global=false limits each new consumer, global=true
                 // the channel as a whole. prefetch_size is not supported by RabbitMQ either.
                 if (m.prefetch_size != 0) {
@@ -81,32 +71,26 @@ std::optional<error> server_channel::handle(proto::command& command)
                 connection_.send(number_, proto::basic_qos_ok{});
                 dispatch_own_queues();
                 return std::nullopt;
-            }
-            else if constexpr (std::is_same_v<M, proto::channel_flow>) {
+            } else if constexpr (std::is_same_v<M, proto::channel_flow>) {
                 // RabbitMQ does not implement client-side flow control.
                 if (!m.active) return error{reply_code::not_implemented, "active=false"};
                 connection_.send(number_, proto::channel_flow_ok{true});
                 return std::nullopt;
-            }
-            else if constexpr (std::is_same_v<M, proto::confirm_select>) {
+            } else if constexpr (std::is_same_v<M, proto::confirm_select>) {
                 if (transactional_) {
-                    return error{reply_code::precondition_failed,
-                                 "cannot switch from tx to confirm mode"};
+                    return error{reply_code::precondition_failed, "cannot switch from tx to confirm mode"};
                 }
                 confirm_mode_ = true;
                 if (!m.nowait) connection_.send(number_, proto::confirm_select_ok{});
                 return std::nullopt;
-            }
-            else if constexpr (std::is_same_v<M, proto::tx_select>) {
+            } else if constexpr (std::is_same_v<M, proto::tx_select>) {
                 if (confirm_mode_) {
-                    return error{reply_code::precondition_failed,
-                                 "cannot switch from confirm to tx mode"};
+                    return error{reply_code::precondition_failed, "cannot switch from confirm to tx mode"};
                 }
                 transactional_ = true;
                 connection_.send(number_, proto::tx_select_ok{});
                 return std::nullopt;
-            }
-            else if constexpr (std::is_same_v<M, proto::tx_commit>) {
+            } else if constexpr (std::is_same_v<M, proto::tx_commit>) {
                 if (!transactional_) {
                     return error{reply_code::precondition_failed, "channel is not transactional"};
                 }
@@ -130,8 +114,7 @@ std::optional<error> server_channel::handle(proto::command& command)
                 }
                 connection_.send(number_, proto::tx_commit_ok{});
                 return std::nullopt;
-            }
-            else if constexpr (std::is_same_v<M, proto::tx_rollback>) {
+            } else if constexpr (std::is_same_v<M, proto::tx_rollback>) {
                 if (!transactional_) {
                     return error{reply_code::precondition_failed, "channel is not transactional"};
                 }
@@ -139,16 +122,13 @@ std::optional<error> server_channel::handle(proto::command& command)
                 tx_settles_.clear();
                 connection_.send(number_, proto::tx_rollback_ok{});
                 return std::nullopt;
-            }
-            else if constexpr (std::is_same_v<M, proto::access_request>) {
+            } else if constexpr (std::is_same_v<M, proto::access_request>) {
                 connection_.send(number_, proto::access_request_ok{1});
                 return std::nullopt;
-            }
-            else if constexpr (std::is_same_v<M, proto::channel_flow_ok>) return std::nullopt;
+            } else if constexpr (std::is_same_v<M, proto::channel_flow_ok>) return std::nullopt;
             else if constexpr (M::key.class_id == proto::class_ids::connection) {
                 return error{reply_code::command_invalid, "unimplemented method"};
-            }
-            else {
+            } else {
                 // A method a client never sends (a reply, or a server-only method).
                 return error{reply_code::command_invalid,
                              "unexpected method " + std::string(M::name) + " from the client"};
@@ -198,8 +178,7 @@ std::optional<error> server_channel::consume(const proto::basic_consume& m)
 {
     if (m.queue == reply_to_queue) return consume_replies(m);
     // RabbitMQ refuses a reused tag before it looks at the queue.
-    if (std::any_of(consumers_.begin(), consumers_.end(),
-                    [&](const consumer& c) { return c.tag == m.consumer_tag; })) {
+    if (std::any_of(consumers_.begin(), consumers_.end(), [&](const consumer& c) { return c.tag == m.consumer_tag; })) {
         return error{reply_code::not_allowed, "attempt to reuse consumer tag '" + m.consumer_tag + "'"};
     }
     std::string name;
@@ -221,13 +200,14 @@ std::optional<error> server_channel::consume(const proto::basic_consume& m)
     std::string tag = m.consumer_tag.empty() ? connection_.broker().generate_name("amq.ctag-") : m.consumer_tag;
     const auto& existing = q->consumers();
     // Quorum queues in RabbitMQ 3.10 do not enforce exclusive consumers.
-    if (!q->quorum() && !existing.empty() && (m.exclusive || std::any_of(existing.begin(), existing.end(),
-                                                         [](const consumer* c) { return c->exclusive; }))) {
-        return error{reply_code::access_refused, "queue '" + q->name() + "' in vhost '" +
-                                                     connection_.vhost().name() + "' in exclusive use"};
+    if (!q->quorum() && !existing.empty() &&
+        (m.exclusive ||
+         std::any_of(existing.begin(), existing.end(), [](const consumer* c) { return c->exclusive; }))) {
+        return error{reply_code::access_refused,
+                     "queue '" + q->name() + "' in vhost '" + connection_.vhost().name() + "' in exclusive use"};
     }
-    consumers_.push_back(
-        consumer{tag, next_consumer_id_++, this, &credit_, q, m.no_ack, m.exclusive, m.arguments, prefetch_count_, 0, priority});
+    consumers_.push_back(consumer{tag, next_consumer_id_++, this, &credit_, q, m.no_ack, m.exclusive, m.arguments,
+                                  prefetch_count_, 0, priority});
     q->add_consumer(&consumers_.back());
     if (!m.nowait) connection_.send(number_, proto::basic_consume_ok{tag});
     dispatch(*q, connection_.broker().now());
@@ -255,10 +235,9 @@ void server_channel::stop_replies()
 
 void server_channel::deliver_reply(const proto::basic_publish& m, const message_content& content)
 {
-    connection_.send_message(number_,
-                             proto::basic_deliver{reply_consumer_tag_, next_delivery_tag_++, false,
-                                                  m.exchange, m.routing_key},
-                             content);
+    connection_.send_message(
+        number_, proto::basic_deliver{reply_consumer_tag_, next_delivery_tag_++, false, m.exchange, m.routing_key},
+        content);
 }
 
 std::optional<error> server_channel::cancel(const proto::basic_cancel& m)

@@ -97,8 +97,8 @@ private:
     std::optional<error> check_permission(access a, resource_kind kind, std::string_view name) const;
     // The alternate-exchange or x-dead-letter-exchange a new exchange or queue names:
     // RabbitMQ asks for read on the new one and write on the one named.
-    std::optional<error> check_forwarding(const protocol::field_table& arguments, const char* key,
-                                          resource_kind kind, const std::string& name) const;
+    std::optional<error> check_forwarding(const protocol::field_table& arguments, const char* key, resource_kind kind,
+                                          const std::string& name) const;
 
     // Messages (channel_messages.cpp).
     std::optional<error> publish(protocol::basic_publish& m, protocol::command& command);
@@ -110,8 +110,7 @@ private:
     std::optional<error> cancel(const protocol::basic_cancel& m);
     std::optional<error> consume_replies(const protocol::basic_consume& m);
     void stop_replies();
-    std::optional<error> settle(std::uint64_t tag, bool multiple, bool ack, bool requeue,
-                                const char* method);
+    std::optional<error> settle(std::uint64_t tag, bool multiple, bool ack, bool requeue, const char* method);
     void settle_one(unacked_delivery& d, bool ack, bool requeue);
     std::optional<error> recover(bool requeue);
     void remove_consumer(const std::string& tag);
@@ -137,7 +136,7 @@ private:
     bool confirm_mode_ = false;
     std::uint64_t next_publish_seq_ = 1;
     std::uint64_t confirmed_through_ = 0;  // acks sent up to here
-    std::uint64_t pending_confirm_ = 0;    // publishes routed, ack not yet sent
+    std::uint64_t pending_confirm_ = 0;  // publishes routed, ack not yet sent
 
     bool transactional_ = false;
     std::vector<tx_publish> tx_publishes_;

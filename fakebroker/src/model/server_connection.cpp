@@ -27,8 +27,7 @@ server_connection::server_connection(broker_state& broker, std::string peer)
       liveness_(broker.now()),
       commands_(broker.options().max_message_size),
       channels_(*this)
-{
-}
+{}
 
 server_connection::~server_connection()
 {
@@ -81,14 +80,13 @@ void server_connection::append_content(std::uint16_t channel, const message_cont
                           content.body(), handshake_.frame_max());
 }
 
-void server_connection::send_delivery(std::uint16_t channel, std::string_view consumer_tag,
-                                      std::uint64_t delivery_tag, bool redelivered,
-                                      const message_content& content)
+void server_connection::send_delivery(std::uint16_t channel, std::string_view consumer_tag, std::uint64_t delivery_tag,
+                                      bool redelivered, const message_content& content)
 {
-    send_message(channel,
-                 proto::basic_deliver_view{consumer_tag, delivery_tag, redelivered, content.exchange(),
-                                           content.routing_key()},
-                 content);
+    send_message(
+        channel,
+        proto::basic_deliver_view{consumer_tag, delivery_tag, redelivered, content.exchange(), content.routing_key()},
+        content);
 }
 
 void server_connection::trace(std::string_view direction, std::uint16_t channel, const proto::method& m)
@@ -122,8 +120,7 @@ void server_connection::feed(std::span<const std::byte> bytes)
         header_bytes_.append(bytes.first(take));
         bytes = bytes.subspan(take);
         switch (proto::check_protocol_header(header_bytes_.data())) {
-        case proto::header_check::need_more:
-            return;
+        case proto::header_check::need_more: return;
         case proto::header_check::mismatch:
             // The spec: answer with the header we do speak, then close.
             if (output_.empty()) mark_ready();
@@ -194,8 +191,8 @@ void server_connection::handle_frame(const proto::frame_view& frame)
         return;
     }
     if (state_ != state::running) {
-        connection_error({reply_code::unexpected_frame, "frame on channel " + std::to_string(frame.channel) +
-                                                            " before the connection is open"});
+        connection_error({reply_code::unexpected_frame,
+                          "frame on channel " + std::to_string(frame.channel) + " before the connection is open"});
         return;
     }
     proto::command_read read = commands_.add(frame);
@@ -252,7 +249,8 @@ void server_connection::handle_connection_method(proto::method& m)
     }
     if (state_ == state::closing) return;
     if (state_ == state::handshake) return handshake_step(m);
-    if (std::holds_alternative<proto::connection_blocked>(m) || std::holds_alternative<proto::connection_unblocked>(m)) {
+    if (std::holds_alternative<proto::connection_blocked>(m) ||
+        std::holds_alternative<proto::connection_unblocked>(m)) {
         return;
     }
     if (std::holds_alternative<proto::connection_update_secret>(m)) {
@@ -260,8 +258,8 @@ void server_connection::handle_connection_method(proto::method& m)
         return;
     }
     const proto::method_key key = proto::key_of(m);
-    connection_error({reply_code::channel_error, "unexpected method in connection state running",
-                      key.class_id, key.method_id});
+    connection_error(
+        {reply_code::channel_error, "unexpected method in connection state running", key.class_id, key.method_id});
 }
 
 void server_connection::handshake_step(const proto::method& m)
@@ -349,10 +347,7 @@ void server_connection::enter_closing()
     liveness_.start_closing(broker_.now());
 }
 
-void server_connection::close(proto::reply_code code, std::string text)
-{
-    connection_error({code, std::move(text)});
-}
+void server_connection::close(proto::reply_code code, std::string text) { connection_error({code, std::move(text)}); }
 
 connection_actions server_connection::tick(clock::time_point now)
 {

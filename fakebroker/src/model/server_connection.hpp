@@ -101,8 +101,9 @@ public:
     template <class Method>
     void send(std::uint16_t channel, const Method& m)
     {
-        emit(channel, Method::key, no_delivery, [&] { protocol::encode_frame(output_, channel, m); },
-             [&] { return traced(m); });
+        emit(
+            channel, Method::key, no_delivery, [&] { protocol::encode_frame(output_, channel, m); },
+            [&] { return traced(m); });
     }
     // A content-carrying method with the message's header and body frames.
     template <class Method>
@@ -111,12 +112,13 @@ public:
         std::optional<std::string_view> delivery = no_delivery;
         if constexpr (Method::key == protocol::basic_get_ok::key) delivery = std::string_view{};
         if constexpr (Method::key == protocol::basic_deliver::key) delivery = std::string_view{m.consumer_tag};
-        emit(channel, Method::key, delivery,
-             [&] {
-                 protocol::encode_frame(output_, channel, m);
-                 append_content(channel, content);
-             },
-             [&] { return traced(m); });
+        emit(
+            channel, Method::key, delivery,
+            [&] {
+                protocol::encode_frame(output_, channel, m);
+                append_content(channel, content);
+            },
+            [&] { return traced(m); });
     }
     // basic.deliver for a message, encoded straight from the stored message: the
     // per-delivery path, which copies no strings.
@@ -128,7 +130,8 @@ public:
     // The message_enqueued hook, called by channels once per queue a publish entered.
     void enqueued(std::uint16_t channel)
     {
-        if (faults_active_) [[unlikely]] faults_->enqueued(channel);
+        if (faults_active_) [[unlikely]]
+            faults_->enqueued(channel);
     }
 
     // What the fault layer does to the connection it wraps.
@@ -211,10 +214,10 @@ private:
     protocol::frame_reader reader_;
     protocol::byte_buffer output_;
     bool tracing_;
-    bool blocked_ = false;          // under connection.blocked
-    bool publisher_held_ = false;   // blocked, and published since: input waits
-    bool ready_marked_ = false;     // on the broker's ready list
-    connection_actions actions_;    // pending for the host
+    bool blocked_ = false;  // under connection.blocked
+    bool publisher_held_ = false;  // blocked, and published since: input waits
+    bool ready_marked_ = false;  // on the broker's ready list
+    connection_actions actions_;  // pending for the host
     const bool& faults_active_;  // the fault engine's flag: one load and a branch per hook
     std::unique_ptr<connection_faults> faults_;
 

@@ -46,13 +46,12 @@ server_handshake::step closed(error e)
 
 server_handshake::server_handshake(broker_state& broker)
     : broker_(broker), channel_max_(broker.options().channel_max), frame_max_(broker.options().frame_max)
-{
-}
+{}
 
 proto::connection_start server_handshake::start()
 {
-    return {0, 9, server_properties(), std::string(proto::amqplain_mechanism) + " " + std::string(proto::plain_mechanism),
-            "en_US"};
+    return {0, 9, server_properties(),
+            std::string(proto::amqplain_mechanism) + " " + std::string(proto::plain_mechanism), "en_US"};
 }
 
 server_handshake::step server_handshake::on_method(const proto::method& m)
@@ -67,8 +66,7 @@ server_handshake::step server_handshake::on_method(const proto::method& m)
     case stage::open:
         if (const auto* open_method = std::get_if<proto::connection_open>(&m)) return open(*open_method);
         break;
-    case stage::done:
-        break;
+    case stage::done: break;
     }
     // RabbitMQ closes the socket without a word when the handshake goes wrong.
     return dropped();
@@ -90,8 +88,8 @@ server_handshake::step server_handshake::start_ok(const proto::connection_start_
     const std::string login = parsed ? given->user : std::string{};
     const fakebroker::user* known = parsed ? broker_.find_user(login) : nullptr;
     if (!known || known->password != given->password) {
-        std::string text = "Login was refused using authentication mechanism " + m.mechanism +
-                           ". For details see the broker logfile.";
+        std::string text =
+            "Login was refused using authentication mechanism " + m.mechanism + ". For details see the broker logfile.";
         // Say what was wrong, which RabbitMQ only writes to its log.
         if (!parsed) text += " (the " + m.mechanism + " response is malformed)";
         else if (!known) text += " (no user '" + login + "')";
@@ -135,7 +133,8 @@ server_handshake::step server_handshake::open(const proto::connection_open& m)
         while (!trimmed.empty() && trimmed.back() == '/') trimmed.pop_back();
         while (!trimmed.empty() && trimmed.front() == '/') trimmed.erase(0, 1);
         if (trimmed != m.virtual_host && broker_.find_vhost(trimmed)) {
-            text += " (did you mean '" + trimmed + "'? in an amqp:// URL the vhost follows the "
+            text += " (did you mean '" + trimmed +
+                    "'? in an amqp:// URL the vhost follows the "
                     "host's slash, and '/' itself is written %2F)";
         } else if (trimmed.empty() && m.virtual_host != "/" && broker_.find_vhost("/")) {
             text += " (the default vhost is '/')";

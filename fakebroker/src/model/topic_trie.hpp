@@ -33,15 +33,15 @@ inline void split_topic_key(std::string_view key, std::vector<std::string_view>&
 
 struct string_hash {
     using is_transparent = void;
-    std::size_t operator()(std::string_view s) const noexcept
-    {
-        return std::hash<std::string_view>{}(s);
-    }
+    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
 };
 
 template <class T>
-concept hashable = requires(const T& v) {
-    { std::hash<T>{}(v) } -> std::convertible_to<std::size_t>;
+concept hashable = requires(const T& v)
+{
+    {
+        std::hash<T>{}(v)
+        } -> std::convertible_to<std::size_t>;
 };
 
 }  // namespace detail
@@ -59,9 +59,7 @@ public:
     topic_trie() = default;
     // A moved-from trie is empty.
     topic_trie(topic_trie&& other) noexcept
-        : root_(std::move(other.root_)),
-          size_(std::exchange(other.size_, 0)),
-          nodes_(std::exchange(other.nodes_, 0))
+        : root_(std::move(other.root_)), size_(std::exchange(other.size_, 0)), nodes_(std::exchange(other.nodes_, 0))
     {
         other.root_ = node{};
     }
@@ -128,17 +126,13 @@ public:
 
 private:
     struct node {
-        std::unordered_map<std::string, std::unique_ptr<node>, detail::string_hash, std::equal_to<>>
-            literal;
+        std::unordered_map<std::string, std::unique_ptr<node>, detail::string_hash, std::equal_to<>> literal;
         std::unique_ptr<node> star;
         std::unique_ptr<node> hash;
         std::vector<T> values;
         bool is_hash = false;  // reached through a "#" edge
 
-        bool empty() const noexcept
-        {
-            return values.empty() && literal.empty() && !star && !hash;
-        }
+        bool empty() const noexcept { return values.empty() && literal.empty() && !star && !hash; }
     };
 
     struct match_scratch {
@@ -164,8 +158,7 @@ private:
             next.clear();
             for (const node* n : active) {
                 if (n->is_hash) next.push_back(n);  // its "#" takes one more word
-                if (auto it = n->literal.find(words[i]); it != n->literal.end())
-                    next.push_back(it->second.get());
+                if (auto it = n->literal.find(words[i]); it != n->literal.end()) next.push_back(it->second.get());
                 if (n->star) next.push_back(n->star.get());
             }
             if (next.empty()) return;
@@ -183,8 +176,7 @@ private:
             slot = &parent.hash;
         } else {
             auto it = parent.literal.find(word);
-            if (it == parent.literal.end())
-                it = parent.literal.emplace(std::string(word), nullptr).first;
+            if (it == parent.literal.end()) it = parent.literal.emplace(std::string(word), nullptr).first;
             slot = &it->second;
         }
         if (!*slot) {

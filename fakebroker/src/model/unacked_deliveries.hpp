@@ -85,10 +85,7 @@ private:
                                    [](const unacked_delivery& d, std::uint64_t t) { return d.tag < t; });
         return it != entries_.end() && it->tag == tag && !it->settled ? it : entries_.end();
     }
-    entries::const_iterator find(std::uint64_t tag) const
-    {
-        return const_cast<unacked_deliveries*>(this)->find(tag);
-    }
+    entries::const_iterator find(std::uint64_t tag) const { return const_cast<unacked_deliveries*>(this)->find(tag); }
 
     void trim()
     {

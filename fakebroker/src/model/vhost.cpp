@@ -20,11 +20,10 @@ vhost::vhost(broker_state& broker, std::string name) : broker_(broker), name_(st
         {"amq.match", exchange_type::headers},
     };
     for (const auto& [exchange_name, type] : predeclared) {
-        add_exchange(std::make_unique<exchange>(exchange_name, type, true, false, false,
-                                                protocol::field_table{}));
+        add_exchange(std::make_unique<exchange>(exchange_name, type, true, false, false, protocol::field_table{}));
     }
-    add_exchange(std::make_unique<exchange>("amq.rabbitmq.trace", exchange_type::topic, true, false,
-                                            true, protocol::field_table{}));
+    add_exchange(std::make_unique<exchange>("amq.rabbitmq.trace", exchange_type::topic, true, false, true,
+                                            protocol::field_table{}));
 }
 
 exchange* vhost::find_exchange(std::string_view name)
@@ -46,10 +45,7 @@ exchange& vhost::add_exchange(std::unique_ptr<exchange> e)
     return *slot;
 }
 
-void vhost::add_queue(std::shared_ptr<queue> q)
-{
-    queues_[q->name()] = std::move(q);
-}
+void vhost::add_queue(std::shared_ptr<queue> q) { queues_[q->name()] = std::move(q); }
 
 void vhost::delete_exchange(std::string_view name)
 {
@@ -86,8 +82,7 @@ void vhost::remove_bindings_to(std::string_view destination, bool to_queue)
 {
     std::vector<std::string> emptied;
     for (auto& [name, e] : exchanges_) {
-        if (e->remove_bindings_to(destination, to_queue) > 0 && e->auto_delete() &&
-            e->binding_count() == 0) {
+        if (e->remove_bindings_to(destination, to_queue) > 0 && e->auto_delete() && e->binding_count() == 0) {
             emptied.push_back(name);
         }
     }
@@ -168,8 +163,7 @@ void vhost::route(exchange& source, std::string_view routing_key, const protocol
     matched_scratch_ = std::move(matched);
 }
 
-void vhost::dead_letter(queue& from, const queued_message& message, const char* reason,
-                        clock::time_point now)
+void vhost::dead_letter(queue& from, const queued_message& message, const char* reason, clock::time_point now)
 {
     const auto& limits = from.limits();
     exchange* target = find_exchange(*limits.dead_letter_exchange);
@@ -185,8 +179,7 @@ void vhost::dead_letter(queue& from, const queued_message& message, const char* 
     if (const auto* existing = headers.find("x-death")) {
         if (const auto* array = existing->get_if<protocol::field_array>()) deaths = *array;
     }
-    const protocol::timestamp when = std::chrono::time_point_cast<std::chrono::seconds>(
-        broker_.wall_clock());
+    const protocol::timestamp when = std::chrono::time_point_cast<std::chrono::seconds>(broker_.wall_clock());
     protocol::field_array routing_keys{std::string(original.routing_key())};
     std::int64_t count = 1;
     for (auto it = deaths.begin(); it != deaths.end(); ++it) {
@@ -194,8 +187,7 @@ void vhost::dead_letter(queue& from, const queued_message& message, const char* 
         if (!t) continue;
         const auto* q = t->find("queue");
         const auto* r = t->find("reason");
-        if (q && r && q->string() && *q->string() == from.name() && r->string() &&
-            *r->string() == reason) {
+        if (q && r && q->string() && *q->string() == from.name() && r->string() && *r->string() == reason) {
             std::int64_t previous = 0;
             if (const auto* c = t->find("count")) c->to_int64(previous);
             count = previous + 1;
@@ -224,10 +216,8 @@ void vhost::dead_letter(queue& from, const queued_message& message, const char* 
     p.expiration.reset();
 
     const std::string_view routing_key =
-        limits.dead_letter_routing_key ? std::string_view(*limits.dead_letter_routing_key)
-                                       : original.routing_key();
-    const message_ref content =
-        message_content::make(*limits.dead_letter_exchange, routing_key, p, original.body());
+        limits.dead_letter_routing_key ? std::string_view(*limits.dead_letter_routing_key) : original.routing_key();
+    const message_ref content = message_content::make(*limits.dead_letter_exchange, routing_key, p, original.body());
     std::vector<queue*> routed;
     route(*target, routing_key, &*p.headers, routed);
     for (queue* q : routed) {

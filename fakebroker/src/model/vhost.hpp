@@ -32,10 +32,7 @@ public:
     {
         return exchanges_;
     }
-    const std::map<std::string, std::shared_ptr<queue>, std::less<>>& queues() const noexcept
-    {
-        return queues_;
-    }
+    const std::map<std::string, std::shared_ptr<queue>, std::less<>>& queues() const noexcept { return queues_; }
 
     exchange& add_exchange(std::unique_ptr<exchange> e);
     void add_queue(std::shared_ptr<queue> q);
@@ -52,8 +49,7 @@ public:
     void route(exchange& source, std::string_view routing_key, const protocol::field_table* headers,
                std::vector<queue*>& out);
 
-    void dead_letter(queue& from, const queued_message& message, const char* reason,
-                     clock::time_point now);
+    void dead_letter(queue& from, const queued_message& message, const char* reason, clock::time_point now);
 
     // Expires messages and idle queues; the next time something is due.
     std::optional<clock::time_point> on_timer(clock::time_point now);

@@ -6,15 +6,9 @@ using asio::ip::tcp;
 
 broker::broker(broker_options options) : impl_(std::make_unique<impl>(nullptr, std::move(options))) {}
 
-broker::broker(asio::io_context& io, broker_options options)
-    : impl_(std::make_unique<impl>(&io, std::move(options)))
-{
-}
+broker::broker(asio::io_context& io, broker_options options) : impl_(std::make_unique<impl>(&io, std::move(options))) {}
 
-broker::~broker()
-{
-    stop();
-}
+broker::~broker() { stop(); }
 
 void broker::start()
 {
@@ -100,15 +94,9 @@ void broker::stop()
     i.changed();
 }
 
-std::uint16_t broker::tls_port() const
-{
-    return impl_->tls_port;
-}
+std::uint16_t broker::tls_port() const { return impl_->tls_port; }
 
-std::uint16_t broker::port() const
-{
-    return impl_->port;
-}
+std::uint16_t broker::port() const { return impl_->port; }
 
 std::string broker::url() const
 {
@@ -117,15 +105,9 @@ std::string broker::url() const
     return "amqp://" + credentials + host() + ":" + std::to_string(impl_->port) + "/";
 }
 
-std::string broker::host() const
-{
-    return url_host(impl_->options.address);
-}
+std::string broker::host() const { return url_host(impl_->options.address); }
 
-const broker_options& broker::options() const
-{
-    return impl_->options;
-}
+const broker_options& broker::options() const { return impl_->options; }
 
 std::vector<queue_info> broker::queues(std::string_view vhost_name) const
 {
@@ -189,8 +171,7 @@ std::vector<channel_info> broker::channels() const
     });
 }
 
-std::vector<message_info> broker::peek(std::string_view queue_name, std::size_t max,
-                                       std::string_view vhost_name) const
+std::vector<message_info> broker::peek(std::string_view queue_name, std::size_t max, std::string_view vhost_name) const
 {
     return impl_->on_broker([&] {
         vhost* v = impl_->state->find_vhost(vhost_name);
@@ -199,8 +180,8 @@ std::vector<message_info> broker::peek(std::string_view queue_name, std::size_t 
     });
 }
 
-bool broker::wait_for_depth(std::string_view queue_name, std::size_t depth,
-                            std::chrono::milliseconds timeout, std::string_view vhost_name) const
+bool broker::wait_for_depth(std::string_view queue_name, std::size_t depth, std::chrono::milliseconds timeout,
+                            std::string_view vhost_name) const
 {
     return impl_->wait_until(
         [&] {
@@ -211,8 +192,8 @@ bool broker::wait_for_depth(std::string_view queue_name, std::size_t depth,
         timeout);
 }
 
-bool broker::wait_for_consumers(std::string_view queue_name, std::size_t count,
-                                std::chrono::milliseconds timeout, std::string_view vhost_name) const
+bool broker::wait_for_consumers(std::string_view queue_name, std::size_t count, std::chrono::milliseconds timeout,
+                                std::string_view vhost_name) const
 {
     return impl_->wait_until(
         [&] {

@@ -3,9 +3,9 @@
 // The broker's insides, shared by broker.cpp and broker_faults.cpp.
 #include <amqp/fakebroker/broker.hpp>
 
+#include "listeners.hpp"
 #include "model/broker_state.hpp"
 #include "model/server_connection.hpp"
-#include "listeners.hpp"
 #include "session.hpp"
 #include "session_stream.hpp"
 
@@ -165,8 +165,8 @@ struct broker::impl {
     {
         namespace ssl = asio::ssl;
         tls_context.emplace(ssl::context::tls_server);
-        tls_context->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
-                                 ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+        tls_context->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+                                 ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
         auto check = [](std::error_code ec, const std::string& what) {
             if (ec) throw std::system_error(ec, what);
         };

@@ -74,22 +74,20 @@ void fault_stream::async_write(asio::const_buffer buffer, handler done)
 void fault_stream::write_piece(asio::const_buffer rest, std::size_t written, handler done)
 {
     const std::size_t n = std::min(rest.size(), write_chunk_);
-    inner_->async_write(asio::buffer(rest.data(), n),
-                        [this, rest, written, n, done = std::move(done)](std::error_code ec, std::size_t) mutable {
-                            if (ec || n == rest.size()) {
-                                done(ec, written + n);
-                                return;
-                            }
-                            if (stalled_) {
-                                // The rest waits for the stall to end, as a new write would.
-                                waiting_write_.emplace(rest + n, [total = written + n, done = std::move(done)](
-                                                                     std::error_code e, std::size_t m) mutable {
-                                    done(e, total + m);
-                                });
-                                return;
-                            }
-                            write_piece(rest + n, written + n, std::move(done));
-                        });
+    inner_->async_write(asio::buffer(rest.data(), n), [this, rest, written, n, done = std::move(done)](
+                                                          std::error_code ec, std::size_t) mutable {
+        if (ec || n == rest.size()) {
+            done(ec, written + n);
+            return;
+        }
+        if (stalled_) {
+            // The rest waits for the stall to end, as a new write would.
+            waiting_write_.emplace(rest + n, [total = written + n, done = std::move(done)](
+                                                 std::error_code e, std::size_t m) mutable { done(e, total + m); });
+            return;
+        }
+        write_piece(rest + n, written + n, std::move(done));
+    });
 }
 
 void fault_stream::write_now(asio::const_buffer buffer)

@@ -8,17 +8,13 @@ class pipe_stream final : public session_stream {
 public:
     pipe_stream(std::shared_ptr<runtime::pipe_end> end, std::string peer, asio::any_io_executor executor)
         : end_(std::move(end)), peer_(std::move(peer)), executor_(std::move(executor))
-    {
-    }
+    {}
 
     void async_read_some(asio::mutable_buffer buffer, handler done) override
     {
         end_->async_read_some(buffer, std::move(done));
     }
-    void async_write(asio::const_buffer buffer, handler done) override
-    {
-        end_->async_write(buffer, std::move(done));
-    }
+    void async_write(asio::const_buffer buffer, handler done) override { end_->async_write(buffer, std::move(done)); }
     void write_now(asio::const_buffer buffer) override
     {
         // A pipe takes the bytes at once; only the completion is posted.

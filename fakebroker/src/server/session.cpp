@@ -6,8 +6,8 @@
 
 namespace amqp::fakebroker {
 
-session::session(std::shared_ptr<session_stream> stream, std::shared_ptr<broker_state> broker,
-                 runtime::clock& clock, session_events events)
+session::session(std::shared_ptr<session_stream> stream, std::shared_ptr<broker_state> broker, runtime::clock& clock,
+                 session_events events)
     : stream_(std::make_shared<fault_stream>(std::move(stream))),
       broker_(std::move(broker)),
       clock_(clock),
@@ -15,8 +15,7 @@ session::session(std::shared_ptr<session_stream> stream, std::shared_ptr<broker_
       tick_timer_(clock.make_timer(stream_->get_executor())),
       close_deadline_(clock.make_timer(stream_->get_executor())),
       events_(std::move(events))
-{
-}
+{}
 
 void session::start()
 {
@@ -175,15 +174,11 @@ void session::close_stream()
     tick_timer_->cancel();
     close_deadline_->cancel();
     switch (dropping_) {
-    case connection_actions::drop_kind::none:
-        stream_->end();
-        break;
+    case connection_actions::drop_kind::none: stream_->end(); break;
     case connection_actions::drop_kind::clean:
         stream_->close();  // a drop fault: a clean close, as documented
         break;
-    case connection_actions::drop_kind::abortive:
-        stream_->reset();
-        break;
+    case connection_actions::drop_kind::abortive: stream_->reset(); break;
     }
     connection_.transport_closed();
     if (events_.closed) events_.closed(this);

@@ -113,8 +113,7 @@ public:
         pointer operator->() const { return &range_->current_; }
         iterator& operator++()
         {
-            if (!range_->advance())
-                range_ = nullptr;
+            if (!range_->advance()) range_ = nullptr;
             return *this;
         }
         void operator++(int) { ++*this; }
@@ -167,8 +166,8 @@ public:
     void exchange_delete(const std::string& exchange, bool if_unused = false);
     void exchange_bind(const std::string& destination, const std::string& source, const std::string& routing_key = {},
                        const field_table& arguments = {});
-    void exchange_unbind(const std::string& destination, const std::string& source,
-                         const std::string& routing_key = {}, const field_table& arguments = {});
+    void exchange_unbind(const std::string& destination, const std::string& source, const std::string& routing_key = {},
+                         const field_table& arguments = {});
 
     // An empty name asks the broker for one (see the result's queue).
     queue_declare_result queue_declare(const std::string& queue, const queue_options& options = {});

@@ -59,11 +59,11 @@ public:
     template <class Token = use_awaitable_t>
     auto declare_queue(std::string name = {}, queue_options options = {}, Token&& token = {})
     {
-        return detail::initiate<queue>(std::forward<Token>(token), get_executor(),
-                                       [self = *this, name = std::move(name),
-                                        options = std::move(options)](detail::completion<queue> done) {
-                                           self.start_declare_queue(name, options, std::move(done));
-                                       });
+        return detail::initiate<queue>(
+            std::forward<Token>(token), get_executor(),
+            [self = *this, name = std::move(name), options = std::move(options)](detail::completion<queue> done) {
+                self.start_declare_queue(name, options, std::move(done));
+            });
     }
 
     // An existing exchange or queue (a passive declare: 404 closes the channel when it
@@ -119,21 +119,21 @@ public:
     auto queue_bind(std::string queue, std::string exchange, std::string routing_key = {}, field_table arguments = {},
                     Token&& token = {})
     {
-        return run<>(std::forward<Token>(token), [self = *this, queue = std::move(queue), exchange = std::move(exchange),
-                                                  routing_key = std::move(routing_key),
-                                                  arguments = std::move(arguments)](auto done) {
-            self.start_bind(true, true, queue, exchange, routing_key, arguments, std::move(done));
-        });
+        return run<>(std::forward<Token>(token),
+                     [self = *this, queue = std::move(queue), exchange = std::move(exchange),
+                      routing_key = std::move(routing_key), arguments = std::move(arguments)](auto done) {
+                         self.start_bind(true, true, queue, exchange, routing_key, arguments, std::move(done));
+                     });
     }
     template <class Token = use_awaitable_t>
-    auto queue_unbind(std::string queue, std::string exchange, std::string routing_key = {},
-                      field_table arguments = {}, Token&& token = {})
+    auto queue_unbind(std::string queue, std::string exchange, std::string routing_key = {}, field_table arguments = {},
+                      Token&& token = {})
     {
-        return run<>(std::forward<Token>(token), [self = *this, queue = std::move(queue), exchange = std::move(exchange),
-                                                  routing_key = std::move(routing_key),
-                                                  arguments = std::move(arguments)](auto done) {
-            self.start_bind(true, false, queue, exchange, routing_key, arguments, std::move(done));
-        });
+        return run<>(std::forward<Token>(token),
+                     [self = *this, queue = std::move(queue), exchange = std::move(exchange),
+                      routing_key = std::move(routing_key), arguments = std::move(arguments)](auto done) {
+                         self.start_bind(true, false, queue, exchange, routing_key, arguments, std::move(done));
+                     });
     }
     // Exchange-to-exchange bindings (a RabbitMQ extension): messages flow from source to destination.
     template <class Token = use_awaitable_t>
@@ -160,8 +160,7 @@ public:
     // basic.qos with RabbitMQ's meaning: prefetch per consumer, or shared by the
     // channel's consumers when global. Completion: void(std::error_code).
     template <class Token = use_awaitable_t>
-    auto set_qos(std::uint16_t prefetch_count, std::uint32_t prefetch_size = 0, bool global = false,
-                 Token&& token = {})
+    auto set_qos(std::uint16_t prefetch_count, std::uint32_t prefetch_size = 0, bool global = false, Token&& token = {})
     {
         return run<>(std::forward<Token>(token), [self = *this, prefetch_count, prefetch_size, global](auto done) {
             self.start_qos(prefetch_count, prefetch_size, global, std::move(done));
@@ -177,11 +176,10 @@ public:
     auto basic_publish(std::string exchange, std::string routing_key, message m, bool mandatory = false,
                        Token&& token = {})
     {
-        return run<>(std::forward<Token>(token), [self = *this, exchange = std::move(exchange),
-                                                  routing_key = std::move(routing_key), m = std::move(m),
-                                                  mandatory](auto done) {
-            self.start_publish(exchange, routing_key, m, mandatory, std::move(done));
-        });
+        return run<>(
+            std::forward<Token>(token),
+            [self = *this, exchange = std::move(exchange), routing_key = std::move(routing_key), m = std::move(m),
+             mandatory](auto done) { self.start_publish(exchange, routing_key, m, mandatory, std::move(done)); });
     }
 
     // Starts a consumer; `on_message` runs on the connection's executor for each
@@ -190,11 +188,10 @@ public:
     auto basic_consume(std::string queue, std::function<void(incoming_message)> on_message,
                        consume_options options = {}, Token&& token = {})
     {
-        return run<std::string>(std::forward<Token>(token),
-                                [self = *this, queue = std::move(queue), on_message = std::move(on_message),
-                                 options = std::move(options)](auto done) mutable {
-                                    self.start_consume(queue, std::move(on_message), options, std::move(done));
-                                });
+        return run<std::string>(
+            std::forward<Token>(token),
+            [self = *this, queue = std::move(queue), on_message = std::move(on_message), options = std::move(options)](
+                auto done) mutable { self.start_consume(queue, std::move(on_message), options, std::move(done)); });
     }
 
     // Completion: void(std::error_code).
@@ -274,10 +271,9 @@ private:
     template <class... T, class Token, class Start>
     auto run(Token&& token, Start&& start)
     {
-        return detail::initiate<T...>(std::forward<Token>(token), get_executor(),
-                                      [start = std::forward<Start>(start)](detail::completion<T...> done) mutable {
-                                          start(std::move(done));
-                                      });
+        return detail::initiate<T...>(
+            std::forward<Token>(token), get_executor(),
+            [start = std::forward<Start>(start)](detail::completion<T...> done) mutable { start(std::move(done)); });
     }
 
     void start_declare_exchange(const std::string& name, const std::string& type, const exchange_options& options,
@@ -297,7 +293,8 @@ private:
     void start_consume(const std::string& queue, std::function<void(incoming_message)> on_message,
                        const consume_options& options, detail::completion<std::string> done) const;
     void start_cancel(const std::string& consumer_tag, detail::completion<> done) const;
-    void start_get(const std::string& queue, bool no_ack, detail::completion<std::optional<incoming_message>> done) const;
+    void start_get(const std::string& queue, bool no_ack,
+                   detail::completion<std::optional<incoming_message>> done) const;
     void start_recover(bool requeue, detail::completion<> done) const;
     void start_tx(int which, detail::completion<> done) const;
     void start_transaction(detail::completion<client::transaction> done) const;

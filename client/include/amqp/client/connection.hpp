@@ -48,8 +48,8 @@ public:
     // text), errc::connection_timeout, errc::handshake_failed, or the socket's error.
     // Over TCP (TLS for amqps) on the steady clock; see the overload with an environment.
     template <class Token = use_awaitable_t>
-        requires(!std::is_same_v<std::decay_t<Token>, client::environment>)
-    static auto connect(asio::any_io_executor executor, connection_options options, Token&& token = {})
+    requires(!std::is_same_v<std::decay_t<Token>, client::environment>) static auto connect(
+        asio::any_io_executor executor, connection_options options, Token&& token = {})
     {
         return connect(std::move(executor), std::move(options), client::environment{}, std::forward<Token>(token));
     }
@@ -61,19 +61,19 @@ public:
                         Token&& token = {})
     {
         auto ex = executor;
-        return detail::initiate<connection>(
-            std::forward<Token>(token), ex,
-            [executor = std::move(executor), options = std::move(options),
-             env = std::move(env)](detail::completion<connection> done) mutable {
-                start_connect(std::move(executor), std::move(options), std::move(env), std::move(done));
-            });
+        return detail::initiate<connection>(std::forward<Token>(token), ex,
+                                            [executor = std::move(executor), options = std::move(options),
+                                             env = std::move(env)](detail::completion<connection> done) mutable {
+                                                start_connect(std::move(executor), std::move(options), std::move(env),
+                                                              std::move(done));
+                                            });
     }
 
     // The same from an AMQP URL (see parse_url); a bad URL fails with
     // errc::invalid_argument and the parser's message as close_info text.
     template <class Token = use_awaitable_t>
-        requires(!std::is_same_v<std::decay_t<Token>, client::environment>)
-    static auto connect(asio::any_io_executor executor, std::string_view url, Token&& token = {})
+    requires(!std::is_same_v<std::decay_t<Token>, client::environment>) static auto connect(
+        asio::any_io_executor executor, std::string_view url, Token&& token = {})
     {
         return connect(std::move(executor), url, client::environment{}, std::forward<Token>(token));
     }
@@ -83,12 +83,12 @@ public:
                         Token&& token = {})
     {
         auto ex = executor;
-        return detail::initiate<connection>(
-            std::forward<Token>(token), ex,
-            [executor = std::move(executor), url = std::string(url),
-             env = std::move(env)](detail::completion<connection> done) mutable {
-                start_connect_url(std::move(executor), url, std::move(env), std::move(done));
-            });
+        return detail::initiate<connection>(std::forward<Token>(token), ex,
+                                            [executor = std::move(executor), url = std::string(url),
+                                             env = std::move(env)](detail::completion<connection> done) mutable {
+                                                start_connect_url(std::move(executor), url, std::move(env),
+                                                                  std::move(done));
+                                            });
     }
 
     // Opens a channel. Completion: void(std::error_code, channel).
@@ -107,10 +107,9 @@ public:
     template <class Token = use_awaitable_t>
     auto close(Token&& token = {})
     {
-        return detail::initiate<>(std::forward<Token>(token), get_executor(),
-                                  [self = state_](detail::completion<> done) mutable {
-                                      start_close(self, std::move(done));
-                                  });
+        return detail::initiate<>(
+            std::forward<Token>(token), get_executor(),
+            [self = state_](detail::completion<> done) mutable { start_close(self, std::move(done)); });
     }
 
     bool is_open() const noexcept;
@@ -145,8 +144,8 @@ private:
 
 // connect(executor, url or options[, environment]): shorthand for connection::connect.
 template <class Token = use_awaitable_t>
-    requires(!std::is_same_v<std::decay_t<Token>, environment>)
-auto connect(asio::any_io_executor executor, std::string_view url, Token&& token = {})
+requires(!std::is_same_v<std::decay_t<Token>, environment>) auto connect(asio::any_io_executor executor,
+                                                                         std::string_view url, Token&& token = {})
 {
     return connection::connect(std::move(executor), url, std::forward<Token>(token));
 }

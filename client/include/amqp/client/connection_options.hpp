@@ -18,11 +18,11 @@ struct endpoint {
 
 // TLS (amqps) settings; verification is on unless asked otherwise.
 struct tls_options {
-    std::string cafile;    // PEM file of trusted CAs; empty: the system's default paths
-    std::string capath;    // directory of hashed CA certificates
+    std::string cafile;  // PEM file of trusted CAs; empty: the system's default paths
+    std::string capath;  // directory of hashed CA certificates
     std::string certfile;  // client certificate (PEM), for EXTERNAL-style mutual TLS
-    std::string keyfile;   // its private key (PEM)
-    bool verify = true;    // verify the broker's certificate chain and host name
+    std::string keyfile;  // its private key (PEM)
+    bool verify = true;  // verify the broker's certificate chain and host name
 
     bool operator==(const tls_options&) const = default;
 };

@@ -11,22 +11,22 @@ namespace amqp::client {
 
 // What went wrong on our side of the wire, or which kind of close ended an operation.
 enum class errc {
-    connection_closed = 1,    // the connection is closed (by us, the broker, or the network)
-    channel_closed,           // the channel is closed (by us or by the broker)
-    authentication_refused,   // the broker refused the credentials (403 in the handshake)
-    vhost_refused,            // the broker refused the virtual host (530 in the handshake)
-    handshake_failed,         // the peer broke off or spoke something else than AMQP 0-9-1
-    connection_timeout,       // connect + handshake took longer than connection_timeout
-    heartbeat_timeout,        // nothing heard from the broker for two heartbeat intervals
-    message_nacked,           // publisher confirms: the broker nacked the message
-    message_returned,         // a mandatory message could not be routed (basic.return)
-    already_settled,          // ack/nack/reject of a delivery already settled on our side
-    stale_delivery,           // ack/nack/reject of a delivery from before a reconnect or channel reopen
-    no_ack_delivery,          // ack/nack/reject of a delivery consumed with no_ack
-    timeout,                  // an operation with a deadline did not complete in time
-    invalid_argument,         // a call that could never succeed (frame too large, bad name)
-    consumer_cancelled,       // the broker cancelled the consumer (queue deleted)
-    unexpected_frame,         // the broker sent something out of order
+    connection_closed = 1,  // the connection is closed (by us, the broker, or the network)
+    channel_closed,  // the channel is closed (by us or by the broker)
+    authentication_refused,  // the broker refused the credentials (403 in the handshake)
+    vhost_refused,  // the broker refused the virtual host (530 in the handshake)
+    handshake_failed,  // the peer broke off or spoke something else than AMQP 0-9-1
+    connection_timeout,  // connect + handshake took longer than connection_timeout
+    heartbeat_timeout,  // nothing heard from the broker for two heartbeat intervals
+    message_nacked,  // publisher confirms: the broker nacked the message
+    message_returned,  // a mandatory message could not be routed (basic.return)
+    already_settled,  // ack/nack/reject of a delivery already settled on our side
+    stale_delivery,  // ack/nack/reject of a delivery from before a reconnect or channel reopen
+    no_ack_delivery,  // ack/nack/reject of a delivery consumed with no_ack
+    timeout,  // an operation with a deadline did not complete in time
+    invalid_argument,  // a call that could never succeed (frame too large, bad name)
+    consumer_cancelled,  // the broker cancelled the consumer (queue deleted)
+    unexpected_frame,  // the broker sent something out of order
 };
 
 const std::error_category& client_category() noexcept;

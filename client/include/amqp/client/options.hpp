@@ -51,7 +51,7 @@ struct consume_options {
     bool no_ack = false;
     bool exclusive = false;
     std::string consumer_tag{};  // empty: the broker makes one (amq.ctag-...)
-    field_table arguments{};   // e.g. x-priority
+    field_table arguments{};  // e.g. x-priority
 };
 
 }  // namespace amqp::client

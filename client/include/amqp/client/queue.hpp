@@ -14,9 +14,11 @@ class queue {
 public:
     queue() = default;
     queue(client::channel ch, std::string name, std::uint32_t message_count = 0, std::uint32_t consumer_count = 0)
-        : channel_(std::move(ch)), name_(std::move(name)), message_count_(message_count), consumer_count_(consumer_count)
-    {
-    }
+        : channel_(std::move(ch)),
+          name_(std::move(name)),
+          message_count_(message_count),
+          consumer_count_(consumer_count)
+    {}
 
     // For a server-named queue, the name the broker chose.
     const std::string& name() const noexcept { return name_; }
@@ -31,8 +33,7 @@ public:
     {
         auto ch = channel_;
         // An empty routing key binds with the queue name, as aio-pika does.
-        if (routing_key.empty())
-            routing_key = name_;
+        if (routing_key.empty()) routing_key = name_;
         return ch.queue_bind(name_, std::move(exchange), std::move(routing_key), std::move(arguments),
                              std::forward<Token>(token));
     }
@@ -40,8 +41,7 @@ public:
     auto unbind(std::string exchange, std::string routing_key = {}, field_table arguments = {}, Token&& token = {})
     {
         auto ch = channel_;
-        if (routing_key.empty())
-            routing_key = name_;
+        if (routing_key.empty()) routing_key = name_;
         return ch.queue_unbind(name_, std::move(exchange), std::move(routing_key), std::move(arguments),
                                std::forward<Token>(token));
     }
@@ -88,7 +88,10 @@ public:
     // consumer starts with the first next():
     //   auto it = q.iterator();
     //   while (auto m = co_await it.next()) { ...; m->ack(); }
-    queue_iterator iterator(consume_options options = {}) const { return queue_iterator(channel_, name_, std::move(options)); }
+    queue_iterator iterator(consume_options options = {}) const
+    {
+        return queue_iterator(channel_, name_, std::move(options));
+    }
 
 private:
     client::channel channel_;

@@ -48,10 +48,9 @@ public:
     template <class Token = use_awaitable_t>
     auto close(Token&& token = {})
     {
-        return detail::initiate<>(std::forward<Token>(token), get_executor(),
-                                  [self = state_](detail::completion<> done) mutable {
-                                      start_close(self, std::move(done));
-                                  });
+        return detail::initiate<>(
+            std::forward<Token>(token), get_executor(),
+            [self = state_](detail::completion<> done) mutable { start_close(self, std::move(done)); });
     }
 
     asio::any_io_executor get_executor() const;

@@ -88,8 +88,8 @@ public:
                     std::forward<Token>(token));
     }
     template <class Token = use_awaitable_t>
-    auto queue_unbind(std::string queue, std::string exchange, std::string routing_key = {},
-                      field_table arguments = {}, Token&& token = {})
+    auto queue_unbind(std::string queue, std::string exchange, std::string routing_key = {}, field_table arguments = {},
+                      Token&& token = {})
     {
         return bind(true, false, std::move(queue), std::move(exchange), std::move(routing_key), std::move(arguments),
                     std::forward<Token>(token));
@@ -111,8 +111,7 @@ public:
 
     // Completion: void(std::error_code).
     template <class Token = use_awaitable_t>
-    auto set_qos(std::uint16_t prefetch_count, std::uint32_t prefetch_size = 0, bool global = false,
-                 Token&& token = {})
+    auto set_qos(std::uint16_t prefetch_count, std::uint32_t prefetch_size = 0, bool global = false, Token&& token = {})
     {
         return run<>(std::forward<Token>(token), [self = *this, prefetch_count, prefetch_size, global](auto done) {
             self.start_qos(prefetch_count, prefetch_size, global, std::move(done));
@@ -142,11 +141,10 @@ public:
     auto basic_consume(std::string queue, std::function<void(incoming_message)> on_message,
                        consume_options options = {}, Token&& token = {})
     {
-        return run<std::string>(std::forward<Token>(token),
-                                [self = *this, queue = std::move(queue), on_message = std::move(on_message),
-                                 options = std::move(options)](auto done) mutable {
-                                    self.start_consume(queue, std::move(on_message), options, std::move(done));
-                                });
+        return run<std::string>(
+            std::forward<Token>(token),
+            [self = *this, queue = std::move(queue), on_message = std::move(on_message), options = std::move(options)](
+                auto done) mutable { self.start_consume(queue, std::move(on_message), options, std::move(done)); });
     }
 
     // Completion: void(std::error_code).
@@ -206,10 +204,9 @@ private:
     template <class... T, class Token, class Start>
     auto run(Token&& token, Start&& start)
     {
-        return detail::initiate<T...>(std::forward<Token>(token), get_executor(),
-                                      [start = std::forward<Start>(start)](detail::completion<T...> done) mutable {
-                                          start(std::move(done));
-                                      });
+        return detail::initiate<T...>(
+            std::forward<Token>(token), get_executor(),
+            [start = std::forward<Start>(start)](detail::completion<T...> done) mutable { start(std::move(done)); });
     }
     template <class Token>
     auto bind(bool to_queue, bool bind, std::string destination, std::string source, std::string routing_key,

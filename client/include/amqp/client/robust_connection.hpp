@@ -82,8 +82,8 @@ public:
         auto ex = executor;
         return detail::initiate<robust_connection>(
             std::forward<Token>(token), ex,
-            [executor = std::move(executor), options = std::move(options), recovery, env = std::move(env)](
-                detail::completion<robust_connection> done) mutable {
+            [executor = std::move(executor), options = std::move(options), recovery,
+             env = std::move(env)](detail::completion<robust_connection> done) mutable {
                 start_connect(std::move(executor), std::move(options), recovery, std::move(env), std::move(done));
             });
     }

@@ -41,14 +41,13 @@ public:
     template <class Token = use_awaitable_t>
     static auto create(const channel& ch, const rpc_options& options, Token&& token = {})
     {
-        return detail::initiate<rpc_client>(std::forward<Token>(token), ch.get_executor(),
-                                            [ch, options](detail::completion<rpc_client> done) {
-                                                start_create(ch, options, std::move(done));
-                                            });
+        return detail::initiate<rpc_client>(
+            std::forward<Token>(token), ch.get_executor(),
+            [ch, options](detail::completion<rpc_client> done) { start_create(ch, options, std::move(done)); });
     }
     template <class Token = use_awaitable_t>
-        requires(!std::is_same_v<std::decay_t<Token>, rpc_options>)
-    static auto create(const channel& ch, Token&& token = {})
+    requires(!std::is_same_v<std::decay_t<Token>, rpc_options>) static auto create(const channel& ch,
+                                                                                   Token&& token = {})
     {
         return create(ch, rpc_options{}, std::forward<Token>(token));
     }

@@ -18,8 +18,7 @@ public:
     ~transaction();
     transaction(transaction&& other) noexcept
         : channel_(std::move(other.channel_)), active_(std::exchange(other.active_, false))
-    {
-    }
+    {}
     transaction& operator=(transaction&& other) noexcept;
     transaction(const transaction&) = delete;
     transaction& operator=(const transaction&) = delete;

@@ -51,8 +51,8 @@ struct user {
 // An amqps listener (AMQP over TLS) beside the plain one.
 struct tls_listener_options {
     std::string certfile;  // the broker's certificate chain (PEM)
-    std::string keyfile;   // its private key (PEM)
-    std::string cafile;    // CAs that sign client certificates (PEM), for verify_peer
+    std::string keyfile;  // its private key (PEM)
+    std::string cafile;  // CAs that sign client certificates (PEM), for verify_peer
     // Ask clients for a certificate and verify it when sent (RabbitMQ's verify_peer with
     // fail_if_no_peer_cert = false); require_peer_certificate refuses clients without one.
     bool verify_peer = false;
@@ -141,14 +141,13 @@ public:
     std::vector<connection_info> connections() const;
     std::vector<channel_info> channels() const;
     // Messages ready in a queue, front first, without consuming them.
-    std::vector<message_info> peek(std::string_view queue, std::size_t max = 100,
-                                   std::string_view vhost = "/") const;
+    std::vector<message_info> peek(std::string_view queue, std::size_t max = 100, std::string_view vhost = "/") const;
     // Wait (bounded) until the queue holds `depth` ready messages / has `count`
     // consumers; false on timeout.
     bool wait_for_depth(std::string_view queue, std::size_t depth, std::chrono::milliseconds timeout,
                         std::string_view vhost = "/") const;
-    bool wait_for_consumers(std::string_view queue, std::size_t count,
-                            std::chrono::milliseconds timeout, std::string_view vhost = "/") const;
+    bool wait_for_consumers(std::string_view queue, std::size_t count, std::chrono::milliseconds timeout,
+                            std::string_view vhost = "/") const;
     // Simulates a broker restart: every connection is dropped (320 CONNECTION_FORCED),
     // durable exchanges, queues and bindings and the persistent messages in durable
     // queues stay, everything else is gone.

@@ -21,15 +21,15 @@ namespace amqp::fakebroker {
 // Where in a connection's life a rule is checked.
 enum class hook : std::uint8_t {
     connection_accepted,  // a TCP/TLS connection accepted, or a pipe attached; nothing read yet
-    handshake,            // connection.start-ok, tune-ok or open received, before it is handled
-    frame_received,       // any frame, heartbeats included, before it is handled
-    method_received,      // a whole method (with its content), before it is handled
-    method_handled,       // the same method, after it was handled (replies are in the output)
-    before_method_sent,   // a method (with its content) about to be put in the output
-    after_method_sent,    // the same, just put in the output
-    heartbeat_tick,       // the connection's heartbeat timer fired (once heartbeats are on)
-    message_enqueued,     // a published message entered a queue (once per queue; method basic.publish)
-    message_delivered,    // a message went out as basic.deliver or basic.get-ok
+    handshake,  // connection.start-ok, tune-ok or open received, before it is handled
+    frame_received,  // any frame, heartbeats included, before it is handled
+    method_received,  // a whole method (with its content), before it is handled
+    method_handled,  // the same method, after it was handled (replies are in the output)
+    before_method_sent,  // a method (with its content) about to be put in the output
+    after_method_sent,  // the same, just put in the output
+    heartbeat_tick,  // the connection's heartbeat timer fired (once heartbeats are on)
+    message_enqueued,  // a published message entered a queue (once per queue; method basic.publish)
+    message_delivered,  // a message went out as basic.deliver or basic.get-ok
 };
 
 std::string_view to_string(hook h) noexcept;
@@ -38,9 +38,9 @@ std::span<const hook> all_hooks() noexcept;
 
 // How refused connections are turned away.
 enum class refusal : std::uint8_t {
-    at_accept,       // the socket is closed before a byte is read
+    at_accept,  // the socket is closed before a byte is read
     access_refused,  // connection.close 403 ACCESS_REFUSED in reply to start-ok
-    not_allowed,     // connection.close 530 NOT_ALLOWED in reply to connection.open
+    not_allowed,  // connection.close 530 NOT_ALLOWED in reply to connection.open
 };
 
 std::string_view to_string(refusal r) noexcept;
@@ -49,28 +49,28 @@ std::optional<refusal> parse_refusal(std::string_view name) noexcept;
 // One thing a rule does when it fires. Build it with the factories.
 struct fault {
     enum class kind : std::uint8_t {
-        drop,                // close the connection cleanly (FIN) after writing what was sent before
-        reset,               // close it abortively at once (RST; a pipe end's reset())
-        stall,               // stop reading, writing and heartbeating; the socket stays open
-        close_channel,       // channel.close with the code and text (only where there is a channel)
-        close_connection,    // connection.close with the code and text
-        swallow,             // a received frame or method is ignored; a frame to send is not sent
-        delay,               // the frame and everything after it in the same direction waits
-        split_writes,        // from now on the connection writes at most `amount` bytes at a time
-        block,               // connection.blocked (to clients announcing the capability)
-        unblock,             // connection.unblocked
-        cancel_consumer,     // basic.cancel from the broker; the consumer is gone
+        drop,  // close the connection cleanly (FIN) after writing what was sent before
+        reset,  // close it abortively at once (RST; a pipe end's reset())
+        stall,  // stop reading, writing and heartbeating; the socket stays open
+        close_channel,  // channel.close with the code and text (only where there is a channel)
+        close_connection,  // connection.close with the code and text
+        swallow,  // a received frame or method is ignored; a frame to send is not sent
+        delay,  // the frame and everything after it in the same direction waits
+        split_writes,  // from now on the connection writes at most `amount` bytes at a time
+        block,  // connection.blocked (to clients announcing the capability)
+        unblock,  // connection.unblocked
+        cancel_consumer,  // basic.cancel from the broker; the consumer is gone
         refuse_connections,  // turn away the next `amount` connections
-        restart,             // broker::restart(): drop all, keep durable state
+        restart,  // broker::restart(): drop all, keep durable state
     };
 
     kind action = kind::drop;
-    std::uint16_t reply_code = 0;         // close_channel, close_connection
-    std::string text;                     // their reply text, sent as is; block's reason
+    std::uint16_t reply_code = 0;  // close_channel, close_connection
+    std::string text;  // their reply text, sent as is; block's reason
     std::chrono::milliseconds duration{0};  // delay; stall and block (0: until further notice)
-    std::uint64_t amount = 0;             // split_writes: bytes per write; refuse_connections: count
-    refusal how = refusal::at_accept;     // refuse_connections
-    std::string consumer_tag;             // cancel_consumer; empty: the consumer at hand or the oldest
+    std::uint64_t amount = 0;  // split_writes: bytes per write; refuse_connections: count
+    refusal how = refusal::at_accept;  // refuse_connections
+    std::string consumer_tag;  // cancel_consumer; empty: the consumer at hand or the oldest
 
     // The action with every parameter at its default.
     static fault of(kind k)
@@ -197,20 +197,20 @@ struct fault_rule_status {
     fault_rule rule = fault_rule::on(hook::connection_accepted);
     std::uint64_t matched = 0;  // events that matched its hook and filters
     std::uint64_t fired = 0;
-    bool exhausted = false;     // fired as often as allowed; it matches nothing more
+    bool exhausted = false;  // fired as often as allowed; it matches nothing more
 };
 
 // One fault that fired, for the log and for assertions.
 struct fired_fault {
-    std::uint64_t sequence = 0;    // 1-based, in firing order
-    std::uint64_t rule_id = 0;     // 0: chaos
-    std::string rule_name;         // "chaos" for chaos
+    std::uint64_t sequence = 0;  // 1-based, in firing order
+    std::uint64_t rule_id = 0;  // 0: chaos
+    std::string rule_name;  // "chaos" for chaos
     hook point = hook::connection_accepted;
     std::uint64_t connection = 0;  // index in accept order
     std::string connection_name;
     std::uint16_t channel = 0;
-    std::string method;            // "" when the event has none
-    std::uint64_t count = 0;       // the rule's match counter; chaos: the event number
+    std::string method;  // "" when the event has none
+    std::uint64_t count = 0;  // the rule's match counter; chaos: the event number
     std::optional<std::uint64_t> seed;  // chaos only
     std::vector<fault> actions;
 

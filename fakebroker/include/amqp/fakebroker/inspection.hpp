@@ -17,8 +17,8 @@ struct queue_info {
     bool auto_delete = false;
     std::string type = "classic";  // or "quorum"
     protocol::field_table arguments;
-    std::size_t ready = 0;      // messages waiting for a consumer
-    std::size_t unacked = 0;    // delivered, not yet acknowledged
+    std::size_t ready = 0;  // messages waiting for a consumer
+    std::size_t unacked = 0;  // delivered, not yet acknowledged
     std::size_t consumers = 0;
     std::uint64_t ready_bytes = 0;
 };
@@ -43,8 +43,8 @@ struct binding_info {
 };
 
 struct connection_info {
-    std::string name;         // client-provided connection_name, or the peer address
-    std::string peer;         // "127.0.0.1:54321"
+    std::string name;  // client-provided connection_name, or the peer address
+    std::string peer;  // "127.0.0.1:54321"
     std::string user;
     std::string vhost;
     protocol::field_table client_properties;
@@ -52,9 +52,9 @@ struct connection_info {
 };
 
 struct channel_info {
-    std::string connection;   // connection_info::name
+    std::string connection;  // connection_info::name
     std::uint16_t number = 0;
-    std::uint16_t prefetch_count = 0;   // per consumer (basic.qos global=false)
+    std::uint16_t prefetch_count = 0;  // per consumer (basic.qos global=false)
     std::uint16_t global_prefetch_count = 0;
     std::size_t unacked = 0;
     std::size_t consumers = 0;

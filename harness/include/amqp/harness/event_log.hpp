@@ -24,8 +24,7 @@ public:
     template <class Make>
     void note(Make&& make)
     {
-        if (enabled_)
-            add(make());
+        if (enabled_) add(make());
     }
     const std::vector<std::string>& lines() const noexcept { return lines_; }
     // The lines, each ended by a newline.

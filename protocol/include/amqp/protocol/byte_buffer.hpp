@@ -37,10 +37,7 @@ public:
 
     std::span<const std::byte> data() const noexcept { return {storage_.get() + begin_, size()}; }
     std::span<std::byte> data() noexcept { return {storage_.get() + begin_, size()}; }
-    std::string_view view() const noexcept
-    {
-        return {reinterpret_cast<const char*>(storage_.get() + begin_), size()};
-    }
+    std::string_view view() const noexcept { return {reinterpret_cast<const char*>(storage_.get() + begin_), size()}; }
 
     // Returns n writable bytes at the back; they become part of data() after commit().
     std::byte* prepare(std::size_t n)

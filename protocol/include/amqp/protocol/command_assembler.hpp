@@ -25,10 +25,7 @@ public:
     // RabbitMQ 3.x's default max_message_size (128 MiB).
     static constexpr std::uint64_t default_max_body_size = 128ull * 1024 * 1024;
 
-    explicit command_assembler(std::uint64_t max_body_size = default_max_body_size)
-        : max_body_size_(max_body_size)
-    {
-    }
+    explicit command_assembler(std::uint64_t max_body_size = default_max_body_size) : max_body_size_(max_body_size) {}
 
     // Adds one method, header or body frame. Returns the error when the frame is out
     // of order (505 UNEXPECTED_FRAME), malformed (502, 540 from the decoders), or

@@ -27,8 +27,7 @@ class command_reader {
 public:
     explicit command_reader(std::uint64_t max_body_size = command_assembler::default_max_body_size)
         : max_body_size_(max_body_size)
-    {
-    }
+    {}
 
     // Adds one method, header or body frame of any channel. Heartbeat frames are not
     // part of a command: the caller handles them (here they are 505 UNEXPECTED_FRAME,

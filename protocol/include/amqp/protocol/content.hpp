@@ -53,8 +53,7 @@ void encode_content(byte_buffer& out, std::uint16_t channel, const basic_propert
 // encode_properties writes them), for a sender that keeps messages encoded: a broker
 // stores what the publisher sent and sends those bytes on.
 void encode_content(byte_buffer& out, std::uint16_t channel, std::uint16_t class_id,
-                    std::span<const std::byte> encoded_properties, std::string_view body,
-                    std::uint32_t frame_max);
+                    std::span<const std::byte> encoded_properties, std::string_view body, std::uint32_t frame_max);
 
 // Appends body frames of at most frame_max bytes each (0: one frame); none for an
 // empty body. What follows a content header frame.
@@ -64,9 +63,8 @@ void encode_body_frames(byte_buffer& out, std::uint16_t channel, std::span<const
 // Appends a content-carrying method (publish, deliver, get-ok, return) with its
 // header and body frames: what goes on the wire for one message.
 template <class Method>
-void encode_message(byte_buffer& out, std::uint16_t channel, const Method& m,
-                    const basic_properties& properties, std::span<const std::byte> body,
-                    std::uint32_t frame_max)
+void encode_message(byte_buffer& out, std::uint16_t channel, const Method& m, const basic_properties& properties,
+                    std::span<const std::byte> body, std::uint32_t frame_max)
 {
     static_assert(Method::has_content);
     encode_frame(out, channel, m);

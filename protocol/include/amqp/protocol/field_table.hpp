@@ -73,10 +73,9 @@ private:
 //   x byte array.
 // RabbitMQ reads 's' as a signed 16-bit integer, not the 0-9-1 spec's short string
 // (see RabbitMQ's "AMQP 0-9-1 errata" page); we follow RabbitMQ.
-using field_variant =
-    std::variant<std::monostate, bool, std::int8_t, std::uint8_t, std::int16_t, std::uint16_t,
-                 std::int32_t, std::uint32_t, std::int64_t, float, double, decimal, std::string,
-                 field_array, timestamp, field_table, byte_array>;
+using field_variant = std::variant<std::monostate, bool, std::int8_t, std::uint8_t, std::int16_t, std::uint16_t,
+                                   std::int32_t, std::uint32_t, std::int64_t, float, double, decimal, std::string,
+                                   field_array, timestamp, field_table, byte_array>;
 
 struct field_value : field_variant {
     using field_variant::variant;

@@ -46,7 +46,7 @@ decoded_frame decode_frame(std::span<const std::byte> in, std::uint32_t frame_ma
 
 // The 8 bytes a client sends first: "AMQP" 0 0 9 1.
 inline constexpr std::array<std::byte, 8> protocol_header{
-    std::byte{'A'}, std::byte{'M'}, std::byte{'Q'}, std::byte{'P'},
+    std::byte{'A'}, std::byte{'M'},           std::byte{'Q'},           std::byte{'P'},
     std::byte{0},   std::byte{version_major}, std::byte{version_minor}, std::byte{version_revision}};
 
 enum class header_check { need_more, match, mismatch };
@@ -60,8 +60,7 @@ void encode_heartbeat(byte_buffer& out);
 
 // Appends a frame of the given type around whatever `write_payload(out)` appends.
 template <class WritePayload>
-void encode_frame_with(byte_buffer& out, frame_type type, std::uint16_t channel,
-                       WritePayload&& write_payload)
+void encode_frame_with(byte_buffer& out, frame_type type, std::uint16_t channel, WritePayload&& write_payload)
 {
     std::byte* head = out.prepare(frame_header_size);
     head[0] = std::byte(type);

@@ -24,8 +24,7 @@ public:
     constexpr heartbeat_schedule() noexcept = default;
     constexpr heartbeat_schedule(std::chrono::milliseconds interval, heartbeat_timeout timeout) noexcept
         : interval_(interval), timeout_(timeout)
-    {
-    }
+    {}
     // From connection.tune's heartbeat, which is in seconds.
     static constexpr heartbeat_schedule from_seconds(std::uint16_t heartbeat, heartbeat_timeout timeout) noexcept
     {

@@ -125,10 +125,7 @@ public:
     // the stack; real tables nest a few levels at most.
     static constexpr int max_nesting = 100;
 
-    explicit reader(std::span<const std::byte> in) noexcept
-        : p_(in.data()), end_(in.data() + in.size())
-    {
-    }
+    explicit reader(std::span<const std::byte> in) noexcept : p_(in.data()), end_(in.data() + in.size()) {}
 
     bool octet(std::uint8_t& v)
     {

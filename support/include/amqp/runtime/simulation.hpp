@@ -9,8 +9,8 @@
 namespace amqp::runtime {
 
 enum class simulation_end {
-    done,        // the condition held
-    idle,        // nothing left to run and no timer waiting: a deadlock, or the end
+    done,  // the condition held
+    idle,  // nothing left to run and no timer waiting: a deadlock, or the end
     time_limit,  // the next timer lies past the limit of virtual time
 };
 

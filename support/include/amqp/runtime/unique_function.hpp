@@ -16,10 +16,10 @@ class unique_function<R(Args...)> {
 public:
     unique_function() = default;
     template <class F>
-        requires(!std::is_same_v<std::decay_t<F>, unique_function> && std::is_invocable_r_v<R, F&, Args...>)
-    unique_function(F&& f) : callable_(std::make_unique<holder<std::decay_t<F>>>(std::forward<F>(f)))
-    {
-    }
+    requires(!std::is_same_v<std::decay_t<F>, unique_function> && std::is_invocable_r_v<R, F&, Args...>)
+        unique_function(F&& f)
+        : callable_(std::make_unique<holder<std::decay_t<F>>>(std::forward<F>(f)))
+    {}
 
     explicit operator bool() const noexcept { return callable_ != nullptr; }
     R operator()(Args... args) { return callable_->call(std::forward<Args>(args)...); }

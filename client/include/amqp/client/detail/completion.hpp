@@ -53,10 +53,8 @@ inline constexpr bool is_throwing_handler<throwing_handler<H>> = true;
 template <class Handler>
 const auto& handler_of(const Handler& h)
 {
-    if constexpr (is_throwing_handler<Handler>)
-        return h.inner;
-    else
-        return h;
+    if constexpr (is_throwing_handler<Handler>) return h.inner;
+    else return h;
 }
 
 // Wraps a completion handler so that the library can complete it from its own code:
@@ -71,8 +69,7 @@ completion<T...> make_completion(Handler handler, const asio::any_io_executor& i
         asio::post(work, [handler = std::move(handler), f, ... values = std::move(values)]() mutable {
             if constexpr (is_throwing_handler<Handler>) {
                 std::exception_ptr error;
-                if (f.ec)
-                    error = make_exception(f.ec, f.info.get(), f.returned);
+                if (f.ec) error = make_exception(f.ec, f.info.get(), f.returned);
                 std::move(handler.inner)(std::move(error), std::move(values)...);
             } else {
                 std::move(handler)(f.ec, std::move(values)...);
@@ -96,8 +93,7 @@ struct asio::associated_executor<amqp::client::detail::throwing_handler<Handler>
 template <class Handler, class Allocator>
 struct asio::associated_allocator<amqp::client::detail::throwing_handler<Handler>, Allocator> {
     using type = asio::associated_allocator_t<Handler, Allocator>;
-    static type get(const amqp::client::detail::throwing_handler<Handler>& h,
-                    const Allocator& a = Allocator()) noexcept
+    static type get(const amqp::client::detail::throwing_handler<Handler>& h, const Allocator& a = Allocator()) noexcept
     {
         return asio::get_associated_allocator(h.inner, a);
     }

@@ -12,11 +12,11 @@ class broker;
 
 // One management API request, already authenticated and taken apart.
 struct management_request {
-    std::string method;              // "GET", "POST", "DELETE", ... (HEAD is answered as GET)
-    std::vector<std::string> path;   // the percent-decoded segments after "/api"
+    std::string method;  // "GET", "POST", "DELETE", ... (HEAD is answered as GET)
+    std::vector<std::string> path;  // the percent-decoded segments after "/api"
     std::string body;
-    std::string user;                // who authenticated
-    std::string reason;              // the X-Reason header, for DELETE /api/connections/{name}
+    std::string user;  // who authenticated
+    std::string reason;  // the X-Reason header, for DELETE /api/connections/{name}
 };
 
 struct management_reply {

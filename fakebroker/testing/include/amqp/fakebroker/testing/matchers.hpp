@@ -29,10 +29,7 @@ MATCHER_P(has_exchange, exchange, "was published to exchange " + ::testing::Prin
     return ::testing::ExplainMatchResult(exchange, arg.exchange, result_listener);
 }
 
-MATCHER(is_redelivered, "is marked redelivered")
-{
-    return arg.redelivered;
-}
+MATCHER(is_redelivered, "is marked redelivered") { return arg.redelivered; }
 
 // A header with the given key whose value matches (any matcher of field_value).
 MATCHER_P2(has_header, key, value, "has header " + ::testing::PrintToString(key))
