@@ -1,6 +1,10 @@
 #include <amqp/fakebroker/fault_json.hpp>
 
+#include "faults/fault_kinds.hpp"
+
 #include <algorithm>
+#include <string_view>
+#include <vector>
 
 namespace amqp::fakebroker {
 
@@ -23,19 +27,17 @@ std::string known_hooks()
 std::string known_actions()
 {
     std::string out;
-    for (int k = 0; k <= static_cast<int>(fault::kind::restart); ++k) {
-        out += (out.empty() ? "" : ", ") + std::string(to_string(static_cast<fault::kind>(k)));
-    }
+    for (const fault_kind_info& k : fault_kinds()) out += (out.empty() ? "" : ", ") + std::string(k.name);
     return out;
 }
 
 // Refuses fields the object should not have: a typo must not pass silently.
-void only(const json& object, std::initializer_list<const char*> allowed, const std::string& where)
+void only(const json& object, const std::vector<std::string_view>& allowed, const std::string& where)
 {
     for (const auto& [key, value] : object.items()) {
-        if (std::none_of(allowed.begin(), allowed.end(), [&](const char* a) { return key == a; })) {
+        if (std::none_of(allowed.begin(), allowed.end(), [&](std::string_view a) { return key == a; })) {
             std::string list;
-            for (const char* a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+            for (std::string_view a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
             fail(where, "unknown field '" + key + "' (known: " + list + ")");
         }
     }
@@ -71,6 +73,50 @@ double probability_field(const json& object, const char* key, const std::string&
     return it->get<double>();
 }
 
+// Reads one parameter into the fault, as its kind describes it.
+void read_param(const json& j, const fault_param& p, fault& f, const std::string& at)
+{
+    const std::string key(p.json);
+    if (!p.missing.empty() && !j.contains(key)) fail(at, std::string(p.missing));
+    switch (p.field) {
+    case fault_field::duration:
+        f.duration = std::chrono::milliseconds(unsigned_field(j, key.c_str(), at, p.fallback, p.max));
+        break;
+    case fault_field::reply_code:
+        f.reply_code = static_cast<std::uint16_t>(unsigned_field(j, key.c_str(), at, p.fallback, p.max));
+        break;
+    case fault_field::amount: f.amount = unsigned_field(j, key.c_str(), at, p.fallback, p.max); break;
+    case fault_field::text: f.text = string_field(j, key.c_str(), at, std::string(p.text_fallback)); break;
+    case fault_field::consumer_tag:
+        f.consumer_tag = string_field(j, key.c_str(), at, std::string(p.text_fallback));
+        break;
+    case fault_field::how: {
+        const auto name = string_field(j, key.c_str(), at, std::string(p.text_fallback));
+        const auto how = parse_refusal(name);
+        if (!how) fail(at, "unknown refusal '" + name + "' (known: at_accept, access_refused, not_allowed)");
+        f.how = *how;
+        break;
+    }
+    }
+}
+
+void write_param(json& j, const fault_param& p, const fault& f)
+{
+    const std::string key(p.json);
+    switch (p.field) {
+    case fault_field::duration: j[key] = f.duration.count(); break;
+    case fault_field::reply_code: j[key] = f.reply_code; break;
+    case fault_field::amount: j[key] = f.amount; break;
+    case fault_field::text:
+        if (p.printed_when_empty || !f.text.empty()) j[key] = f.text;
+        break;
+    case fault_field::consumer_tag:
+        if (p.printed_when_empty || !f.consumer_tag.empty()) j[key] = f.consumer_tag;
+        break;
+    case fault_field::how: j[key] = to_string(f.how); break;
+    }
+}
+
 fault action_from_json(const json& j, const std::string& where)
 {
     if (j.is_string()) return action_from_json(json{{"action", j}}, where);
@@ -80,41 +126,19 @@ fault action_from_json(const json& j, const std::string& where)
     const auto kind = parse_fault_kind(name);
     if (!kind) fail(where, "unknown action '" + name + "' (known: " + known_actions() + ")");
     const std::string at = where + " (" + name + ")";
-    const auto ms = [&] { return std::chrono::milliseconds(unsigned_field(j, "ms", at, 0, 1'000'000'000)); };
-    switch (*kind) {
-    case fault::kind::stall: only(j, {"action", "ms"}, at); return fault::stall(ms());
-    case fault::kind::close_channel:
-    case fault::kind::close_connection: {
-        only(j, {"action", "code", "text"}, at);
-        if (!j.contains("code")) fail(at, "needs \"code\" (an AMQP reply code such as 406 or 320)");
-        const auto code = static_cast<std::uint16_t>(unsigned_field(j, "code", at, 0, 65535));
-        const auto text = string_field(j, "text", at);
-        return *kind == fault::kind::close_channel ? fault::close_channel(code, text)
-                                                   : fault::close_connection(code, text);
+    const fault_kind_info& k = info_of(*kind);
+    std::vector<std::string_view> allowed{"action"};
+    for (const fault_param& p : k.params) allowed.push_back(p.json);
+    only(j, allowed, at);
+    fault f = fault::of(*kind);
+    for (const fault_param& p : k.params) {
+        if (p.read_early) read_param(j, p, f, at);
     }
-    case fault::kind::delay:
-        only(j, {"action", "ms"}, at);
-        if (!j.contains("ms")) fail(at, "needs \"ms\"");
-        return fault::delay(ms());
-    case fault::kind::split_writes:
-        only(j, {"action", "bytes"}, at);
-        if (!j.contains("bytes")) fail(at, "needs \"bytes\"");
-        return fault::split_writes(unsigned_field(j, "bytes", at));
-    case fault::kind::block:
-        only(j, {"action", "reason", "ms"}, at);
-        return fault::block(string_field(j, "reason", at, "low on memory"), ms());
-    case fault::kind::cancel_consumer:
-        only(j, {"action", "consumer_tag"}, at);
-        return fault::cancel_consumer(string_field(j, "consumer_tag", at));
-    case fault::kind::refuse_connections: {
-        only(j, {"action", "count", "how"}, at);
-        const auto how_name = string_field(j, "how", at, "at_accept");
-        const auto how = parse_refusal(how_name);
-        if (!how) fail(at, "unknown refusal '" + how_name + "' (known: at_accept, access_refused, not_allowed)");
-        return fault::refuse_connections(unsigned_field(j, "count", at, 1), *how);
+    for (const fault_param& p : k.params) {
+        if (!p.read_early) read_param(j, p, f, at);
     }
-    default: only(j, {"action"}, at); return fault::of(*kind);
-    }
+    if (k.complete) k.complete(f);
+    return f;
 }
 
 fault_rule rule_at(const json& j, const std::string& where)
@@ -195,10 +219,12 @@ chaos_options chaos_from_json(const json& j)
 {
     const std::string where = "chaos";
     if (!j.is_object()) fail(where, "must be a JSON object");
-    only(j,
-         {"seed", "hooks", "drop", "reset", "stall", "close_channel", "close_connection", "swallow", "delay",
-          "split_writes", "block", "cancel_consumer", "refuse_connections", "restart", "max_delay_ms", "max_faults"},
-         where);
+    std::vector<std::string_view> allowed{"seed", "hooks"};
+    for (const fault_kind_info& k : fault_kinds()) {
+        if (k.odds) allowed.push_back(k.name);
+    }
+    allowed.insert(allowed.end(), {"max_delay_ms", "max_faults"});
+    only(j, allowed, where);
     chaos_options c;
     c.seed = unsigned_field(j, "seed", where);
     if (const auto it = j.find("hooks"); it != j.end()) {
@@ -209,18 +235,9 @@ chaos_options chaos_from_json(const json& j)
             c.hooks.push_back(*h);
         }
     }
-    c.drop = probability_field(j, "drop", where);
-    c.reset = probability_field(j, "reset", where);
-    c.stall = probability_field(j, "stall", where);
-    c.close_channel = probability_field(j, "close_channel", where);
-    c.close_connection = probability_field(j, "close_connection", where);
-    c.swallow = probability_field(j, "swallow", where);
-    c.delay = probability_field(j, "delay", where);
-    c.split_writes = probability_field(j, "split_writes", where);
-    c.block = probability_field(j, "block", where);
-    c.cancel_consumer = probability_field(j, "cancel_consumer", where);
-    c.refuse_connections = probability_field(j, "refuse_connections", where);
-    c.restart = probability_field(j, "restart", where);
+    for (const fault_kind_info& k : fault_kinds()) {
+        if (k.odds) c.*k.odds = probability_field(j, std::string(k.name).c_str(), where);
+    }
     c.max_delay = std::chrono::milliseconds(unsigned_field(j, "max_delay_ms", where, 1000, 1'000'000'000));
     c.max_faults = unsigned_field(j, "max_faults", where);
     if (auto problem = c.problem()) fail(where, *problem);
@@ -252,28 +269,7 @@ json parse_fault_json(std::string_view text)
 json to_json(const fault& f)
 {
     json j{{"action", to_string(f.action)}};
-    switch (f.action) {
-    case fault::kind::close_channel:
-    case fault::kind::close_connection:
-        j["code"] = f.reply_code;
-        j["text"] = f.text;
-        break;
-    case fault::kind::delay:
-    case fault::kind::stall: j["ms"] = f.duration.count(); break;
-    case fault::kind::split_writes: j["bytes"] = f.amount; break;
-    case fault::kind::block:
-        j["reason"] = f.text;
-        j["ms"] = f.duration.count();
-        break;
-    case fault::kind::cancel_consumer:
-        if (!f.consumer_tag.empty()) j["consumer_tag"] = f.consumer_tag;
-        break;
-    case fault::kind::refuse_connections:
-        j["count"] = f.amount;
-        j["how"] = to_string(f.how);
-        break;
-    default: break;
-    }
+    for (const fault_param& p : info_of(f.action).params) write_param(j, p, f);
     return j;
 }
 
@@ -328,22 +324,13 @@ json to_json(const chaos_options& c)
 {
     json hooks = json::array();
     for (hook h : c.hooks) hooks.push_back(to_string(h));
-    return {{"seed", c.seed},
-            {"hooks", std::move(hooks)},
-            {"drop", c.drop},
-            {"reset", c.reset},
-            {"stall", c.stall},
-            {"close_channel", c.close_channel},
-            {"close_connection", c.close_connection},
-            {"swallow", c.swallow},
-            {"delay", c.delay},
-            {"split_writes", c.split_writes},
-            {"block", c.block},
-            {"cancel_consumer", c.cancel_consumer},
-            {"refuse_connections", c.refuse_connections},
-            {"restart", c.restart},
-            {"max_delay_ms", c.max_delay.count()},
-            {"max_faults", c.max_faults}};
+    json j{{"seed", c.seed}, {"hooks", std::move(hooks)}};
+    for (const fault_kind_info& k : fault_kinds()) {
+        if (k.odds) j[std::string(k.name)] = c.*k.odds;
+    }
+    j["max_delay_ms"] = c.max_delay.count();
+    j["max_faults"] = c.max_faults;
+    return j;
 }
 
 }  // namespace amqp::fakebroker

@@ -13,15 +13,15 @@ using proto::reply_code;
 
 namespace {
 
-bool input_side(hook h) noexcept
-{
-    return h == hook::connection_accepted || h == hook::handshake || h == hook::frame_received ||
-           h == hook::method_received || h == hook::method_handled;
-}
-
 // Hooks reached with no channel code on the stack: the model may change at once.
 // Elsewhere (inside a delivery, a publish) closes and cancels wait for take_actions().
-bool safe_point(hook h) noexcept { return input_side(h) || h == hook::heartbeat_tick; }
+bool safe_point(const fault_site& site) noexcept { return site.input_side() || site.point == hook::heartbeat_tick; }
+
+// A close names the method that caused it when there is one at hand, as RabbitMQ's do.
+proto::method_key cause_of(const fault_site& site) noexcept
+{
+    return site.input_side() ? site.key : proto::method_key{};
+}
 
 // Frames a fault sends itself (channel.close, connection.blocked...) pass no hooks.
 class applying {
@@ -106,7 +106,7 @@ connection_faults::verdict connection_faults::run_hook(hook point, std::uint16_t
     const std::vector<fault> faults = engine_.evaluate({point, id_, connection_.name(), channel, key});
     verdict result = verdict::proceed;
     for (const fault& f : faults) {
-        const verdict v = apply(f, point, channel, key);
+        const verdict v = info_of(f.action).perform(*this, f, {point, channel, key});
         if (v == verdict::skip) result = verdict::skip;
         else if (v == verdict::hold && result == verdict::proceed) result = verdict::hold;
         if (connection_.finished()) break;
@@ -114,100 +114,89 @@ connection_faults::verdict connection_faults::run_hook(hook point, std::uint16_t
     return result;
 }
 
-connection_faults::verdict connection_faults::apply(const fault& f, hook point, std::uint16_t channel,
-                                                    proto::method_key key)
+void connection_faults::end_connection(bool abortive)
 {
-    // A close names the method that caused it when there is one at hand, as RabbitMQ's do.
-    const proto::method_key cause = input_side(point) ? key : proto::method_key{};
-    const clock::time_point now = connection_.broker().now();
-    const bool safe = safe_point(point);
-    switch (f.action) {
-    case fault::kind::drop:
-    case fault::kind::reset: {
-        // What was put in the output before this moment still goes (for a clean
-        // close); nothing after it.
-        const std::size_t size = connection_.output().size();
-        output_end_ = std::min(output_end_.value_or(size), size);
-        connection_.finish();
-        if (actions_.drop == connection_actions::drop_kind::none) {
-            actions_.drop = f.action == fault::kind::reset ? connection_actions::drop_kind::abortive
-                                                           : connection_actions::drop_kind::clean;
-        }
-        connection_.mark_ready();
-        return verdict::skip;
+    // What was put in the output before this moment still goes (for a clean close);
+    // nothing after it.
+    const std::size_t size = connection_.output().size();
+    output_end_ = std::min(output_end_.value_or(size), size);
+    connection_.finish();
+    if (actions_.drop == connection_actions::drop_kind::none) {
+        actions_.drop = abortive ? connection_actions::drop_kind::abortive : connection_actions::drop_kind::clean;
     }
-    case fault::kind::stall: stall(f.duration); return input_side(point) ? verdict::hold : verdict::proceed;
-    case fault::kind::close_channel:
-        if (channel == 0) return verdict::proceed;
-        if (safe) {
-            applying guard(applying_);
-            connection_.close_channel_with(channel, f.reply_code, f.text, cause);
-            return verdict::skip;
-        }
-        // Silent on that channel from now on; the close follows at a safe point.
-        if (silenced_channels_.insert(channel).second) take_hold();
-        deferred_.push_back({f.action, channel, f.reply_code, f.text});
-        connection_.mark_ready();
-        return verdict::skip;
-    case fault::kind::close_connection:
-        if (safe) {
-            applying guard(applying_);
-            connection_.close_connection_with(f.reply_code, f.text, cause);
-            return verdict::skip;
-        }
-        if (!silenced_) {
-            silenced_ = true;
-            take_hold();
-        }
-        deferred_.push_back({f.action, 0, f.reply_code, f.text});
-        connection_.mark_ready();
-        return verdict::skip;
-    case fault::kind::swallow: return verdict::skip;
-    case fault::kind::delay:
-        if (input_side(point)) {
-            pause_input(now + f.duration);
-            return verdict::hold;
-        }
-        hold_output(now + f.duration);
-        return verdict::proceed;
-    case fault::kind::split_writes:
-        actions_.write_chunk = static_cast<std::size_t>(f.amount);
-        connection_.mark_ready();
-        return verdict::proceed;
-    case fault::kind::block: {
+    connection_.mark_ready();
+}
+
+void connection_faults::delay_input(std::chrono::milliseconds d) { pause_input(connection_.broker().now() + d); }
+
+void connection_faults::delay_output(std::chrono::milliseconds d) { hold_output(connection_.broker().now() + d); }
+
+void connection_faults::close_channel(const fault_site& site, std::uint16_t code, const std::string& text)
+{
+    if (safe_point(site)) {
         applying guard(applying_);
-        connection_.set_blocked(true, f.text);
-        if (f.duration.count() > 0) {
-            unblock_at_ = now + f.duration;
-            wake_at(*unblock_at_);
-        }
-        return verdict::proceed;
+        connection_.close_channel_with(site.channel, code, text, cause_of(site));
+        return;
     }
-    case fault::kind::unblock: {
+    // Silent on that channel from now on; the close follows at a safe point.
+    if (silenced_channels_.insert(site.channel).second) take_hold();
+    deferred_.push_back({deferred::kind::close_channel, site.channel, code, text});
+    connection_.mark_ready();
+}
+
+void connection_faults::close_connection(const fault_site& site, std::uint16_t code, const std::string& text)
+{
+    if (safe_point(site)) {
         applying guard(applying_);
-        connection_.set_blocked(false, {});
-        return verdict::proceed;
+        connection_.close_connection_with(code, text, cause_of(site));
+        return;
     }
-    case fault::kind::cancel_consumer: {
-        std::string tag = f.consumer_tag.empty() ? std::string(consumer_tag_) : f.consumer_tag;
-        if (safe) {
-            applying guard(applying_);
-            connection_.cancel_consumer(channel, tag);
-            return verdict::proceed;
-        }
-        deferred_.push_back({f.action, channel, 0, std::move(tag)});
-        connection_.mark_ready();
-        return verdict::proceed;
+    if (!silenced_) {
+        silenced_ = true;
+        take_hold();
     }
-    case fault::kind::refuse_connections:
-        // The engine counts refusals; accepted() applies them.
-        return verdict::proceed;
-    case fault::kind::restart:
-        actions_.restart_broker = true;
-        connection_.mark_ready();
-        return verdict::proceed;
+    deferred_.push_back({deferred::kind::close_connection, 0, code, text});
+    connection_.mark_ready();
+}
+
+void connection_faults::split_writes(std::size_t bytes)
+{
+    actions_.write_chunk = bytes;
+    connection_.mark_ready();
+}
+
+void connection_faults::block(const std::string& reason, std::chrono::milliseconds d)
+{
+    applying guard(applying_);
+    connection_.set_blocked(true, reason);
+    if (d.count() > 0) {
+        unblock_at_ = connection_.broker().now() + d;
+        wake_at(*unblock_at_);
     }
-    return verdict::proceed;
+}
+
+void connection_faults::unblock()
+{
+    applying guard(applying_);
+    connection_.set_blocked(false, {});
+}
+
+void connection_faults::cancel_consumer(const fault_site& site, const std::string& tag)
+{
+    std::string which = tag.empty() ? std::string(consumer_tag_) : tag;
+    if (safe_point(site)) {
+        applying guard(applying_);
+        connection_.cancel_consumer(site.channel, which);
+        return;
+    }
+    deferred_.push_back({deferred::kind::cancel_consumer, site.channel, 0, std::move(which)});
+    connection_.mark_ready();
+}
+
+void connection_faults::restart_broker()
+{
+    actions_.restart_broker = true;
+    connection_.mark_ready();
 }
 
 connection_actions connection_faults::take_actions()
@@ -216,18 +205,18 @@ connection_actions connection_faults::take_actions()
     for (auto& d : std::exchange(deferred_, {})) {
         applying guard(applying_);
         switch (d.action) {
-        case fault::kind::close_channel:
+        case deferred::kind::close_channel:
             if (silenced_channels_.erase(d.channel)) give_hold();
             connection_.close_channel_with(d.channel, d.reply_code, d.text, {});
             break;
-        case fault::kind::close_connection:
+        case deferred::kind::close_connection:
             if (silenced_) {
                 silenced_ = false;
                 give_hold();
             }
             connection_.close_connection_with(d.reply_code, d.text, {});
             break;
-        default: connection_.cancel_consumer(d.channel, d.text); break;
+        case deferred::kind::cancel_consumer: connection_.cancel_consumer(d.channel, d.text); break;
         }
     }
     return std::exchange(actions_, {});

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "fault_engine.hpp"
+#include "fault_kinds.hpp"
 #include "model/connection_actions.hpp"
 
 #include <amqp/fakebroker/faults.hpp>
@@ -29,10 +30,12 @@ class server_connection;
 // (closes, swallowing, holding input or output back, blocks, cancelled consumers),
 // and asks the host for what touches the stream (drops, stalls, split writes) through
 // connection_actions. Its timers are deadlines that the connection's tick() ends.
-class connection_faults {
+// What a fault kind does is written in its entry in fault_kinds.cpp, in terms of the
+// mechanisms of fault_target this layer provides.
+class connection_faults final : private fault_target {
 public:
     // What the code around a hook does with the frame or method at hand.
-    enum class verdict { proceed, skip, hold };
+    using verdict = fault_verdict;
 
     connection_faults(server_connection& connection, fault_engine& engine, std::uint64_t connection_id);
     ~connection_faults();
@@ -80,16 +83,28 @@ private:
     };
     // A close or cancel that struck where the model could not change at once.
     struct deferred {
-        fault::kind action;
+        enum class kind : std::uint8_t { close_channel, close_connection, cancel_consumer } action;
         std::uint16_t channel;
         std::uint16_t reply_code;
         std::string text;  // the reply text, or the consumer tag to cancel
     };
 
     verdict run_hook(hook point, std::uint16_t channel, protocol::method_key key);
-    verdict apply(const fault& f, hook point, std::uint16_t channel, protocol::method_key key);
     bool refuse_in_handshake(const protocol::method& m);
-    void stall(std::chrono::milliseconds d);
+
+    // fault_target
+    void end_connection(bool abortive) override;
+    void stall(std::chrono::milliseconds d) override;
+    void delay_input(std::chrono::milliseconds d) override;
+    void delay_output(std::chrono::milliseconds d) override;
+    void close_channel(const fault_site& site, std::uint16_t code, const std::string& text) override;
+    void close_connection(const fault_site& site, std::uint16_t code, const std::string& text) override;
+    void split_writes(std::size_t bytes) override;
+    void block(const std::string& reason, std::chrono::milliseconds d) override;
+    void unblock() override;
+    void cancel_consumer(const fault_site& site, const std::string& tag) override;
+    void restart_broker() override;
+
     void pause_input(clock::time_point until);
     void resume_input();
     void hold_output(clock::time_point until);

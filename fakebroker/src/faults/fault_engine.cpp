@@ -1,17 +1,12 @@
 #include "fault_engine.hpp"
 
+#include "fault_kinds.hpp"
 #include "method_names.hpp"
 
 #include <algorithm>
 #include <stdexcept>
 
 namespace amqp::fakebroker {
-
-namespace {
-
-std::uint32_t bit(hook h) { return std::uint32_t(1) << static_cast<unsigned>(h); }
-
-}  // namespace
 
 std::uint64_t fault_engine::add(fault_rule rule)
 {
@@ -20,7 +15,7 @@ std::uint64_t fault_engine::add(fault_rule rule)
     e.status.id = next_id_++;
     if (const auto& name = rule.method_name()) e.method = *method_key_of(*name);
     e.needs_channel = std::any_of(rule.actions().begin(), rule.actions().end(),
-                                  [](const fault& f) { return f.action == fault::kind::close_channel; });
+                                  [](const fault& f) { return info_of(f.action).needs_channel; });
     e.status.rule = std::move(rule);
     rules_.push_back(std::move(e));
     update_active();
@@ -57,7 +52,7 @@ void fault_engine::set_chaos(std::optional<chaos_options> chaos)
     if (chaos) {
         if (auto problem = chaos->problem()) throw std::invalid_argument(*problem);
         chaos_hooks_ = 0;
-        for (hook h : chaos->hooks) chaos_hooks_ |= bit(h);
+        for (hook h : chaos->hooks) chaos_hooks_ |= hook_bit(h);
         if (chaos->hooks.empty()) chaos_hooks_ = ~std::uint32_t(0);
         random_.seed(chaos->seed);
         chaos_events_ = 0;
@@ -131,9 +126,9 @@ std::vector<fault> fault_engine::evaluate(const fault_event& e)
         out.insert(out.end(), actions.begin(), actions.end());
         record(e, r.status.id, r.status.rule.name(), matched, actions, std::nullopt);
     }
-    if (chaos_ && (chaos_hooks_ & bit(e.point))) chaos_pick(e, out);
+    if (chaos_ && (chaos_hooks_ & hook_bit(e.point))) chaos_pick(e, out);
     for (const fault& f : out) {
-        if (f.action == fault::kind::refuse_connections) refuse(f.amount, f.how);
+        if (const auto decided = info_of(f.action).decided) decided(*this, f);
     }
     if (exhausted_one) update_active();
     return out;
@@ -146,49 +141,22 @@ void fault_engine::chaos_pick(const fault_event& e, std::vector<fault>& out)
     if (c.max_faults != 0 && chaos_fired_ >= c.max_faults) return;
     // One draw per event, whatever it picks: the sequence depends on events alone.
     const double u = unit();
-    const std::pair<fault::kind, double> odds[] = {
-        {fault::kind::drop, c.drop},
-        {fault::kind::reset, c.reset},
-        {fault::kind::stall, c.stall},
-        {fault::kind::close_channel, c.close_channel},
-        {fault::kind::close_connection, c.close_connection},
-        {fault::kind::swallow, c.swallow},
-        {fault::kind::delay, c.delay},
-        {fault::kind::split_writes, c.split_writes},
-        {fault::kind::block, c.block},
-        {fault::kind::cancel_consumer, c.cancel_consumer},
-        {fault::kind::refuse_connections, c.refuse_connections},
-        {fault::kind::restart, c.restart},
-    };
     double cumulative = 0;
-    std::optional<fault::kind> picked;
-    for (const auto& [kind, p] : odds) {
-        if (p <= 0 || !fault_applies(kind, e.point)) continue;
-        if (kind == fault::kind::close_channel && e.channel == 0) continue;
+    const fault_kind_info* picked = nullptr;
+    for (const fault_kind_info& k : fault_kinds()) {
+        if (!k.odds) continue;
+        const double p = c.*k.odds;
+        if (p <= 0 || !fault_applies(k.kind, e.point)) continue;
+        if (k.needs_channel && e.channel == 0) continue;
         cumulative += p;
         if (u < cumulative) {
-            picked = kind;
+            picked = &k;
             break;
         }
     }
     if (!picked) return;
-    const auto random_duration = [&] {
-        return std::chrono::milliseconds(1 + std::int64_t(draw(std::uint64_t(c.max_delay.count()))));
-    };
-    const std::string why = " - chaos (seed " + std::to_string(c.seed) + ")";
-    fault f = fault::of(*picked);
-    switch (*picked) {
-    case fault::kind::stall: f = fault::stall(random_duration()); break;
-    case fault::kind::close_channel: f = fault::close_channel(406, "PRECONDITION_FAILED" + why); break;
-    case fault::kind::close_connection: f = fault::close_connection(320, "CONNECTION_FORCED" + why); break;
-    case fault::kind::delay: f = fault::delay(random_duration()); break;
-    case fault::kind::split_writes: f = fault::split_writes(1 + draw(16)); break;
-    case fault::kind::block: f = fault::block("chaos", random_duration()); break;
-    case fault::kind::refuse_connections:
-        f = fault::refuse_connections(1 + draw(3), static_cast<refusal>(draw(3)));
-        break;
-    default: break;
-    }
+    chaos_draws draws{random_, c};
+    const fault f = picked->chaos ? picked->chaos(draws) : fault::of(picked->kind);
     ++chaos_fired_;
     out.push_back(f);
     record(e, 0, "chaos", event, {f}, c.seed);

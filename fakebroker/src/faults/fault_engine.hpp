@@ -79,7 +79,6 @@ private:
     void record(const fault_event& e, std::uint64_t rule_id, const std::string& rule_name, std::uint64_t count,
                 std::vector<fault> actions, std::optional<std::uint64_t> seed);
     void update_active() noexcept;
-    std::uint64_t draw(std::uint64_t n) { return random_() % n; }
     double unit() { return double(random_() >> 11) * 0x1.0p-53; }
 
     std::vector<entry> rules_;

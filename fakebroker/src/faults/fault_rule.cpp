@@ -1,9 +1,8 @@
 // The public fault types: names, factories, the rule builder and its checks.
 #include <amqp/fakebroker/faults.hpp>
 
+#include "fault_kinds.hpp"
 #include "method_names.hpp"
-
-#include <amqp/protocol/constants.hpp>
 
 #include <array>
 #include <sstream>
@@ -24,22 +23,11 @@ constexpr std::array<std::string_view, hooks.size()> hook_names{
     "before_method_sent",  "after_method_sent", "heartbeat_tick", "message_enqueued", "message_delivered",
 };
 
-constexpr std::array<std::string_view, 13> kind_names{
-    "drop",         "reset", "stall",   "close_channel",   "close_connection",   "swallow", "delay",
-    "split_writes", "block", "unblock", "cancel_consumer", "refuse_connections", "restart",
-};
-
 constexpr std::array<std::string_view, 3> refusal_names{"at_accept", "access_refused", "not_allowed"};
 
 bool has_method(hook h) noexcept { return h != hook::connection_accepted && h != hook::heartbeat_tick; }
 
 bool has_channel(hook h) noexcept { return has_method(h) && h != hook::handshake; }
-
-std::string default_text(std::uint16_t code)
-{
-    std::string name(protocol::reply_code_name(static_cast<protocol::reply_code>(code)));
-    return (name.empty() ? std::to_string(code) : name) + " - injected fault";
-}
 
 }  // namespace
 
@@ -65,111 +53,24 @@ std::optional<refusal> parse_refusal(std::string_view name) noexcept
     return std::nullopt;
 }
 
-std::string_view to_string(fault::kind k) noexcept { return kind_names[static_cast<std::size_t>(k)]; }
+std::string_view to_string(fault::kind k) noexcept { return info_of(k).name; }
 
 std::optional<fault::kind> parse_fault_kind(std::string_view name) noexcept
 {
-    for (std::size_t i = 0; i < kind_names.size(); ++i) {
-        if (kind_names[i] == name) return static_cast<fault::kind>(i);
+    for (const fault_kind_info& k : fault_kinds()) {
+        if (k.name == name) return k.kind;
     }
     return std::nullopt;
 }
 
-bool fault_applies(fault::kind k, hook h) noexcept
-{
-    switch (k) {
-    case fault::kind::swallow:
-        return h == hook::handshake || h == hook::frame_received || h == hook::method_received ||
-               h == hook::before_method_sent;
-    case fault::kind::close_channel: return has_channel(h);
-    case fault::kind::cancel_consumer: return h != hook::connection_accepted && h != hook::handshake;
-    default: return true;
-    }
-}
-
-fault fault::stall(std::chrono::milliseconds for_how_long)
-{
-    fault f = of(kind::stall);
-    f.duration = for_how_long;
-    return f;
-}
-
-fault fault::close_channel(std::uint16_t code, std::string text)
-{
-    fault f = of(kind::close_channel);
-    f.reply_code = code;
-    f.text = text.empty() ? default_text(code) : std::move(text);
-    return f;
-}
-
-fault fault::close_connection(std::uint16_t code, std::string text)
-{
-    fault f = of(kind::close_connection);
-    f.reply_code = code;
-    f.text = text.empty() ? default_text(code) : std::move(text);
-    return f;
-}
-
-fault fault::delay(std::chrono::milliseconds d)
-{
-    fault f = of(kind::delay);
-    f.duration = d;
-    return f;
-}
-
-fault fault::split_writes(std::uint64_t bytes)
-{
-    fault f = of(kind::split_writes);
-    f.amount = bytes;
-    return f;
-}
-
-fault fault::block(std::string reason, std::chrono::milliseconds for_how_long)
-{
-    fault f = of(kind::block);
-    f.text = std::move(reason);
-    f.duration = for_how_long;
-    return f;
-}
-
-fault fault::cancel_consumer(std::string tag)
-{
-    fault f = of(kind::cancel_consumer);
-    f.consumer_tag = std::move(tag);
-    return f;
-}
-
-fault fault::refuse_connections(std::uint64_t count, refusal how)
-{
-    fault f = of(kind::refuse_connections);
-    f.amount = count;
-    f.how = how;
-    return f;
-}
+bool fault_applies(fault::kind k, hook h) noexcept { return (info_of(k).hooks & hook_bit(h)) != 0; }
 
 std::string fault::describe() const
 {
     std::ostringstream os;
-    os << to_string(action);
-    switch (action) {
-    case kind::close_channel:
-    case kind::close_connection: os << '(' << reply_code << ", \"" << text << "\")"; break;
-    case kind::delay: os << '(' << duration.count() << "ms)"; break;
-    case kind::stall:
-        if (duration.count() > 0) os << '(' << duration.count() << "ms)";
-        break;
-    case kind::split_writes: os << '(' << amount << " bytes)"; break;
-    case kind::block:
-        os << "(\"" << text << '"';
-        if (duration.count() > 0) os << ", " << duration.count() << "ms";
-        os << ')';
-        break;
-    case kind::cancel_consumer:
-        if (!consumer_tag.empty()) os << "(\"" << consumer_tag << "\")";
-        break;
-    case kind::refuse_connections: os << '(' << amount << ", " << to_string(how) << ')'; break;
-    default: break;
-    }
+    const fault_kind_info& k = info_of(action);
+    os << k.name;
+    if (k.describe) k.describe(os, *this);
     return os.str();
 }
 
@@ -273,18 +174,13 @@ std::optional<std::string> fault_rule::problem() const
         return "nth, every and first count from 1";
     }
     for (const fault& f : actions_) {
-        const std::string name(to_string(f.action));
-        if (!fault_applies(f.action, hook_)) {
-            return name + " does not apply" + at +
-                   (f.action == fault::kind::swallow ? " (only received frames and frames to send can be swallowed)"
-                                                     : " (there is no channel there)");
-        }
-        if (f.action == fault::kind::delay && f.duration.count() <= 0) return "delay needs a positive duration";
+        const fault_kind_info& k = info_of(f.action);
+        const std::string name(k.name);
+        if (!fault_applies(f.action, hook_))
+            return name + " does not apply" + at + " (" + std::string(k.elsewhere) + ")";
+        if (k.positive_duration && f.duration.count() <= 0) return name + " needs a positive duration";
         if (f.duration.count() < 0) return name + " needs a duration of at least 0";
-        if (f.action == fault::kind::split_writes && f.amount == 0) return "split_writes needs at least 1 byte";
-        if (f.action == fault::kind::refuse_connections && f.amount == 0) {
-            return "refuse_connections needs a count of at least 1";
-        }
+        if (!k.needs_amount.empty() && f.amount == 0) return std::string(k.needs_amount);
     }
     return std::nullopt;
 }
@@ -331,32 +227,13 @@ std::string fired_fault::describe() const
     return os.str();
 }
 
-namespace {
-
-// Each chaos action's probability, by the name --chaos and the JSON use.
-constexpr std::array<std::pair<std::string_view, double chaos_options::*>, 12> chaos_odds{{
-    {"drop", &chaos_options::drop},
-    {"reset", &chaos_options::reset},
-    {"stall", &chaos_options::stall},
-    {"close_channel", &chaos_options::close_channel},
-    {"close_connection", &chaos_options::close_connection},
-    {"swallow", &chaos_options::swallow},
-    {"delay", &chaos_options::delay},
-    {"split_writes", &chaos_options::split_writes},
-    {"block", &chaos_options::block},
-    {"cancel_consumer", &chaos_options::cancel_consumer},
-    {"refuse_connections", &chaos_options::refuse_connections},
-    {"restart", &chaos_options::restart},
-}};
-
-}  // namespace
-
 std::optional<std::string> chaos_options::problem() const
 {
     double sum = 0;
-    for (const auto& [name, field] : chaos_odds) {
-        const double p = this->*field;
-        if (!(p >= 0 && p <= 1)) return "the probability of " + std::string(name) + " is not between 0 and 1";
+    for (const fault_kind_info& k : fault_kinds()) {
+        if (!k.odds) continue;
+        const double p = this->*k.odds;
+        if (!(p >= 0 && p <= 1)) return "the probability of " + std::string(k.name) + " is not between 0 and 1";
         sum += p;
     }
     if (sum > 1 + 1e-9) return "the probabilities add up to more than 1";
@@ -374,9 +251,9 @@ std::optional<std::string> chaos_options::set_odds(std::string_view spec)
     } catch (const std::exception&) {}
     if (eq == std::string_view::npos || !(p >= 0 && p <= 1))
         return "expected ACTION=PROBABILITY with a probability from 0 to 1, got '" + std::string(spec) + "'";
-    for (const auto& [known, field] : chaos_odds) {
-        if (name == known) {
-            this->*field = p;
+    for (const fault_kind_info& k : fault_kinds()) {
+        if (k.odds && name == k.name) {
+            this->*k.odds = p;
             return std::nullopt;
         }
     }
