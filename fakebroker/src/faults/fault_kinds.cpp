@@ -19,8 +19,8 @@ using verdict = fault_verdict;
 constexpr std::uint64_t max_ms = 1'000'000'000;
 
 // Hooks with a channel: not connection_accepted, handshake or heartbeat_tick.
-constexpr std::uint32_t channel_hooks = ~(hook_bit(hook::connection_accepted) | hook_bit(hook::handshake) |
-                                          hook_bit(hook::heartbeat_tick));
+constexpr std::uint32_t channel_hooks =
+    ~(hook_bit(hook::connection_accepted) | hook_bit(hook::handshake) | hook_bit(hook::heartbeat_tick));
 
 std::string injected_text(std::uint16_t code)
 {
@@ -48,10 +48,11 @@ constexpr fault_kind_info drop_kind{
     .kind = fault::kind::drop,
     .name = "drop",
     .odds = &chaos_options::drop,
-    .perform = [](fault_target& t, const fault&, const fault_site&) {
-        t.end_connection(false);
-        return verdict::skip;
-    },
+    .perform =
+        [](fault_target& t, const fault&, const fault_site&) {
+            t.end_connection(false);
+            return verdict::skip;
+        },
 };
 
 // reset: the socket is closed abortively at once.
@@ -59,10 +60,11 @@ constexpr fault_kind_info reset_kind{
     .kind = fault::kind::reset,
     .name = "reset",
     .odds = &chaos_options::reset,
-    .perform = [](fault_target& t, const fault&, const fault_site&) {
-        t.end_connection(true);
-        return verdict::skip;
-    },
+    .perform =
+        [](fault_target& t, const fault&, const fault_site&) {
+            t.end_connection(true);
+            return verdict::skip;
+        },
 };
 
 // stall(ms): nothing more is read, handled or written, for ms or until the broker stops.
@@ -71,15 +73,17 @@ constexpr fault_kind_info stall_kind{
     .kind = fault::kind::stall,
     .name = "stall",
     .params = stall_params,
-    .describe = [](std::ostream& os, const fault& f) {
-        if (f.duration.count() > 0) os << '(' << f.duration.count() << "ms)";
-    },
+    .describe =
+        [](std::ostream& os, const fault& f) {
+            if (f.duration.count() > 0) os << '(' << f.duration.count() << "ms)";
+        },
     .odds = &chaos_options::stall,
     .chaos = [](chaos_draws& d) { return fault::stall(d.duration()); },
-    .perform = [](fault_target& t, const fault& f, const fault_site& s) {
-        t.stall(f.duration);
-        return s.input_side() ? verdict::hold : verdict::proceed;
-    },
+    .perform =
+        [](fault_target& t, const fault& f, const fault_site& s) {
+            t.stall(f.duration);
+            return s.input_side() ? verdict::hold : verdict::proceed;
+        },
 };
 
 // close_channel(code, text): channel.close through the broker's channel-error path.
@@ -94,11 +98,12 @@ constexpr fault_kind_info close_channel_kind{
     .needs_channel = true,
     .odds = &chaos_options::close_channel,
     .chaos = [](chaos_draws& d) { return fault::close_channel(406, d.reason("PRECONDITION_FAILED")); },
-    .perform = [](fault_target& t, const fault& f, const fault_site& s) {
-        if (s.channel == 0) return verdict::proceed;
-        t.close_channel(s, f.reply_code, f.text);
-        return verdict::skip;
-    },
+    .perform =
+        [](fault_target& t, const fault& f, const fault_site& s) {
+            if (s.channel == 0) return verdict::proceed;
+            t.close_channel(s, f.reply_code, f.text);
+            return verdict::skip;
+        },
 };
 
 // close_connection(code, text): connection.close through the connection-error path.
@@ -110,10 +115,11 @@ constexpr fault_kind_info close_connection_kind{
     .complete = complete_close,
     .odds = &chaos_options::close_connection,
     .chaos = [](chaos_draws& d) { return fault::close_connection(320, d.reason("CONNECTION_FORCED")); },
-    .perform = [](fault_target& t, const fault& f, const fault_site& s) {
-        t.close_connection(s, f.reply_code, f.text);
-        return verdict::skip;
-    },
+    .perform =
+        [](fault_target& t, const fault& f, const fault_site& s) {
+            t.close_connection(s, f.reply_code, f.text);
+            return verdict::skip;
+        },
 };
 
 // swallow: a received frame or method is ignored, a frame to send is not sent.
@@ -138,14 +144,15 @@ constexpr fault_kind_info delay_kind{
     .positive_duration = true,
     .odds = &chaos_options::delay,
     .chaos = [](chaos_draws& d) { return fault::delay(d.duration()); },
-    .perform = [](fault_target& t, const fault& f, const fault_site& s) {
-        if (s.input_side()) {
-            t.delay_input(f.duration);
-            return verdict::hold;
-        }
-        t.delay_output(f.duration);
-        return verdict::proceed;
-    },
+    .perform =
+        [](fault_target& t, const fault& f, const fault_site& s) {
+            if (s.input_side()) {
+                t.delay_input(f.duration);
+                return verdict::hold;
+            }
+            t.delay_output(f.duration);
+            return verdict::proceed;
+        },
 };
 
 // split_writes(bytes): from now on at most this many bytes per write.
@@ -159,10 +166,11 @@ constexpr fault_kind_info split_writes_kind{
     .needs_amount = "split_writes needs at least 1 byte",
     .odds = &chaos_options::split_writes,
     .chaos = [](chaos_draws& d) { return fault::split_writes(1 + d.below(16)); },
-    .perform = [](fault_target& t, const fault& f, const fault_site&) {
-        t.split_writes(static_cast<std::size_t>(f.amount));
-        return verdict::proceed;
-    },
+    .perform =
+        [](fault_target& t, const fault& f, const fault_site&) {
+            t.split_writes(static_cast<std::size_t>(f.amount));
+            return verdict::proceed;
+        },
 };
 
 // block(reason, ms): connection.blocked, as a resource alarm; unblocked after ms if given.
@@ -174,27 +182,30 @@ constexpr fault_kind_info block_kind{
     .kind = fault::kind::block,
     .name = "block",
     .params = block_params,
-    .describe = [](std::ostream& os, const fault& f) {
-        os << "(\"" << f.text << '"';
-        if (f.duration.count() > 0) os << ", " << f.duration.count() << "ms";
-        os << ')';
-    },
+    .describe =
+        [](std::ostream& os, const fault& f) {
+            os << "(\"" << f.text << '"';
+            if (f.duration.count() > 0) os << ", " << f.duration.count() << "ms";
+            os << ')';
+        },
     .odds = &chaos_options::block,
     .chaos = [](chaos_draws& d) { return fault::block("chaos", d.duration()); },
-    .perform = [](fault_target& t, const fault& f, const fault_site&) {
-        t.block(f.text, f.duration);
-        return verdict::proceed;
-    },
+    .perform =
+        [](fault_target& t, const fault& f, const fault_site&) {
+            t.block(f.text, f.duration);
+            return verdict::proceed;
+        },
 };
 
 // unblock: connection.unblocked, and reading resumes.
 constexpr fault_kind_info unblock_kind{
     .kind = fault::kind::unblock,
     .name = "unblock",
-    .perform = [](fault_target& t, const fault&, const fault_site&) {
-        t.unblock();
-        return verdict::proceed;
-    },
+    .perform =
+        [](fault_target& t, const fault&, const fault_site&) {
+            t.unblock();
+            return verdict::proceed;
+        },
 };
 
 // cancel_consumer(tag): basic.cancel from the broker, and the consumer is gone.
@@ -204,16 +215,18 @@ constexpr fault_kind_info cancel_consumer_kind{
     .kind = fault::kind::cancel_consumer,
     .name = "cancel_consumer",
     .params = cancel_consumer_params,
-    .describe = [](std::ostream& os, const fault& f) {
-        if (!f.consumer_tag.empty()) os << "(\"" << f.consumer_tag << "\")";
-    },
+    .describe =
+        [](std::ostream& os, const fault& f) {
+            if (!f.consumer_tag.empty()) os << "(\"" << f.consumer_tag << "\")";
+        },
     .hooks = ~(hook_bit(hook::connection_accepted) | hook_bit(hook::handshake)),
     .elsewhere = "there is no channel there",
     .odds = &chaos_options::cancel_consumer,
-    .perform = [](fault_target& t, const fault& f, const fault_site& s) {
-        t.cancel_consumer(s, f.consumer_tag);
-        return verdict::proceed;
-    },
+    .perform =
+        [](fault_target& t, const fault& f, const fault_site& s) {
+            t.cancel_consumer(s, f.consumer_tag);
+            return verdict::proceed;
+        },
 };
 
 // refuse_connections(count, how): the engine turns the next connections away.
@@ -228,10 +241,11 @@ constexpr fault_kind_info refuse_connections_kind{
     .describe = [](std::ostream& os, const fault& f) { os << '(' << f.amount << ", " << to_string(f.how) << ')'; },
     .needs_amount = "refuse_connections needs a count of at least 1",
     .odds = &chaos_options::refuse_connections,
-    .chaos = [](chaos_draws& d) {
-        const auto how = static_cast<refusal>(d.below(3));
-        return fault::refuse_connections(1 + d.below(3), how);
-    },
+    .chaos =
+        [](chaos_draws& d) {
+            const auto how = static_cast<refusal>(d.below(3));
+            return fault::refuse_connections(1 + d.below(3), how);
+        },
     .decided = [](fault_engine& engine, const fault& f) { engine.refuse(f.amount, f.how); },
     // The connection being accepted is refused by connection_faults::accepted().
     .perform = [](fault_target&, const fault&, const fault_site&) { return verdict::proceed; },
@@ -242,15 +256,17 @@ constexpr fault_kind_info restart_kind{
     .kind = fault::kind::restart,
     .name = "restart",
     .odds = &chaos_options::restart,
-    .perform = [](fault_target& t, const fault&, const fault_site&) {
-        t.restart_broker();
-        return verdict::proceed;
-    },
+    .perform =
+        [](fault_target& t, const fault&, const fault_site&) {
+            t.restart_broker();
+            return verdict::proceed;
+        },
 };
 
 constexpr std::array kinds{
-    drop_kind,  reset_kind, stall_kind,   close_channel_kind,   close_connection_kind,   swallow_kind, delay_kind,
-    split_writes_kind, block_kind, unblock_kind, cancel_consumer_kind, refuse_connections_kind, restart_kind,
+    drop_kind,    reset_kind,        stall_kind, close_channel_kind, close_connection_kind, swallow_kind,
+    delay_kind,   split_writes_kind, block_kind, unblock_kind,       cancel_consumer_kind,  refuse_connections_kind,
+    restart_kind,
 };
 
 constexpr bool in_kind_order()
