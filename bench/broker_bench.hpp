@@ -2,6 +2,7 @@
 #pragma once
 
 #include "bench_connection.hpp"
+#include "measure_support.hpp"
 
 #include <amqp/fakebroker/broker.hpp>
 
@@ -110,15 +111,6 @@ inline std::vector<memory_row> g_memory;
 void measure(benchmark::State& state, const target& t, std::string_view workload, std::size_t messages,
              const std::function<void()>& once, const std::function<void()>& between = {},
              std::size_t deliveries_per_message = 0);
-
-// An untimed run first, so the broker's heap has grown to the working set (glibc grows
-// a thread's arena page by page, which would otherwise be charged to whichever
-// benchmark runs first) and the sockets' buffers have opened up.
-std::size_t warmup_messages(std::size_t n);
-
-// Setup failures skip the benchmark with the message (the timed loop then runs no
-// iteration, as Google Benchmark requires).
-void guarded(benchmark::State& state, const std::function<void()>& body);
 
 // --- the workloads (broker_bench_workloads.cpp) ----------------------------------------
 

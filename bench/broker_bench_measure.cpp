@@ -1,26 +1,10 @@
 // broker_bench's timed loop: wall and CPU time per run, the counters it reports, the rows kept for the summary.
 #include "broker_bench.hpp"
 
-#include <algorithm>
 #include <cstdint>
 #include <exception>
 
-#include <time.h>
-
 namespace amqp::bench::broker_bench {
-namespace {
-
-double cpu_seconds(clockid_t clock)
-{
-    timespec ts{};
-    ::clock_gettime(clock, &ts);
-    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
-
-// Whether the current benchmark entered its timed loop (it may do so only once).
-bool g_loop_entered = false;
-
-}  // namespace
 
 void measure(benchmark::State& state, const target& t, std::string_view workload, std::size_t messages,
              const std::function<void()>& once, const std::function<void()>& between,
@@ -67,21 +51,6 @@ void measure(benchmark::State& state, const target& t, std::string_view workload
         state.counters["broker_cpu_ns_per_msg"] = broker_cpu_ns;
     }
     g_summary.push_back({std::string(workload), t.name(), total / timed.count(), broker_cpu_ns});
-}
-
-std::size_t warmup_messages(std::size_t n) { return std::clamp<std::size_t>(n / 4, 100, 50'000); }
-
-void guarded(benchmark::State& state, const std::function<void()>& body)
-{
-    g_loop_entered = false;
-    try {
-        body();
-    } catch (const std::exception& e) {
-        if (!state.error_occurred()) state.SkipWithError(e.what());
-        if (!g_loop_entered) {
-            for (auto _ : state) {}
-        }
-    }
 }
 
 }  // namespace amqp::bench::broker_bench

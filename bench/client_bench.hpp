@@ -3,6 +3,7 @@
 
 #include <amqp/client.hpp>
 #include <amqp/fakebroker/broker.hpp>
+#include "measure_support.hpp"
 
 #include <asio/any_io_executor.hpp>
 #include <asio/awaitable.hpp>
@@ -163,11 +164,6 @@ inline std::vector<summary_row> g_summary;
 // fails the benchmark with its message.
 void measure(benchmark::State& state, const environment& env, const target& t, const std::string& workload,
              std::size_t items, const std::function<void()>& once, const std::function<void()>& before = {});
-
-std::size_t warmup_messages(std::size_t n);
-
-// Setup failures skip the benchmark with the message.
-void guarded(benchmark::State& state, const std::function<void()>& body);
 
 // --- the workloads (client_bench_workloads.cpp) ----------------------------------------
 

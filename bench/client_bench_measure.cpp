@@ -1,25 +1,10 @@
 // client_bench's timed loop: manual time per run, CPU time per message, the rows kept for the summary.
 #include "client_bench.hpp"
 
-#include <algorithm>
 #include <cstdint>
 #include <exception>
 
-#include <time.h>
-
 namespace amqp::bench::client_bench {
-namespace {
-
-double cpu_seconds(clockid_t clock)
-{
-    timespec ts{};
-    ::clock_gettime(clock, &ts);
-    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
-
-bool g_loop_entered = false;
-
-}  // namespace
 
 void measure(benchmark::State& state, const environment& env, const target& t, const std::string& workload,
              std::size_t items, const std::function<void()>& once, const std::function<void()>& before)
@@ -53,21 +38,6 @@ void measure(benchmark::State& state, const environment& env, const target& t, c
     if (env.kind() == broker_kind::fake_thread)
         state.counters["broker_cpu_ns_per_msg"] = (process_cpu - thread_cpu) * 1e9 / total;
     g_summary.push_back({workload, t.name(), total / wall, 0, 0});
-}
-
-std::size_t warmup_messages(std::size_t n) { return std::clamp<std::size_t>(n / 4, 100, 50'000); }
-
-void guarded(benchmark::State& state, const std::function<void()>& body)
-{
-    g_loop_entered = false;
-    try {
-        body();
-    } catch (const std::exception& e) {
-        if (!state.error_occurred()) state.SkipWithError(e.what());
-        if (!g_loop_entered) {
-            for (auto _ : state) {}
-        }
-    }
 }
 
 }  // namespace amqp::bench::client_bench
