@@ -22,8 +22,8 @@ std::optional<protocol_error> command_assembler::add(const frame_view& frame)
 {
     switch (state_) {
     case state::complete:
-        // The previous command was not taken; treat it as taken and start over.
-        current_ = command{};
+        // The previous command was not taken; treat it as taken and start over (the
+        // method case below overwrites all of it).
         state_ = state::method;
         [[fallthrough]];
     case state::method: {
@@ -83,7 +83,8 @@ std::optional<protocol_error> command_assembler::add(const frame_view& frame)
 command command_assembler::take()
 {
     state_ = state::method;
-    return std::exchange(current_, command{});
+    // Moved from, current_ is still a command: the next method frame overwrites it.
+    return std::move(current_);
 }
 
 }  // namespace amqp::protocol

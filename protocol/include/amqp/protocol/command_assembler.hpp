@@ -36,7 +36,19 @@ public:
     bool complete() const noexcept { return state_ == state::complete; }
     // True between commands, false while a content is half received.
     bool idle() const noexcept { return state_ == state::method; }
+    // The complete command, moved out; the assembler starts over.
     command take();
+    // The complete command, left in the assembler for the caller to read or move from:
+    // the assembler starts over, and the command stays valid until the next add().
+    // Its storage (the body's above all) is reused by the next command.
+    command& hand_out() noexcept
+    {
+        state_ = state::method;
+        return current_;
+    }
+    // Drops a half-received command: the next frame must be a method frame. A command
+    // handed out stays as it is until the next add().
+    void restart() noexcept { state_ = state::method; }
 
 private:
     enum class state { method, header, body, complete };

@@ -12,9 +12,10 @@
 namespace amqp::protocol {
 
 // What command_reader::add made of a frame: a whole command, an error, or neither
-// when the command's remaining frames are still to come.
+// when the command's remaining frames are still to come. The command stays in the
+// reader, to read or move from, until the next add() of a frame of its channel.
 struct command_read {
-    std::optional<protocol::command> command;
+    protocol::command* command = nullptr;
     std::optional<protocol_error> error;
 
     bool need_more() const noexcept { return !command && !error; }
@@ -36,6 +37,7 @@ public:
     command_read add(const frame_view& frame);
 
     // Forgets the half-received command of one channel (the channel closed), or of all.
+    // A command add() returned stays valid.
     void reset(std::uint16_t channel);
     void clear() noexcept;
 
@@ -44,7 +46,8 @@ public:
     std::uint64_t max_body_size() const noexcept { return max_body_size_; }
 
 private:
-    // A connection has a handful of channels: a map lookup per frame is cheap.
+    // A connection has a handful of channels: a map lookup per frame is cheap. Entries
+    // are never erased, so a command handed out outlives a reset.
     std::map<std::uint16_t, command_assembler> channels_;
     std::uint64_t max_body_size_;
 };
